@@ -1,0 +1,36 @@
+import { detachSupervisor } from '../engine/detach.js';
+import { EXIT } from '../engine/exit-codes.js';
+import { buildReport } from '../engine/report.js';
+import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { InterruptedError, supervise } from '../engine/supervisor.js';
+import type { RunStore } from '../store/run-store.js';
+import { stopSummary } from './render/human.js';
+import type { Output } from './render/output.js';
+import { progressPrinter } from './render/progress.js';
+
+/** Executes a run in the foreground (returning its exit code) or hands it to a background process. */
+export async function execute(out: Output, store: RunStore, leaseToken: string, detach: boolean): Promise<number> {
+  const state = store.state;
+  if (detach) {
+    const pid = detachSupervisor(state.repo_root, state.run_id, store.runDir, leaseToken);
+    out.say(`Executing in the background (pid ${pid}). Follow it with: runr wait ${state.run_id} --for terminal --json`);
+    return EXIT.ok;
+  }
+  const crashAfter = process.env.RUNR_TEST_CRASH_AFTER_SEQ;
+  try {
+    const final = await supervise(store, {
+      leaseToken,
+      onEvent: progressPrinter(out),
+      crashAfterSeq: crashAfter ? Number(crashAfter) : undefined,
+    });
+    const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
+    stopSummary(out, report);
+    return final.stop_reason ? STOP_REASONS[final.stop_reason].exitCode : EXIT.stopped;
+  } catch (err) {
+    if (err instanceof InterruptedError) {
+      out.note(out.colors.yellow(`Run ${state.run_id} ${err.message}; nothing verified is lost. Continue with: runr resume ${state.run_id}`));
+      return EXIT.interrupted;
+    }
+    throw err;
+  }
+}

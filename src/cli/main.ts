@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from '../engine/exit-codes.js';
+import { VERSION } from '../version.js';
+import { reportError } from './render/output.js';
+
+type Action = (...args: any[]) => Promise<number>;
+
+/** Commands are imported only when they run, so `runr status` loads little. */
+function lazy(load: () => Promise<{ default: Action }>) {
+  return async (...args: unknown[]) => {
+    const opts = args.find((a) => a && typeof a === 'object' && !(a instanceof Command)) as { json?: boolean } | undefined;
+    try {
+      const { default: action } = await load();
+      process.exitCode = await action(...args);
+    } catch (err) {
+      process.exitCode = reportError(err, Boolean(opts?.json));
+    }
+  };
+}
+
+const repo = () => new Option('--repo <path>', 'the git repository to work in').default('.');
+const json = () => new Option('--json', 'machine-readable output: stdout carries only JSON, human text goes to stderr');
+
+const program = new Command('runr')
+  .description('Phase-gated execution harness for AI coding agents: PLAN → IMPLEMENT → VERIFY → REVIEW → CHECKPOINT in an isolated git worktree.')
+  .version(VERSION, '-V, --version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => { if (!process.argv.includes('--json')) write(text); } });
+
+program.command('init')
+  .description('Detect verification commands and presets; write .runr/runr.config.json and example tasks')
+  .addOption(repo())
+  .option('--print', 'print the config that would be written, write nothing')
+  .option('--force', 'overwrite an existing config')
+  .option('--interactive', 'setup wizard (not available yet: says so and writes nothing)')
+  .option('--demo', 'create the offline demo project (scripted agent, no API key) in --repo, which must be empty or absent')
+  .addOption(json())
+  .action(lazy(() => import('./init.js')));
+
+program.command('run')
+  .description('Start a run of a task file and execute it (exit code: 0 complete, 1 stopped, see docs/stop-reasons.md)')
+  .addOption(repo())
+  .requiredOption('--task <file>', 'the task file (Markdown with "# Title" and "## Goal")')
+  .option('--worktree', 'work in an isolated git worktree (.runr/worktrees/<run_id>), recommended')
+  .option('--fast', 'skip PLAN and REVIEW: the whole task is one milestone')
+  .option('--allow-deps', 'allow changes to lockfiles (dependency changes)')
+  .option('--allow-dirty', 'without --worktree: start even if the working tree has uncommitted changes (they are never committed)')
+  .option('--time <minutes>', 'time budget for the run (default: limits.time_budget_min)')
+  .option('--max-ticks <n>', 'stop after this many steps (worker calls, verifications, checks, commits)')
+  .option('--budget-usd <amount>', 'stop before a worker call once reported cost reaches this')
+  .option('--detach', 'hand execution to a background process and exit 0 at once')
+  .option('--config <path>', 'config file (default: .runr/runr.config.json)')
+  .addOption(json())
+  .action(lazy(() => import('./run.js')));
+
+program.command('resume')
+  .description('Continue a stopped or stale run from its last checkpoint (completed milestones are never re-run)')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--force', 'also resume a stop that is not resumable by default (after fixing its cause); re-reads the config')
+  .option('--time <minutes>', 'a new time budget for this session')
+  .option('--max-ticks <n>', 'a new step limit for this session')
+  .option('--budget-usd <amount>', 'a new cost budget (needed after budget_exceeded)')
+  .option('--detach', 'hand execution to a background process and exit 0 at once')
+  .addOption(json())
+  .action(lazy(() => import('./resume.js')));
+
+program.command('status')
+  .description('Print a run\'s state as JSON (the default), or every run with --all')
+  .argument('[run_id]', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--all', 'list every run, newest first')
+  .option('--human', 'a readable view instead of JSON')
+  .addOption(json())
+  .action(lazy(() => import('./status.js')));
+
+program.command('wait')
+  .description('Block until a run is terminal; prints {run_id, phase, stop_reason, milestones_completed}')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .addOption(new Option('--for <what>', 'what to wait for').choices(['terminal']).default('terminal'))
+  .option('--timeout <seconds>', 'give up after this long (exit 124, "timed_out": true)')
+  .addOption(json())
+  .action(lazy(() => import('./wait.js')));
+
+program.command('report')
+  .description('KPIs, stop reason, diagnostics and milestones of a run')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--kpi-only', 'only the KPIs')
+  .addOption(json())
+  .action(lazy(() => import('./report.js')));
+
+program.command('__supervise', { hidden: true })
+  .argument('<run_id>')
+  .addOption(repo())
+  .action(lazy(() => import('./supervise.js')));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+    if (!ok && process.argv.includes('--json')) {
+      process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
+    }
+    process.exitCode = ok ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(err, process.argv.includes('--json'));
+  }
+}

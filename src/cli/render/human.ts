@@ -1,0 +1,73 @@
+import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
+import type { Output } from './output.js';
+
+const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
+
+/** The closing lines of every stop: the reason in words and the exact next command. */
+export function stopSummary(out: Output, r: ReportOutput): void {
+  const c = out.colors;
+  if (r.outcome === 'complete') {
+    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} milestones verified and checkpointed on ${r.branch}`));
+  } else if (r.outcome === 'stopped') {
+    out.say(c.red(`✗ Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} milestones checkpointed)`));
+    out.say(`  ${r.explanation}`);
+    if (r.stop_detail) out.say(`  ${r.stop_detail.split('\n')[0]}`);
+    if (r.guard_violation_files?.length) out.say(`  Blocked files: ${r.guard_violation_files.join(', ')}`);
+  } else {
+    out.say(c.yellow(`… Run ${r.run_id} is ${r.stale ? 'not executing (stale)' : 'running'} in ${r.phase}`));
+  }
+  out.say(`  Next: ${c.bold(r.suggested_command)}`);
+}
+
+export function renderStatus(out: Output, s: StatusOutput): void {
+  const c = out.colors;
+  const state = s.stop_reason ? `${s.phase} (${s.stop_reason})` : s.stale ? `${s.phase} (stale: nobody is executing it)` : s.phase;
+  out.say(`${c.bold(`Run ${s.run_id}`)}  ${state}`);
+  out.say(`  task: ${s.task}`);
+  out.say(`  branch: ${s.branch}   worktree: ${s.worktree_path}`);
+  for (const m of s.milestones) {
+    const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
+    out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+  }
+  if (s.verification_failures) out.say(`  verification failures (this milestone): ${s.verification_failures}`);
+  if (s.waiting) out.say(`  waiting: ${s.waiting.reason}${s.waiting.retry_at ? ` until ${s.waiting.retry_at}` : ''}`);
+  if (s.guard_violation_files) out.say(`  blocked files: ${s.guard_violation_files.join(', ')}`);
+  if (s.stop_detail) out.say(`  ${s.stop_detail.split('\n')[0]}`);
+  out.say(`  next: ${c.bold(s.suggested_command)}`);
+}
+
+export function renderKpis(out: Output, r: ReportOutput): void {
+  out.say(`Run ${r.run_id} — ${r.task}`);
+  out.say(`  outcome: ${r.outcome}${r.stop_reason ? ` (${r.stop_reason})` : ''}   duration: ${secs(r.total_duration_ms)}   milestones: ${r.milestones.completed}/${r.milestones.total}`);
+  const phases = Object.entries(r.phases).filter(([, p]) => p.count > 0).map(([name, p]) => `${name} ${secs(p.duration_ms)} ×${p.count}`);
+  out.say(`  phases: ${phases.join(', ') || 'none yet'}`);
+  out.say(`  verify: ${r.verify.attempts} attempts, ${r.verify.retries} retries, ${secs(r.verify.total_duration_ms)}`);
+  const u = r.usage.total;
+  if (u.calls) out.say(`  usage: ${u.input_tokens} input + ${u.output_tokens} output tokens, $${u.cost_usd.toFixed(4)} over ${u.calls} worker calls`);
+}
+
+export function renderReport(out: Output, r: ReportOutput): void {
+  const c = out.colors;
+  renderKpis(out, r);
+  out.say(`  branch: ${r.branch}   checkpoint: ${r.checkpoint_sha?.slice(0, 12) ?? 'none'}   worktree: ${r.worktree_path}`);
+  out.say('');
+  for (const m of r.milestone_list) {
+    const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
+    out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+  }
+  const f = r.verification_failure;
+  if (f) {
+    out.say('');
+    out.say(c.red(`Verification failure: ${f.command} (${f.tier}) ${f.timed_out ? 'timed out' : `exited with ${f.exit_code}`}`));
+    out.say(f.excerpt.split('\n').map((l) => `  | ${l}`).join('\n'));
+    out.say(c.dim(`  full output: ${f.log_path}`));
+  }
+  if (r.guard_violation_files?.length) {
+    out.say('');
+    out.say(c.red(`guard_violation: blocked changes to ${r.guard_violation_files.join(', ')}`));
+  }
+  if (r.last_worker_log) out.say(c.dim(`  last worker transcript: ${r.last_worker_log}`));
+  if (r.wip_ref) out.say(c.dim(`  uncommitted work saved as ${r.wip_ref} (resume restores it)`));
+  out.say('');
+  stopSummary(out, r);
+}

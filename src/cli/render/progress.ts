@@ -1,0 +1,89 @@
+import ora, { type Ora } from 'ora';
+import type { RunEventInput } from '../../contracts/events.js';
+import type { Effect, EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import type { Output } from './output.js';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function startedText(state: RunState, event: Extract<RunEventInput, { type: 'effect_started' }>): string | null {
+  const e = event.effect;
+  const m = state.milestones['milestone_index' in e ? e.milestone_index : 0];
+  const ms = m ? `${m.id} ` : '';
+  switch (e.kind) {
+    case 'worker':
+      if (e.phase === 'PLAN') return `PLAN       asking the planner for milestones${e.followup ? ` (follow-up ${e.followup})` : ''}`;
+      if (e.phase === 'IMPLEMENT') return `IMPLEMENT  ${ms}attempt ${e.attempt}${e.followup ? `, follow-up ${e.followup}` : ''}: ${m?.goal ?? ''}`;
+      return `REVIEW     ${ms}asking the reviewer${e.followup ? ` (follow-up ${e.followup})` : ''}`;
+    case 'verify': return `VERIFY     ${ms}running verification`;
+    case 'checkpoint': return `CHECKPOINT ${ms}committing`;
+    case 'wait_until': return `WAITING    rate limited; retrying at ${e.until}`;
+    default: return null;
+  }
+}
+
+function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: ResultOf<'worker'>): { ok: boolean; text: string } | null {
+  if (r.outcome !== 'result') return { ok: false, text: `${effect.phase.padEnd(10)} worker ${r.outcome}${r.detail ? `: ${r.detail}` : ''}` };
+  if (state.phase === 'STOPPED' || state.pending[0]?.kind === 'worker' && state.pending[0].phase === effect.phase) return null;
+  if (effect.phase === 'PLAN') {
+    return { ok: true, text: `PLAN       ${state.milestones.length} milestone${state.milestones.length === 1 ? '' : 's'}: ${state.milestones.map((m) => m.goal).join(' · ')}` };
+  }
+  if (effect.phase === 'REVIEW') {
+    const approved = state.pending[0]?.kind === 'checkpoint';
+    return approved
+      ? { ok: true, text: 'REVIEW     approved' }
+      : { ok: false, text: `REVIEW     changes requested: ${(state.last_review_comments ?? []).join(' · ')}` };
+  }
+  return { ok: true, text: `IMPLEMENT  done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
+}
+
+function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): { ok: boolean; text: string } | null {
+  const r = event.result;
+  switch (r.kind) {
+    case 'worker':
+      return effect.kind === 'worker' ? workerResultText(state, effect, r) : null;
+    case 'guard':
+      return r.ok ? null : { ok: false, text: `SCOPE      blocked: ${r.violations.map((v) => `${v.path} (${v.rule})`).join(', ')}` };
+    case 'verify': {
+      if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
+      const f = r.failure;
+      return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}` };
+    }
+    case 'checkpoint':
+      return r.ok ? { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} committed ${r.sha.slice(0, 8)}${r.reused ? ' (found, already made)' : ''}` } : null;
+    default:
+      return null;
+  }
+}
+
+/** Human progress for a run executing in the foreground: a spinner on a TTY, plain lines otherwise. */
+export function progressPrinter(out: Output): (state: RunState, event: RunEventInput) => void {
+  let spinner: Ora | null = null;
+  let current: Effect | null = null;
+  const c = out.colors;
+  return (state, event) => {
+    if (event.type === 'effect_started') {
+      current = event.effect;
+      const text = startedText(state, event);
+      if (!text) return;
+      if (out.isTTY) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
+      else out.say(c.dim(`… ${text}`));
+      return;
+    }
+    if (event.type === 'effect_result' && current) {
+      const shown = resultText(state, current, event);
+      if (shown) finish(shown.ok, shown.text);
+      else if (spinner) {
+        spinner.stop();
+        spinner = null;
+      }
+    }
+  };
+  function finish(ok: boolean, text: string) {
+    if (spinner) {
+      if (ok) spinner.succeed(text);
+      else spinner.fail(text);
+      spinner = null;
+    } else out.say(ok ? c.green(`✓ ${text}`) : c.red(`✗ ${text}`));
+  }
+}

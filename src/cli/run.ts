@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { startRun } from '../engine/start-run.js';
+import { defaultConfigPath } from '../store/paths.js';
+import { positiveNumber, resolveRepo } from './context.js';
+import { createOutput } from './render/output.js';
+import { execute } from './execute.js';
+
+interface RunFlags {
+  repo: string; task: string; worktree?: boolean; fast?: boolean; allowDeps?: boolean; allowDirty?: boolean;
+  time?: string; maxTicks?: string; budgetUsd?: string; detach?: boolean; config?: string; json?: boolean;
+}
+
+export default async function run(flags: RunFlags): Promise<number> {
+  const out = createOutput(Boolean(flags.json));
+  const repoRoot = await resolveRepo(flags.repo);
+  const started = await startRun({
+    repoRoot,
+    taskFile: path.resolve(flags.task),
+    configPath: flags.config ? path.resolve(flags.config) : defaultConfigPath(repoRoot),
+    worktree: Boolean(flags.worktree),
+    fast: Boolean(flags.fast),
+    allowDeps: Boolean(flags.allowDeps),
+    allowDirty: Boolean(flags.allowDirty),
+    timeMin: positiveNumber('--time', flags.time),
+    maxTicks: positiveNumber('--max-ticks', flags.maxTicks, true),
+    budgetUsd: positiveNumber('--budget-usd', flags.budgetUsd),
+  });
+  if (out.json) out.data({ run_id: started.runId, run_dir: started.runDir, repo_root: repoRoot, status: 'started' });
+  else out.say(out.colors.bold(`Started run ${started.runId}`) + out.colors.dim(` (branch ${started.store.state.branch}, ${started.store.state.options.worktree ? `worktree ${started.store.state.work_dir}` : 'in the repository'})`));
+  const v = started.store.state.config.verification;
+  if (!v.tier0.length && !v.tier1.length && !v.tier2.length) {
+    out.note(out.colors.yellow('Warning: no verification commands are configured; milestones will be checkpointed unverified. Set "verification" in the config.'));
+  }
+  return execute(out, started.store, started.leaseToken, Boolean(flags.detach));
+}

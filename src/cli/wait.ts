@@ -1,0 +1,33 @@
+import type { WaitOutput } from '../contracts/outputs.js';
+import { milestonesCompleted } from '../engine/describe.js';
+import { EXIT } from '../engine/exit-codes.js';
+import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { waitForTerminal } from '../store/watch-run.js';
+import { positiveNumber, resolveRunArg } from './context.js';
+import { createOutput } from './render/output.js';
+
+interface WaitFlags { repo: string; for: string; timeout?: string; json?: boolean }
+
+/** Exit code: the run's own (0 complete, 1 stopped), 124 on --timeout, 1 when nobody is executing the run. */
+export default async function wait(runIdArg: string, flags: WaitFlags): Promise<number> {
+  const out = createOutput(Boolean(flags.json));
+  const { runDir, runId } = await resolveRunArg(flags.repo, runIdArg);
+  const timeout = positiveNumber('--timeout', flags.timeout);
+  const end = await waitForTerminal(runDir, timeout === undefined ? null : timeout * 1000);
+  const state = end.state;
+  const result: WaitOutput = {
+    run_id: runId,
+    phase: state?.phase ?? 'PLAN',
+    stop_reason: state?.stop_reason ?? null,
+    milestones_completed: state ? milestonesCompleted(state) : 0,
+  };
+  if (end.end === 'timeout') result.timed_out = true;
+  if (end.end === 'stale') result.stale = true;
+  if (out.json) out.data(result);
+  else if (end.end === 'timeout') out.say(`Still running after ${timeout} s: run ${runId} is in ${result.phase}.`);
+  else if (end.end === 'stale') out.say(`Run ${runId} is not being executed by anyone (stale, in ${result.phase}). Continue it with: runr resume ${runId}`);
+  else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} milestones checkpointed). Details: runr report ${runId}`);
+  if (end.end === 'timeout') return EXIT.timedOut;
+  if (end.end === 'stale' || !result.stop_reason) return EXIT.stopped;
+  return STOP_REASONS[result.stop_reason].exitCode;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { WORKER_PHASES } from '../engine/phases.js';
+
+/** Effects are values: the machine asks for them, the supervisor performs them (ARCHITECTURE). */
+export const EffectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('prepare_workspace'), id: z.string() }),
+  z.object({
+    kind: z.literal('worker'),
+    id: z.string(),
+    phase: z.enum(WORKER_PHASES),
+    milestone_index: z.number().int(),
+    attempt: z.number().int(),
+    /** 0 for the first request; 1..2 for completion-enforcement follow-ups. */
+    followup: z.number().int(),
+    followup_reason: z.string().nullish(),
+  }),
+  z.object({ kind: z.literal('guard'), id: z.string(), after: z.enum(['IMPLEMENT', 'VERIFY']), milestone_index: z.number().int() }),
+  z.object({ kind: z.literal('verify'), id: z.string(), milestone_index: z.number().int(), attempt: z.number().int() }),
+  z.object({ kind: z.literal('checkpoint'), id: z.string(), milestone_index: z.number().int() }),
+  z.object({ kind: z.literal('wait_until'), id: z.string(), until: z.string(), reason: z.literal('quota_wait') }),
+  z.object({ kind: z.literal('finalize'), id: z.string() }),
+]);
+export type Effect = z.infer<typeof EffectSchema>;
+export type EffectKind = Effect['kind'];
+export type EffectOf<K extends EffectKind> = Extract<Effect, { kind: K }>;
+/** An effect as the machine describes it, before it is given an id. */
+export type EffectRequest = Effect extends infer E ? (E extends Effect ? Omit<E, 'id'> : never) : never;
+
+export const VerifyCommandResultSchema = z.object({
+  tier: z.string(),
+  command: z.string(),
+  exit_code: z.number().int().nullable(),
+  duration_ms: z.number(),
+  timed_out: z.boolean(),
+});
+
+export const VerificationFailureSchema = z.object({
+  tier: z.string(),
+  command: z.string(),
+  exit_code: z.number().int().nullable(),
+  timed_out: z.boolean(),
+  excerpt: z.string(),
+  log_path: z.string(),
+});
+export type VerificationFailure = z.infer<typeof VerificationFailureSchema>;
+
+const UsageNumbers = z.object({
+  input_tokens: z.number().nullish(),
+  output_tokens: z.number().nullish(),
+  cost_usd: z.number().nullish(),
+});
+
+/**
+ * What performing an effect produced. Journaled verbatim; the machine is the only reader.
+ * (A plain union: some kinds have an ok and a failed shape, which a discriminated union cannot hold.)
+ */
+export const EffectResultSchema = z.union([
+  z.object({ kind: z.literal('prepare_workspace'), ok: z.literal(true), head_sha: z.string() }),
+  z.object({
+    kind: z.literal('prepare_workspace'), ok: z.literal(false),
+    stop: z.enum(['branch_mismatch', 'config_invalid']), detail: z.string(),
+  }),
+  z.object({
+    kind: z.literal('worker'),
+    outcome: z.enum(['result', 'no_result', 'crashed', 'stalled', 'timed_out', 'time_budget', 'missing']),
+    /** The last JSON object the worker printed, unvalidated: the phase decides what it means. */
+    result: z.unknown().optional(),
+    exit_code: z.number().int().nullish(),
+    detail: z.string().nullish(),
+    output_tail: z.string().nullish(),
+    log_path: z.string().nullish(),
+    usage: UsageNumbers.nullish(),
+    duration_ms: z.number().optional(),
+  }),
+  z.object({
+    kind: z.literal('guard'),
+    ok: z.boolean(),
+    violations: z.array(z.object({ path: z.string(), rule: z.string() })),
+    changed: z.number().int(),
+  }),
+  z.object({
+    kind: z.literal('verify'),
+    ok: z.boolean(),
+    commands: z.array(VerifyCommandResultSchema),
+    duration_ms: z.number(),
+    failure: VerificationFailureSchema.nullish(),
+    time_budget: z.boolean().optional(),
+  }),
+  z.object({ kind: z.literal('checkpoint'), ok: z.literal(true), sha: z.string(), reused: z.boolean() }),
+  z.object({ kind: z.literal('checkpoint'), ok: z.literal(false), stop: z.literal('branch_mismatch'), detail: z.string() }),
+  z.object({ kind: z.literal('wait_until') }),
+  z.object({ kind: z.literal('finalize'), wip_ref: z.string().nullish() }),
+]);
+export type EffectResult = z.infer<typeof EffectResultSchema>;
+export type ResultOf<K extends EffectKind> = Extract<EffectResult, { kind: K }>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { EffectResultSchema, EffectSchema } from './effects.js';
+import { ConfigSchema } from './config.js';
+import { RunInitSchema } from './state.js';
+
+const base = { seq: z.number().int(), ts: z.string() };
+
+/** One line of events.ndjson. The state is the fold of these events through machine.step. */
+export const RunEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('run_started'), run: RunInitSchema }),
+  z.object({ ...base, type: z.literal('effect_started'), effect: EffectSchema }),
+  z.object({ ...base, type: z.literal('effect_result'), effect_id: z.string(), result: EffectResultSchema }),
+  z.object({
+    ...base,
+    type: z.literal('run_resumed'),
+    pid: z.number().int(),
+    force: z.boolean(),
+    overrides: z.object({
+      time_budget_min: z.number().positive().optional(),
+      max_ticks: z.number().int().positive().optional(),
+      budget_usd: z.number().nonnegative().optional(),
+    }),
+    /** With --force the config is read again from disk. */
+    config: ConfigSchema.optional(),
+  }),
+]);
+export type RunEvent = z.infer<typeof RunEventSchema>;
+export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq'> : never) : never;

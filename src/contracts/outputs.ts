@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { PHASES, TIMED_PHASES } from '../engine/phases.js';
+import { NEXT_ACTIONS, STOP_REASON_NAMES } from '../engine/stop-reasons.js';
+import { VerificationFailureSchema } from './effects.js';
+import { UsageTotalsSchema } from './state.js';
+
+/** Every JSON object runr prints. Tests parse the CLI's stdout with these same schemas. */
+
+export const StartOutputSchema = z.object({
+  run_id: z.string(),
+  run_dir: z.string(),
+  repo_root: z.string(),
+  status: z.literal('started'),
+});
+
+export const ErrorOutputSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+
+const StopReason = z.enum(STOP_REASON_NAMES);
+
+export const StatusOutputSchema = z.object({
+  run_id: z.string(),
+  phase: z.enum(PHASES),
+  milestone_index: z.number().int(),
+  milestones: z.array(z.object({
+    id: z.string(), goal: z.string(), status: z.enum(['pending', 'in_progress', 'complete']), checkpoint_sha: z.string().nullable(),
+  })),
+  stop_reason: StopReason.nullable(),
+  stop_detail: z.string().nullable(),
+  verification_failures: z.number().int(),
+  updated_at: z.string(),
+  started_at: z.string(),
+  task: z.string(),
+  branch: z.string(),
+  worktree_path: z.string(),
+  checkpoint_sha: z.string().nullable(),
+  guard_violation_files: z.array(z.string()).optional(),
+  retry_at: z.string().optional(),
+  waiting: z.object({ reason: z.string(), since: z.string(), retry_at: z.string().optional() }).optional(),
+  lease: z.object({ pid: z.number().int(), alive: z.boolean() }).optional(),
+  stale: z.literal(true).optional(),
+  next_action: z.enum(NEXT_ACTIONS),
+  suggested_command: z.string(),
+});
+export type StatusOutput = z.infer<typeof StatusOutputSchema>;
+
+export const StatusAllOutputSchema = z.object({ runs: z.array(StatusOutputSchema) });
+
+export const WaitOutputSchema = z.object({
+  run_id: z.string(),
+  phase: z.enum(PHASES),
+  stop_reason: StopReason.nullable(),
+  milestones_completed: z.number().int(),
+  timed_out: z.literal(true).optional(),
+  stale: z.literal(true).optional(),
+});
+export type WaitOutput = z.infer<typeof WaitOutputSchema>;
+
+export const ReportOutputSchema = z.object({
+  version: z.literal(1),
+  run_id: z.string(),
+  phase: z.enum(PHASES),
+  checkpoint_sha: z.string().nullable(),
+  total_duration_ms: z.number(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  phases: z.record(z.enum(TIMED_PHASES), z.object({ duration_ms: z.number(), count: z.number().int() })),
+  verify: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
+  milestones: z.object({ completed: z.number().int(), total: z.number().int() }),
+  outcome: z.enum(['complete', 'stopped', 'running', 'unknown']),
+  /** Null while running and when complete, as the operator guide specifies; see `final_state`. */
+  stop_reason: StopReason.nullable(),
+  next_action: z.enum(NEXT_ACTIONS),
+  suggested_command: z.string(),
+  explanation: z.string(),
+  stop_detail: z.string().nullable(),
+  task: z.string(),
+  branch: z.string(),
+  base_sha: z.string(),
+  worktree_path: z.string(),
+  run_dir: z.string(),
+  stale: z.boolean(),
+  guard_violation_files: z.array(z.string()).nullable(),
+  verification_failure: VerificationFailureSchema.nullable(),
+  retry_at: z.string().nullable(),
+  usage: z.object({ total: UsageTotalsSchema, by_phase: z.record(z.string(), UsageTotalsSchema) }),
+  milestone_list: z.array(z.object({
+    id: z.string(), goal: z.string(), status: z.string(), checkpoint_sha: z.string().nullable(),
+  })),
+  last_worker_log: z.string().nullable(),
+  wip_ref: z.string().nullable(),
+});
+export type ReportOutput = z.infer<typeof ReportOutputSchema>;

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { PHASES, TIMED_PHASES } from '../engine/phases.js';
+import { STOP_REASON_NAMES } from '../engine/stop-reasons.js';
+import { ConfigSchema } from './config.js';
+import { EffectSchema, VerificationFailureSchema } from './effects.js';
+import { TaskSchema } from './task.js';
+
+export const UsageTotalsSchema = z.object({
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: z.number(),
+  calls: z.number().int(),
+});
+export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
+
+export const MilestoneSchema = z.object({
+  id: z.string(),
+  goal: z.string(),
+  files_expected: z.array(z.string()),
+  done_checks: z.array(z.string()),
+  status: z.enum(['pending', 'in_progress', 'complete']),
+  checkpoint_sha: z.string().nullable(),
+});
+export type Milestone = z.infer<typeof MilestoneSchema>;
+
+export const RunOptionsSchema = z.object({
+  worktree: z.boolean(),
+  fast: z.boolean(),
+  allow_deps: z.boolean(),
+  allow_dirty: z.boolean(),
+  time_budget_min: z.number().positive(),
+  max_ticks: z.number().int().positive().nullable(),
+  budget_usd: z.number().nonnegative().nullable(),
+});
+export type RunOptions = z.infer<typeof RunOptionsSchema>;
+
+/** Everything fixed when a run starts; carried by the `run_started` event. */
+export const RunInitSchema = z.object({
+  run_id: z.string(),
+  repo_root: z.string(),
+  run_dir: z.string(),
+  task_file: z.string(),
+  task: TaskSchema,
+  config: ConfigSchema,
+  config_path: z.string(),
+  options: RunOptionsSchema,
+  branch: z.string(),
+  /** The branch the user was on (non-worktree runs return them to it). */
+  base_branch: z.string().nullable(),
+  base_sha: z.string(),
+  work_dir: z.string(),
+  /** Paths already dirty when a --allow-dirty run started: never staged, never counted as changes. */
+  preexisting_dirty: z.array(z.string()),
+});
+export type RunInit = z.infer<typeof RunInitSchema>;
+
+const phaseStat = z.object({ duration_ms: z.number(), count: z.number().int() });
+
+export const RunStateSchema = RunInitSchema.extend({
+  v: z.literal(1),
+  phase: z.enum(PHASES),
+  milestone_index: z.number().int(),
+  milestones: z.array(MilestoneSchema),
+  stop_reason: z.enum(STOP_REASON_NAMES).nullable(),
+  stop_detail: z.string().nullable(),
+  verification_failures: z.number().int(),
+  review_rounds: z.number().int(),
+  implement_attempt: z.number().int(),
+  last_review_comments: z.array(z.string()).nullable(),
+  last_implement_note: z.string().nullable(),
+  last_verification_failure: VerificationFailureSchema.nullable(),
+  guard_violation_files: z.array(z.string()).nullable(),
+  checkpoint_sha: z.string().nullable(),
+  ticks: z.number().int(),
+  session_ticks: z.number().int(),
+  session_started_at: z.string(),
+  sessions: z.number().int(),
+  started_at: z.string(),
+  updated_at: z.string(),
+  ended_at: z.string().nullable(),
+  /** Effects still to perform, head first. The head is in flight when `in_flight` names it. */
+  pending: z.array(EffectSchema),
+  in_flight: z.string().nullable(),
+  in_flight_since: z.string().nullable(),
+  /** The effect `resume` performs after re-entering the workspace. */
+  resume_effect: EffectSchema.nullable(),
+  effect_seq: z.number().int(),
+  waiting: z.object({ reason: z.literal('quota_wait'), since: z.string(), retry_at: z.string() }).nullable(),
+  retry_at: z.string().nullable(),
+  finalized: z.boolean(),
+  wip_ref: z.string().nullable(),
+  usage: z.object({
+    total: UsageTotalsSchema,
+    by_phase: z.record(z.string(), UsageTotalsSchema),
+  }),
+  phase_stats: z.record(z.enum(TIMED_PHASES), phaseStat),
+  verify_stats: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
+  last_worker_log: z.string().nullable(),
+});
+export type RunState = z.infer<typeof RunStateSchema>;

@@ -1,0 +1,52 @@
+import type { RunState } from '../contracts/state.js';
+import type { NextAction } from './stop-reasons.js';
+import { STOP_REASONS } from './stop-reasons.js';
+
+export interface Liveness {
+  /** The lease holder's pid, when there is a lease. */
+  pid: number | null;
+  alive: boolean;
+}
+
+export interface Guidance {
+  next_action: NextAction;
+  suggested_command: string;
+  explanation: string;
+}
+
+/** What to do next about a run, from the stop-reason registry or from its liveness. */
+export function guidance(state: RunState, live: Liveness): Guidance {
+  if (state.stop_reason) {
+    const spec = STOP_REASONS[state.stop_reason];
+    return {
+      next_action: spec.nextAction,
+      suggested_command: spec.suggest({
+        runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path,
+      }),
+      explanation: spec.explanation,
+    };
+  }
+  if (!live.alive) {
+    return {
+      next_action: 'resume',
+      suggested_command: `runr resume ${state.run_id}`,
+      explanation: 'No live process is executing this run (it was killed or crashed); resume continues it from where it was.',
+    };
+  }
+  return {
+    next_action: 'none',
+    suggested_command: `runr wait ${state.run_id} --for terminal --json`,
+    explanation: state.waiting
+      ? `The run is waiting (${state.waiting.reason}) until ${state.waiting.retry_at}.`
+      : `The run is executing (${state.phase}).`,
+  };
+}
+
+export function milestonesCompleted(state: RunState): number {
+  return state.milestones.filter((m) => m.status === 'complete').length;
+}
+
+/** Terminal: stopped, and the stop's clean-up (finalize) is done. */
+export function isTerminal(state: RunState): boolean {
+  return state.phase === 'STOPPED' && state.finalized;
+}

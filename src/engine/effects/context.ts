@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Effect } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { isToolCache, type ChangedPath } from '../../guard/index.js';
+import { listChanges } from '../../git/changes.js';
+import { RUN_FILES } from '../../store/paths.js';
+import { addSeconds } from '../state-ops.js';
+
+/** What a performer needs besides the state: where to log, when time runs out, how to track children. */
+export interface PerformContext {
+  state: RunState;
+  /** Instant (epoch ms) at which the session's time budget ends. */
+  deadlineMs: number;
+  onSpawn: (pid: number) => void;
+  /** Resolves when the executor is asked to stop (SIGINT/SIGTERM). */
+  aborted: Promise<void>;
+}
+
+export function sessionDeadline(state: RunState): number {
+  return Date.parse(addSeconds(state.session_started_at, state.options.time_budget_min * 60));
+}
+
+export function logPathFor(state: RunState, effect: Effect, name: string): string {
+  const dir = path.join(state.run_dir, RUN_FILES.logs);
+  fs.mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${effect.id}-${name}.log`);
+}
+
+/** The run's own changes since the last checkpoint: tool caches and pre-existing dirt left out. */
+export async function runChanges(state: RunState): Promise<{ changes: ChangedPath[]; caches: string[] }> {
+  const preexisting = new Set(state.preexisting_dirty);
+  const all = (await listChanges(state.work_dir)).filter((c) => !preexisting.has(c.path));
+  return {
+    changes: all.filter((c) => !isToolCache(c.path)),
+    caches: all.filter((c) => isToolCache(c.path)).map((c) => c.path),
+  };
+}

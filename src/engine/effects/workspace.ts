@@ -1,0 +1,60 @@
+import type { RunState } from '../../contracts/state.js';
+import type { ResultOf } from '../../contracts/effects.js';
+import { findCheckpointAt } from '../../git/checkpoint.js';
+import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir } from '../../git/repo.js';
+import { discardPaths, restoreWip, saveWip } from '../../git/checkpoint.js';
+import { killLeftoverChildren } from './children.js';
+import { runChanges } from './context.js';
+
+/** The commit the run branch must point at: the last checkpoint, or where the run started. */
+export function expectedHead(state: RunState): string {
+  return state.checkpoint_sha ?? state.base_sha;
+}
+
+/** Checks the run branch still ends at the last checkpoint (or at a checkpoint made just before a crash). */
+export async function branchCheck(state: RunState): Promise<{ ok: true; head: string } | { ok: false; detail: string }> {
+  const head = await branchSha(state.repo_root, state.branch);
+  const expected = expectedHead(state);
+  if (!head) return { ok: false, detail: `branch ${state.branch} no longer exists` };
+  if (head === expected) return { ok: true, head };
+  const crashMade = await findCheckpointAt(state.repo_root, head, state.run_id);
+  if (crashMade?.parent === expected) return { ok: true, head };
+  return { ok: false, detail: `branch ${state.branch} points at ${head.slice(0, 12)}, expected ${expected.slice(0, 12)}` };
+}
+
+/** Enters the run's workspace at the start of every session (run or resume). */
+export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepare_workspace'>> {
+  killLeftoverChildren(state.run_dir, state.run_id);
+  await excludeRunrDir(state.repo_root);
+  if (state.options.worktree) {
+    await createWorktree(state.repo_root, state.work_dir, state.branch, state.base_sha);
+    const onBranch = await currentBranch(state.work_dir);
+    if (onBranch !== state.branch) {
+      return { kind: 'prepare_workspace', ok: false, stop: 'branch_mismatch', detail: `the worktree ${state.work_dir} is on ${onBranch ?? 'a detached HEAD'}, not ${state.branch}` };
+    }
+  } else if ((await currentBranch(state.repo_root)) !== state.branch) {
+    await createBranch(state.repo_root, state.branch, state.base_sha);
+    await checkout(state.repo_root, state.branch);
+    if (state.wip_ref) await restoreWip(state.repo_root, state.wip_ref);
+  }
+  const check = await branchCheck(state);
+  if (!check.ok) return { kind: 'prepare_workspace', ok: false, stop: 'branch_mismatch', detail: check.detail };
+  return { kind: 'prepare_workspace', ok: true, head_sha: check.head };
+}
+
+/**
+ * At a stop: a worktree is left as it is (the work stays there). A run in the repo itself saves its
+ * uncommitted work under refs/runr/wip/<id> and returns the user to the branch they were on.
+ */
+export async function finalizeWorkspace(state: RunState): Promise<ResultOf<'finalize'>> {
+  if (state.options.worktree) return { kind: 'finalize', wip_ref: null };
+  if ((await currentBranch(state.repo_root)) !== state.branch) return { kind: 'finalize', wip_ref: state.wip_ref };
+  const { changes } = await runChanges(state);
+  let wipRef: string | null = null;
+  if (changes.length > 0) {
+    wipRef = await saveWip(state.repo_root, state.run_id, changes.map((c) => c.path));
+    await discardPaths(state.repo_root, changes);
+  }
+  await checkout(state.repo_root, state.base_branch ?? state.base_sha);
+  return { kind: 'finalize', wip_ref: wipRef };
+}

@@ -1,0 +1,15 @@
+import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { stop, updateMilestone } from '../state-ops.js';
+import { startMilestone } from './plan.js';
+
+/** CHECKPOINT: the verified, reviewed milestone is a commit; then the next milestone or done. */
+export function onCheckpointResult(state: RunState, effect: EffectOf<'checkpoint'>, result: ResultOf<'checkpoint'>, ts: string): RunState {
+  const { id: _id, ...again } = effect;
+  if (!result.ok) return stop(state, 'branch_mismatch', ts, { detail: result.detail, resume: again });
+
+  const index = effect.milestone_index;
+  const next = { ...updateMilestone(state, index, { status: 'complete', checkpoint_sha: result.sha }), checkpoint_sha: result.sha };
+  if (index + 1 < next.milestones.length) return startMilestone(next, index + 1);
+  return stop({ ...next, milestone_index: index }, 'complete', ts);
+}

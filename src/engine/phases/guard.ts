@@ -1,0 +1,28 @@
+import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { schedule, stop } from '../state-ops.js';
+
+/** The scope guard runs after IMPLEMENT and again after VERIFY (SPEC §6). */
+export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result: ResultOf<'guard'>, ts: string): RunState {
+  if (!result.ok) {
+    const { id: _id, ...again } = effect;
+    return {
+      ...stop(state, 'guard_violation', ts, {
+        detail: result.violations.map((v) => `${v.path} (${v.rule})`).join(', '),
+        resume: again,
+      }),
+      guard_violation_files: result.violations.map((v) => v.path),
+    };
+  }
+  const cleared: RunState = { ...state, guard_violation_files: null };
+  if (effect.after === 'IMPLEMENT') {
+    return schedule(cleared, {
+      kind: 'verify', milestone_index: effect.milestone_index, attempt: state.verification_failures + 1,
+    });
+  }
+  if (state.options.fast) return schedule(cleared, { kind: 'checkpoint', milestone_index: effect.milestone_index });
+  return schedule(cleared, {
+    kind: 'worker', phase: 'REVIEW', milestone_index: effect.milestone_index,
+    attempt: state.review_rounds + 1, followup: 0,
+  });
+}

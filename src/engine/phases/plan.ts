@@ -1,0 +1,63 @@
+import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { Milestone, RunState } from '../../contracts/state.js';
+import { PlanResultSchema } from '../../contracts/worker-results.js';
+import { checkPlannedFiles, compileScope } from '../../guard/index.js';
+import { schedule, stop } from '../state-ops.js';
+import { interpretWorker, retryRequest } from './worker-outcome.js';
+
+/** PLAN: the planner returns milestones; an empty or invalid plan gets one corrective follow-up. */
+export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>, ts: string): RunState {
+  const out = interpretWorker(state, effect, result, PlanResultSchema, ts,
+    (s, detail) => stop(s, 'plan_rejection', ts, { detail, resume: retryRequest(effect) }), 1);
+  if (out.kind === 'done') return out.state;
+
+  const milestones: Milestone[] = out.value.milestones.map((m, i) => ({
+    id: `m${i + 1}`,
+    goal: m.goal,
+    files_expected: m.files_expected ?? [],
+    done_checks: m.done_checks ?? [],
+    status: 'pending',
+    checkpoint_sha: null,
+  }));
+  const next: RunState = { ...out.state, milestones, milestone_index: 0 };
+
+  const scope = compileScope(scopeRules(next));
+  const violations = checkPlannedFiles(scope, milestones.flatMap((m) => m.files_expected));
+  if (violations.length > 0) {
+    return {
+      ...stop(next, 'plan_scope_violation', ts, {
+        detail: `the plan expects to change: ${violations.map((v) => `${v.path} (${v.rule})`).join(', ')}`,
+        resume: retryRequest(effect),
+      }),
+      guard_violation_files: violations.map((v) => v.path),
+    };
+  }
+  return startMilestone(next, 0);
+}
+
+export function startMilestone(state: RunState, index: number): RunState {
+  return schedule(
+    {
+      ...state,
+      milestone_index: index,
+      implement_attempt: 1,
+      verification_failures: 0,
+      review_rounds: 0,
+      last_review_comments: null,
+      last_verification_failure: null,
+      last_implement_note: null,
+    },
+    { kind: 'worker', phase: 'IMPLEMENT', milestone_index: index, attempt: 1, followup: 0 },
+  );
+}
+
+export function scopeRules(state: RunState) {
+  const scope = state.config.scope;
+  return {
+    allowlist: [...scope.allowlist, ...(state.task.front_matter.allowlist_add ?? [])],
+    denylist: scope.denylist,
+    presets: scope.presets,
+    protect: scope.protect,
+    allowDeps: state.options.allow_deps,
+  };
+}

@@ -1,0 +1,34 @@
+import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { ReviewResultSchema } from '../../contracts/worker-results.js';
+import { schedule, stop } from '../state-ops.js';
+import { scheduleFix } from './implement.js';
+import { interpretWorker, retryRequest } from './worker-outcome.js';
+
+function normalise(comments: string[]): string {
+  return comments.map((c) => c.trim().toLowerCase().replace(/\s+/g, ' ')).filter(Boolean).sort().join('\n');
+}
+
+/** REVIEW: approve → CHECKPOINT; request_changes → IMPLEMENT, bounded and loop-detected. */
+export function onReviewResult(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>, ts: string): RunState {
+  const out = interpretWorker(state, effect, result, ReviewResultSchema, ts,
+    (s, detail) => stop(s, 'worker_failed', ts, { detail, resume: retryRequest(effect) }));
+  if (out.kind === 'done') return out.state;
+
+  if (out.value.verdict === 'approve') {
+    return schedule(out.state, { kind: 'checkpoint', milestone_index: effect.milestone_index });
+  }
+  const comments = out.value.comments ?? [];
+  const rounds = state.review_rounds + 1;
+  const repeated = state.last_review_comments !== null && normalise(state.last_review_comments) === normalise(comments);
+  const next: RunState = { ...out.state, review_rounds: rounds, last_review_comments: comments };
+  if (repeated || rounds >= state.config.limits.max_review_rounds) {
+    return stop(next, 'review_loop_detected', ts, {
+      detail: repeated
+        ? `the reviewer requested the same changes twice in a row: ${comments.join(' | ')}`
+        : `the reviewer requested changes in ${rounds} rounds (max_review_rounds is ${state.config.limits.max_review_rounds})`,
+      resume: retryRequest(effect),
+    });
+  }
+  return scheduleFix(next);
+}

@@ -1,0 +1,82 @@
+import type { RunState } from '../contracts/state.js';
+import { listChanges } from '../git/changes.js';
+import { currentBranch } from '../git/repo.js';
+import { isToolCache } from '../guard/index.js';
+import { acquireLease, releaseLease } from '../store/lease.js';
+import { RunStore } from '../store/run-store.js';
+import { RunrError, usageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+import { readConfig } from './start-run.js';
+import { STOP_REASONS } from './stop-reasons.js';
+import { supervise } from './supervisor.js';
+
+export interface ResumeInput {
+  runDir: string;
+  force: boolean;
+  timeMin?: number;
+  maxTicks?: number;
+  budgetUsd?: number;
+}
+
+export interface ResumedRun {
+  store: RunStore;
+  leaseToken: string;
+}
+
+function refuse(state: RunState, force: boolean): RunrError | null {
+  const reason = state.stop_reason;
+  if (state.phase !== 'STOPPED' || !reason) return null;
+  if (reason === 'complete') {
+    return new RunrError('not_resumable', `Run ${state.run_id} is already complete: nothing to resume (its work is on ${state.branch})`, EXIT.notResumable);
+  }
+  const spec = STOP_REASONS[reason];
+  if (spec.resumable || force) return null;
+  const fix = spec.suggest({ runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path });
+  return new RunrError(
+    'not_resumable',
+    `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, runr resume ${state.run_id} --force)`,
+    EXIT.notResumable,
+  );
+}
+
+/**
+ * Takes over a stopped or stale run: refuses runs that are complete, not resumable or executed by
+ * a live process; reclaims a dead or expired lease; journals `run_resumed`.
+ */
+export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
+  const lease = acquireLease(input.runDir);
+  if (!lease.ok) {
+    throw new RunrError('locked', `Run is locked: pid ${lease.holder.pid} on ${lease.holder.host} is executing it (heartbeat ${lease.holder.heartbeat_at})`, EXIT.locked);
+  }
+  const token = lease.lease.token;
+  try {
+    const store = RunStore.open(input.runDir);
+    // A stop whose clean-up was cut short (a crash during finalize) is finished first.
+    if (store.state.phase === 'STOPPED' && !store.state.finalized) await supervise(store, { leaseToken: token, keepLease: true });
+    const state = store.state;
+    const refusal = refuse(state, input.force);
+    if (refusal) throw refusal;
+    if (!state.options.worktree && (await currentBranch(state.repo_root)) !== state.branch) {
+      const dirty = (await listChanges(state.repo_root)).filter((c) => !isToolCache(c.path) && !state.preexisting_dirty.includes(c.path));
+      if (dirty.length && !state.options.allow_dirty) {
+        throw usageError('dirty_worktree', `Worktree is dirty (${dirty.slice(0, 3).map((c) => c.path).join(', ')}): commit or stash your changes before resuming run ${state.run_id}`);
+      }
+    }
+    store.append({
+      type: 'run_resumed',
+      ts: new Date().toISOString(),
+      pid: process.pid,
+      force: input.force,
+      overrides: {
+        ...(input.timeMin !== undefined ? { time_budget_min: input.timeMin } : {}),
+        ...(input.maxTicks !== undefined ? { max_ticks: input.maxTicks } : {}),
+        ...(input.budgetUsd !== undefined ? { budget_usd: input.budgetUsd } : {}),
+      },
+      ...(input.force ? { config: readConfig(state.config_path) } : {}),
+    });
+    return { store, leaseToken: token };
+  } catch (err) {
+    releaseLease(input.runDir, token);
+    throw err;
+  }
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_WORKERS, type Config, type WorkerConfig } from '../contracts/config.js';
+import type { RunOptions } from '../contracts/state.js';
+import type { Task } from '../contracts/task.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { listChanges } from '../git/changes.js';
+import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
+import { isToolCache } from '../guard/index.js';
+import { acquireLease } from '../store/lease.js';
+import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
+import { allocateRunDir } from '../store/run-id.js';
+import { RunStore } from '../store/run-store.js';
+import { parseTask, TaskError } from '../task/parse.js';
+import { RunrError, usageError } from './errors.js';
+import { EXIT } from './exit-codes.js';
+
+export interface StartRunInput {
+  repoRoot: string;
+  taskFile: string;
+  configPath: string;
+  worktree: boolean;
+  fast: boolean;
+  allowDeps: boolean;
+  allowDirty: boolean;
+  timeMin?: number;
+  maxTicks?: number;
+  budgetUsd?: number;
+}
+
+export interface StartedRun {
+  store: RunStore;
+  runId: string;
+  runDir: string;
+  leaseToken: string;
+}
+
+export function readConfig(configPath: string): Config {
+  try {
+    return loadConfig(configPath);
+  } catch (err) {
+    if (err instanceof ConfigError) throw usageError('config_invalid', err.message);
+    throw err;
+  }
+}
+
+function readTask(file: string): Task {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw usageError('task_not_found', `Task file not found: ${file}`);
+  }
+  try {
+    return parseTask(text, file);
+  } catch (err) {
+    if (err instanceof TaskError) throw usageError('task_invalid', err.message);
+    throw err;
+  }
+}
+
+/** A task's front matter may name the worker type for all of its roles (keeping the config's settings for it). */
+function applyTaskWorker(config: Config, task: Task): Config {
+  const type = task.front_matter.worker;
+  if (!type) return config;
+  const pick = (role: keyof typeof DEFAULT_WORKERS): WorkerConfig => {
+    const configured = config.workers[role];
+    return configured?.type === type ? configured : { type } as WorkerConfig;
+  };
+  return { ...config, workers: { planner: pick('planner'), implementer: pick('implementer'), reviewer: pick('reviewer') } };
+}
+
+/** Validates everything, creates the run directory, takes the lease and journals `run_started`. */
+export async function startRun(input: StartRunInput): Promise<StartedRun> {
+  const config = readConfig(input.configPath);
+  const task = readTask(input.taskFile);
+  const base = await headSha(input.repoRoot);
+  if (!base) throw usageError('no_commits', `${input.repoRoot} has no commits yet: commit something first (runr works on a branch from HEAD)`);
+  await excludeRunrDir(input.repoRoot);
+
+  let preexisting: string[] = [];
+  if (!input.worktree) {
+    const dirty = (await listChanges(input.repoRoot)).filter((c) => !isToolCache(c.path)).map((c) => c.path);
+    if (dirty.length && !input.allowDirty) {
+      throw usageError('dirty_worktree', `Worktree is dirty (${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}): commit or stash your changes, use --worktree, or pass --allow-dirty`);
+    }
+    preexisting = dirty;
+  }
+
+  const { runId, runDir } = allocateRunDir(runsDir(input.repoRoot));
+  const lease = acquireLease(runDir);
+  if (!lease.ok) throw new RunrError('locked', `run ${runId} is locked by pid ${lease.holder.pid}`, EXIT.locked);
+  fs.mkdirSync(path.join(runDir, RUN_FILES.logs), { recursive: true });
+  fs.copyFileSync(input.taskFile, path.join(runDir, RUN_FILES.task));
+
+  const options: RunOptions = {
+    worktree: input.worktree,
+    fast: input.fast || task.front_matter.fast === true,
+    allow_deps: input.allowDeps,
+    allow_dirty: input.allowDirty,
+    time_budget_min: input.timeMin ?? config.limits.time_budget_min,
+    max_ticks: input.maxTicks ?? null,
+    budget_usd: input.budgetUsd ?? null,
+  };
+  const branch = `runr/${runId}`;
+  const store = RunStore.open(runDir);
+  store.append({
+    type: 'run_started',
+    ts: new Date().toISOString(),
+    run: {
+      run_id: runId,
+      repo_root: input.repoRoot,
+      run_dir: runDir,
+      task_file: input.taskFile,
+      task,
+      config: applyTaskWorker(config, task),
+      config_path: input.configPath,
+      options,
+      branch,
+      base_branch: input.worktree ? null : await currentBranch(input.repoRoot),
+      base_sha: base,
+      work_dir: input.worktree ? worktreePathOf(input.repoRoot, runId) : input.repoRoot,
+      preexisting_dirty: preexisting,
+    },
+  });
+  return { store, runId, runDir, leaseToken: lease.lease.token };
+}

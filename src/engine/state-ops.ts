@@ -1,0 +1,80 @@
+import type { Effect, EffectRequest } from '../contracts/effects.js';
+import type { RunState, UsageTotals } from '../contracts/state.js';
+import type { Phase } from './phases.js';
+import type { StopReason } from './stop-reasons.js';
+
+/** Small pure helpers the machine and its phase handlers share. Every one returns a new state. */
+
+export function phaseOf(effect: Effect | EffectRequest): Phase | null {
+  switch (effect.kind) {
+    case 'worker': return effect.phase;
+    case 'guard': return effect.after;
+    case 'verify': return 'VERIFY';
+    case 'checkpoint': return 'CHECKPOINT';
+    default: return null;
+  }
+}
+
+export function withId(state: RunState, req: EffectRequest): [RunState, Effect] {
+  const effect = { ...req, id: `e${state.effect_seq + 1}` } as Effect;
+  return [{ ...state, effect_seq: state.effect_seq + 1 }, effect];
+}
+
+/** Queue an effect to run next (after whatever is already queued). */
+export function schedule(state: RunState, req: EffectRequest): RunState {
+  const [next, effect] = withId(state, req);
+  const phase = phaseOf(effect);
+  return { ...next, pending: [...next.pending, effect], phase: phase ?? next.phase };
+}
+
+export function stop(
+  state: RunState,
+  reason: StopReason,
+  ts: string,
+  opts: { detail?: string | null; resume?: EffectRequest | null } = {},
+): RunState {
+  let next: RunState = { ...state, pending: [], waiting: null };
+  let resumeEffect: Effect | null = null;
+  if (opts.resume) [next, resumeEffect] = withId(next, opts.resume);
+  next = {
+    ...next,
+    phase: 'STOPPED',
+    stop_reason: reason,
+    stop_detail: opts.detail ?? null,
+    ended_at: ts,
+    resume_effect: resumeEffect,
+    finalized: false,
+  };
+  return schedule(next, { kind: 'finalize' });
+}
+
+export function updateMilestone(state: RunState, index: number, patch: Partial<RunState['milestones'][number]>): RunState {
+  return {
+    ...state,
+    milestones: state.milestones.map((m, i) => (i === index ? { ...m, ...patch } : m)),
+  };
+}
+
+export function emptyUsage(): UsageTotals {
+  return { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0 };
+}
+
+export function addUsage(
+  totals: UsageTotals,
+  usage: { input_tokens?: number | null; output_tokens?: number | null; cost_usd?: number | null } | null | undefined,
+): UsageTotals {
+  return {
+    input_tokens: totals.input_tokens + (usage?.input_tokens ?? 0),
+    output_tokens: totals.output_tokens + (usage?.output_tokens ?? 0),
+    cost_usd: totals.cost_usd + (usage?.cost_usd ?? 0),
+    calls: totals.calls + 1,
+  };
+}
+
+export function msBetween(from: string, to: string): number {
+  return Math.max(0, Date.parse(to) - Date.parse(from));
+}
+
+export function addSeconds(ts: string, seconds: number): string {
+  return new Date(Date.parse(ts) + seconds * 1000).toISOString();
+}

@@ -1,0 +1,33 @@
+import type { StatusOutput } from '../contracts/outputs.js';
+import type { RunState } from '../contracts/state.js';
+import { guidance, type Liveness } from './describe.js';
+
+/** `runr status` (SPEC §3): the guide's fields plus lease, waits and what to do next. */
+export function buildStatus(state: RunState, live: Liveness): StatusOutput {
+  const g = guidance(state, live);
+  const out: StatusOutput = {
+    run_id: state.run_id,
+    phase: state.phase,
+    milestone_index: state.milestone_index,
+    milestones: state.milestones.map(({ id, goal, status, checkpoint_sha }) => ({ id, goal, status, checkpoint_sha })),
+    stop_reason: state.stop_reason,
+    stop_detail: state.stop_detail,
+    verification_failures: state.verification_failures,
+    updated_at: state.updated_at,
+    started_at: state.started_at,
+    task: state.task.title,
+    branch: state.branch,
+    worktree_path: state.work_dir,
+    checkpoint_sha: state.checkpoint_sha,
+    next_action: g.next_action,
+    suggested_command: g.suggested_command,
+  };
+  if (state.guard_violation_files?.length) out.guard_violation_files = state.guard_violation_files;
+  if (state.retry_at && (state.waiting || state.stop_reason === 'quota_wait')) out.retry_at = state.retry_at;
+  if (state.waiting) out.waiting = state.waiting;
+  if (state.phase !== 'STOPPED' || !state.finalized) {
+    if (live.alive && live.pid !== null) out.lease = { pid: live.pid, alive: true };
+    else out.stale = true;
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+import { EXIT, type ExitCode } from './exit-codes.js';
+
+/**
+ * The stop-reason registry (SPEC §5). Every stop reason string lives here and nowhere else;
+ * everything a stop says (resumable, next action, suggested command, exit code) is derived from it.
+ */
+export const NEXT_ACTIONS = [
+  'none',
+  'resume',
+  'fix_config',
+  'resolve_scope_violation',
+  'resolve_branch_mismatch',
+  'inspect_logs',
+] as const;
+export type NextAction = (typeof NEXT_ACTIONS)[number];
+
+interface StopReasonSpec {
+  resumable: boolean;
+  /** May `watch --auto-resume` resume it (quota_wait: only once retry_at has passed). */
+  autoResumable: boolean;
+  nextAction: NextAction;
+  exitCode: ExitCode;
+  explanation: string;
+  /** The command (or `# comment`) to run next; `ctx` carries the real ids. */
+  suggest: (ctx: SuggestContext) => string;
+}
+
+export interface SuggestContext {
+  runId: string;
+  branch: string;
+  baseSha: string;
+  configPath: string;
+}
+
+const resume = (c: SuggestContext) => `runr resume ${c.runId}`;
+const editScope = (c: SuggestContext) =>
+  `# Review the scope settings in ${c.configPath} (or split the task), then start a new run`;
+
+export const STOP_REASONS = {
+  complete: {
+    resumable: false, autoResumable: false, nextAction: 'none', exitCode: EXIT.ok,
+    explanation: 'Every milestone was implemented, verified, reviewed and checkpointed.',
+    suggest: (c) => `git log --oneline ${c.baseSha.slice(0, 12)}..${c.branch}`,
+  },
+  verification_failed_max_retries: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'Verification kept failing for this milestone after the allowed number of fix attempts.',
+    suggest: resume,
+  },
+  stalled_timeout: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'A worker produced no output for too long, or ran past its time limit, and was killed.',
+    suggest: resume,
+  },
+  max_ticks_reached: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'The run performed the maximum number of steps allowed by --max-ticks.',
+    suggest: resume,
+  },
+  time_budget_exceeded: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'The run used up its time budget (--time or limits.time_budget_min).',
+    suggest: resume,
+  },
+  implement_blocked: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'The implementer reported that it is blocked or failed on this milestone.',
+    suggest: resume,
+  },
+  worker_failed: {
+    resumable: true, autoResumable: true, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
+    explanation: 'A worker CLI crashed or printed no usable result.',
+    suggest: resume,
+  },
+  quota_wait: {
+    resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'A worker is rate- or usage-limited; waiting for its reset would overrun the time budget.',
+    suggest: resume,
+  },
+  guard_violation: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
+    explanation: 'A worker changed files outside the allowed scope; nothing was committed.',
+    suggest: editScope,
+  },
+  plan_scope_violation: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
+    explanation: 'The plan expects to change files outside the allowed scope.',
+    suggest: editScope,
+  },
+  ownership_violation: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
+    explanation: 'A task changed files owned by another task of the orchestration.',
+    suggest: editScope,
+  },
+  parallel_file_collision: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
+    explanation: 'Two concurrently running tasks would edit the same files.',
+    suggest: editScope,
+  },
+  review_loop_detected: {
+    resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
+    explanation: 'The reviewer kept requesting the same changes, or asked for more rounds than allowed.',
+    suggest: (c) => `runr report ${c.runId}`,
+  },
+  budget_exceeded: {
+    resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,
+    explanation: 'The reported worker cost reached the --budget-usd limit.',
+    suggest: (c) => `runr resume ${c.runId} --budget-usd <higher amount>`,
+  },
+  plan_rejection: {
+    resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,
+    explanation: 'The planner returned no usable plan, even after a corrective follow-up.',
+    suggest: () => '# Make the task file more specific (Goal, Requirements, Success Criteria), then start a new run',
+  },
+  config_invalid: {
+    resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
+    explanation: 'The configuration is invalid for this run.',
+    suggest: (c) => `# Fix ${c.configPath} (runr doctor shows what is wrong), then start a new run`,
+  },
+  worker_missing: {
+    resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
+    explanation: 'A configured worker CLI could not be started (not installed, or not supported).',
+    suggest: (c) => `# Install the worker CLI or change "workers" in ${c.configPath} (see runr doctor), then start a new run`,
+  },
+  branch_mismatch: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_branch_mismatch', exitCode: EXIT.stopped,
+    explanation: 'The run branch moved under the run: it no longer points at the last checkpoint.',
+    suggest: (c) => `# Reset ${c.branch} to its last checkpoint (see runr report ${c.runId}), or start a new run`,
+  },
+} as const satisfies Record<string, StopReasonSpec>;
+
+export type StopReason = keyof typeof STOP_REASONS;
+export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as [StopReason, ...StopReason[]];
+
+export function stopReasonSpec(reason: StopReason): StopReasonSpec {
+  return STOP_REASONS[reason];
+}

@@ -1,0 +1,87 @@
+import type { RunEventInput } from '../contracts/events.js';
+import type { RunState } from '../contracts/state.js';
+import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
+import type { RunStore } from '../store/run-store.js';
+import { writeReport } from '../store/report-file.js';
+import { killAllChildren } from '../util/process.js';
+import { recordChild } from './effects/children.js';
+import { sessionDeadline } from './effects/context.js';
+import { perform } from './effects/perform.js';
+
+export class LeaseLostError extends Error {}
+export class InterruptedError extends Error {}
+
+export interface SuperviseOptions {
+  leaseToken: string;
+  /** Called after every journaled event, for progress output. */
+  onEvent?: (state: RunState, event: RunEventInput) => void;
+  /** Keep the lease when done (the caller goes on executing the run). */
+  keepLease?: boolean;
+  /** Test hook: exit abruptly (as kill -9 would) after the journal reaches this many events. */
+  crashAfterSeq?: number;
+}
+
+/**
+ * The imperative shell: holds the lease, performs the head effect, journals its start and result,
+ * and repeats until the run is stopped and finalized.
+ */
+export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
+  const runDir = store.runDir;
+  let lost = false;
+  const beat = setInterval(() => {
+    if (!heartbeat(runDir, opts.leaseToken)) lost = true;
+  }, LEASE_TIMING.heartbeatMs);
+  let interrupt: (signal: string) => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    interrupt = (signal) => {
+      interrupted = signal;
+      killAllChildren();
+      resolve();
+    };
+  });
+  let interrupted: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const journal = (event: RunEventInput) => {
+    const state = store.append(event);
+    opts.onEvent?.(state, event);
+    if (opts.crashAfterSeq !== undefined && seqOf(store) >= opts.crashAfterSeq) process.kill(process.pid, 'SIGKILL');
+    return state;
+  };
+
+  try {
+    for (;;) {
+      const state = store.state;
+      if (state.phase === 'STOPPED' && state.finalized) break;
+      const effect = state.pending[0];
+      if (!effect) throw new Error(`run ${state.run_id} has nothing left to do but is not stopped`);
+      if (lost || !heartbeat(runDir, opts.leaseToken)) throw new LeaseLostError(`run ${state.run_id}: this process no longer holds the lease`);
+      journal({ type: 'effect_started', ts: now(), effect });
+      const result = await perform(effect, {
+        state: store.state,
+        deadlineMs: sessionDeadline(store.state),
+        onSpawn: (pid) => recordChild(runDir, pid),
+        aborted,
+      });
+      if (interrupted) throw new InterruptedError(`interrupted by ${interrupted}`);
+      journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
+    }
+    writeReport(store.state);
+    return store.state;
+  } finally {
+    clearInterval(beat);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!opts.keepLease) releaseLease(runDir, opts.leaseToken);
+  }
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function seqOf(store: RunStore): number {
+  return store.seq;
+}

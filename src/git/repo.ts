@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { raw, rawOrNull } from './git.js';
+
+export async function repoRootOf(dir: string): Promise<string | null> {
+  if (!fs.existsSync(dir)) return null;
+  const out = await rawOrNull(dir, ['rev-parse', '--show-toplevel']);
+  return out ? fs.realpathSync(out.trim()) : null;
+}
+
+export async function headSha(cwd: string): Promise<string | null> {
+  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim() || null;
+}
+
+export async function currentBranch(cwd: string): Promise<string | null> {
+  return (await rawOrNull(cwd, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || null;
+}
+
+export async function branchSha(cwd: string, branch: string): Promise<string | null> {
+  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`]))?.trim() || null;
+}
+
+/** Keeps `.runr/` out of the project's own `git status` without touching tracked files. */
+export async function excludeRunrDir(repoRoot: string): Promise<void> {
+  const common = (await raw(repoRoot, ['rev-parse', '--git-common-dir'])).trim();
+  const infoDir = path.resolve(repoRoot, common, 'info');
+  const exclude = path.join(infoDir, 'exclude');
+  const text = fs.existsSync(exclude) ? fs.readFileSync(exclude, 'utf8') : '';
+  if (text.split('\n').some((l) => l.trim() === '/.runr/' || l.trim() === '.runr/')) return;
+  fs.mkdirSync(infoDir, { recursive: true });
+  fs.appendFileSync(exclude, `${text && !text.endsWith('\n') ? '\n' : ''}# runr's run data and worktrees\n/.runr/\n`);
+}
+
+export async function createWorktree(repoRoot: string, worktreePath: string, branch: string, base: string): Promise<void> {
+  if (fs.existsSync(path.join(worktreePath, '.git'))) return;
+  fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
+  const exists = await branchSha(repoRoot, branch);
+  const args = exists ? ['worktree', 'add', worktreePath, branch] : ['worktree', 'add', '-b', branch, worktreePath, base];
+  await raw(repoRoot, args);
+}
+
+export async function createBranch(cwd: string, branch: string, base: string): Promise<void> {
+  if (!(await branchSha(cwd, branch))) await raw(cwd, ['branch', branch, base]);
+}
+
+export async function checkout(cwd: string, ref: string): Promise<void> {
+  await raw(cwd, ['checkout', '-q', ref]);
+}

@@ -1,0 +1,88 @@
+import type { EffectOf } from '../contracts/effects.js';
+import type { RunState } from '../contracts/state.js';
+import { TIERS } from '../verify/run-tiers.js';
+import { loadTemplate, render } from './template.js';
+
+const TEMPLATE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const;
+
+export interface PromptExtras {
+  /** The milestone's diff, for the reviewer. */
+  diff?: string;
+}
+
+function bullet(lines: string[]): string {
+  return lines.map((l) => `- ${l}`).join('\n');
+}
+
+function scopeText(state: RunState): string {
+  const { allowlist, denylist, presets, protect } = state.config.scope;
+  const allowed = [...allowlist, ...(state.task.front_matter.allowlist_add ?? [])];
+  const lines = [
+    allowed.length || presets.length
+      ? `- Only change files matching: ${[...allowed, ...presets.map((p) => `(preset ${p})`)].join(', ')}`
+      : '- You may change any project file except those listed below.',
+    '- Never change: .git/, .runr/, .env files' + (denylist.length ? `, ${denylist.join(', ')}` : ''),
+  ];
+  if (protect.length) lines.push(`- Protected (must not be modified or deleted): ${protect.join(', ')}`);
+  if (!state.options.allow_deps) lines.push('- Do not change lockfiles or add dependencies (package-lock.json, yarn.lock, Cargo.lock, go.sum, …).');
+  return lines.join('\n');
+}
+
+function verificationCommands(state: RunState): string {
+  const cmds = TIERS.flatMap((t) => state.config.verification[t]);
+  return cmds.length ? cmds.map((c) => `\`${c}\``).join(', ') : '(none configured)';
+}
+
+function milestoneText(state: RunState, index: number): string {
+  const m = state.milestones[index];
+  if (!m) return state.task.goal;
+  const parts = [m.goal];
+  if (m.files_expected.length) parts.push(`Files expected: ${m.files_expected.join(', ')}`);
+  if (m.done_checks.length) parts.push(`Done when:\n${bullet(m.done_checks)}`);
+  return parts.join('\n\n');
+}
+
+function planText(state: RunState, current: number): string {
+  return state.milestones
+    .map((m, i) => `${i + 1}. [${i < current ? 'done' : i === current ? 'current' : 'later'}] ${m.goal}`)
+    .join('\n');
+}
+
+function failureText(state: RunState): string {
+  const f = state.last_verification_failure;
+  if (!f) return '';
+  const how = f.timed_out ? 'timed out' : `exited with code ${f.exit_code}`;
+  return `\`${f.command}\` (${f.tier}) ${how}. The end of its output:\n\n\`\`\`\n${f.excerpt}\n\`\`\``;
+}
+
+function evidenceText(state: RunState): string {
+  const cmds = TIERS.flatMap((t) => state.config.verification[t].map((c) => `\`${c}\` (${t}): passed`));
+  return cmds.length ? bullet(cmds) : '(no verification commands are configured)';
+}
+
+/** The full prompt for a worker effect: everything the worker needs, nothing it must go and find. */
+export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras: PromptExtras = {}): string {
+  const index = effect.milestone_index;
+  const fixing = effect.phase === 'IMPLEMENT' && effect.attempt > 1;
+  const vars = {
+    run_id: state.run_id,
+    attempt: effect.attempt,
+    task: state.task.body.trim(),
+    scope: scopeText(state),
+    verification_commands: verificationCommands(state),
+    plan: planText(state, index),
+    milestone_id: state.milestones[index]?.id ?? 'm1',
+    milestone: milestoneText(state, index),
+    verification_failure: fixing ? failureText(state) : '',
+    review_comments: (fixing || effect.phase === 'REVIEW') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
+    previous_note: fixing ? state.last_implement_note ?? '' : '',
+    verification_evidence: evidenceText(state),
+    diff: extras.diff ?? '',
+  };
+  const body = render(loadTemplate(TEMPLATE_OF[effect.phase]), vars);
+  if (effect.followup === 0) return body;
+  const prefix = render(loadTemplate('followup'), {
+    followup: effect.followup, phase: effect.phase, followup_reason: effect.followup_reason ?? 'it lacked the result',
+  });
+  return prefix + body;
+}

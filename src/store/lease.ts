@@ -1,0 +1,136 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LeaseSchema, type Lease } from '../contracts/lease.js';
+import { RUN_FILES } from './paths.js';
+
+/** Heartbeat cadence and how old a heartbeat may get before the lease counts as expired. */
+export const LEASE_TIMING = {
+  heartbeatMs: Number(process.env.RUNR_LEASE_HEARTBEAT_MS ?? 5_000),
+  expiryMs: Number(process.env.RUNR_LEASE_EXPIRY_MS ?? 30_000),
+};
+
+const leaseFile = (runDir: string) => path.join(runDir, RUN_FILES.lease);
+
+export function readLease(runDir: string): Lease | null {
+  try {
+    const parsed = LeaseSchema.safeParse(JSON.parse(fs.readFileSync(leaseFile(runDir), 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A lease is live when its heartbeat is fresh and, on this host, its process still exists. */
+export function leaseAlive(lease: Lease, nowMs = Date.now()): boolean {
+  if (nowMs - Date.parse(lease.heartbeat_at) > LEASE_TIMING.expiryMs) return false;
+  return lease.host !== os.hostname() || pidAlive(lease.pid);
+}
+
+function writeExclusive(file: string, lease: Lease): boolean {
+  // link() is atomic and refuses an existing target: the lease appears whole or not at all.
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(tmp, JSON.stringify(lease), { flag: 'wx' });
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+function replaceAtomically(file: string, lease: Lease): void {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(tmp, JSON.stringify(lease));
+  fs.renameSync(tmp, file);
+}
+
+export type LeaseAttempt = { ok: true; lease: Lease } | { ok: false; holder: Lease };
+
+function newLease(pid: number): Lease {
+  const now = new Date().toISOString();
+  return { pid, host: os.hostname(), token: crypto.randomUUID(), started_at: now, heartbeat_at: now };
+}
+
+/**
+ * Takes the run's lease. A lease whose holder is dead or whose heartbeat expired is reclaimed;
+ * a live one is refused. Reclaiming happens under a short mkdir mutex so two reclaimers cannot
+ * both win.
+ */
+export function acquireLease(runDir: string, pid = process.pid): LeaseAttempt {
+  const file = leaseFile(runDir);
+  const mine = newLease(pid);
+  for (let i = 0; i < 50; i++) {
+    if (writeExclusive(file, mine)) return { ok: true, lease: mine };
+    const holder = readLease(runDir);
+    if (holder && leaseAlive(holder)) return { ok: false, holder };
+    if (!holder && Date.now() - mtimeMs(file) < 2_000) {
+      sleepMs(20); // a lease being replaced this instant: look again
+      continue;
+    }
+    withMutex(`${file}.reclaim`, () => {
+      const again = readLease(runDir);
+      if (holder ? again?.token === holder.token : !again) fs.rmSync(file, { force: true });
+    });
+  }
+  const holder = readLease(runDir);
+  if (holder) return { ok: false, holder };
+  throw new Error(`could not take the lease ${file}`);
+}
+
+/** Refreshes the heartbeat; false when the lease is no longer ours (it was reclaimed). */
+export function heartbeat(runDir: string, token: string, pid = process.pid): boolean {
+  const current = readLease(runDir);
+  if (!current || current.token !== token) return false;
+  replaceAtomically(leaseFile(runDir), { ...current, pid, heartbeat_at: new Date().toISOString() });
+  return true;
+}
+
+export function releaseLease(runDir: string, token: string): void {
+  const current = readLease(runDir);
+  if (current?.token === token) fs.rmSync(leaseFile(runDir), { force: true });
+}
+
+function mtimeMs(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withMutex(dir: string, fn: () => void): void {
+  for (let i = 0; i < 200; i++) {
+    try {
+      fs.mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() - mtimeMs(dir) > 10_000) fs.rmSync(dir, { recursive: true, force: true });
+      sleepMs(10);
+      continue;
+    }
+    try {
+      return fn();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`could not take ${dir}`);
+}

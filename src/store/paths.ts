@@ -1,0 +1,24 @@
+import path from 'node:path';
+
+/** Where runr keeps things inside a repository (SPEC §2). */
+export const RUNR_DIR = '.runr';
+
+export const runrDir = (repoRoot: string) => path.join(repoRoot, RUNR_DIR);
+export const runsDir = (repoRoot: string) => path.join(repoRoot, RUNR_DIR, 'runs');
+export const runDirOf = (repoRoot: string, runId: string) => path.join(runsDir(repoRoot), runId);
+export const defaultConfigPath = (repoRoot: string) => path.join(repoRoot, RUNR_DIR, 'runr.config.json');
+export const worktreePathOf = (repoRoot: string, runId: string) => path.join(repoRoot, RUNR_DIR, 'worktrees', runId);
+
+export const RUN_FILES = {
+  state: 'state.json',
+  journal: 'events.ndjson',
+  task: 'task.md',
+  planJson: 'plan.json',
+  planMd: 'plan.md',
+  lease: 'lease.json',
+  report: 'report.json',
+  logs: 'logs',
+  children: 'children.json',
+} as const;
+
+export const RUN_ID_PATTERN = /^\d{14}$/;

@@ -1,0 +1,11 @@
+import path from 'node:path';
+import type { RunState } from '../contracts/state.js';
+import { buildReport } from '../engine/report.js';
+import { writeJsonAtomic } from './atomic.js';
+import { RUN_FILES } from './paths.js';
+
+/** report.json, written when the run reaches a terminal state. */
+export function writeReport(state: RunState): void {
+  if (state.phase !== 'STOPPED') return;
+  writeJsonAtomic(path.join(state.run_dir, RUN_FILES.report), buildReport(state, { pid: null, alive: false }, new Date().toISOString()));
+}

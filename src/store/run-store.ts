@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { RunEventSchema, type RunEventInput } from '../contracts/events.js';
+import type { RunState } from '../contracts/state.js';
+import { replay, step } from '../engine/machine.js';
+import { appendEvent, readJournal, repairJournalTail } from './journal.js';
+import { RUN_FILES } from './paths.js';
+import { writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { readFreshState, writeState } from './state-file.js';
+
+export class RunNotStartedError extends Error {}
+
+/** Loads a run's state: state.json when it is fresh, otherwise rebuilt from the journal. */
+export function loadState(runDir: string): RunState | null {
+  return readFreshState(runDir) ?? rebuildState(runDir).state;
+}
+
+export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number } {
+  const { events, validBytes } = readJournal(runDir);
+  const state = replay(events);
+  return { state, seq: events.at(-1)?.seq ?? 0, validBytes };
+}
+
+/**
+ * The executor's handle on a run: every change is an event appended to the journal first,
+ * then folded through the machine and cached in state.json.
+ */
+export class RunStore {
+  private constructor(
+    readonly runDir: string,
+    private current: RunState | null,
+    private _seq: number,
+  ) {}
+
+  /** Opens a run for execution, always from the journal (the source of truth). */
+  static open(runDir: string): RunStore {
+    const { state, seq, validBytes } = rebuildState(runDir);
+    repairJournalTail(runDir, validBytes);
+    const store = new RunStore(runDir, state, seq);
+    if (state) store.persist(validBytes);
+    return store;
+  }
+
+  /** Sequence number of the last journaled event. */
+  get seq(): number {
+    return this._seq;
+  }
+
+  get state(): RunState {
+    if (!this.current) throw new RunNotStartedError(`${this.runDir} has no run_started event`);
+    return this.current;
+  }
+
+  append(input: RunEventInput): RunState {
+    // Validated before it is written: the journal never holds an event it could not replay.
+    const event = RunEventSchema.parse({ ...input, seq: this._seq + 1 });
+    const bytes = appendEvent(this.runDir, event);
+    this._seq = event.seq;
+    const before = this.current;
+    this.current = step(this.current, event).state;
+    this.persist(bytes, before);
+    return this.current;
+  }
+
+  private persist(journalBytes: number, before: RunState | null = null): void {
+    const state = this.state;
+    writeState(this.runDir, state, journalBytes);
+    if (state.milestones !== before?.milestones && state.milestones.length > 0) writePlanFiles(this.runDir, state);
+  }
+}
+
+function writePlanFiles(runDir: string, state: RunState): void {
+  const milestones = state.milestones.map(({ id, goal, files_expected, done_checks }) => ({ id, goal, files_expected, done_checks }));
+  writeJsonAtomic(path.join(runDir, RUN_FILES.planJson), { run_id: state.run_id, milestones });
+  const md = [`# Plan for run ${state.run_id}`, '', `Task: ${state.task.title}`, ''];
+  for (const m of milestones) {
+    md.push(`## ${m.id}: ${m.goal}`);
+    if (m.files_expected.length) md.push('', 'Files expected:', ...m.files_expected.map((f) => `- ${f}`));
+    if (m.done_checks.length) md.push('', 'Done when:', ...m.done_checks.map((c) => `- ${c}`));
+    md.push('');
+  }
+  writeTextAtomic(path.join(runDir, RUN_FILES.planMd), md.join('\n'));
+}
+
+export function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+}

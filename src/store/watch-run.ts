@@ -1,0 +1,58 @@
+import { watch } from 'chokidar';
+import type { RunState } from '../contracts/state.js';
+import { isTerminal } from '../engine/describe.js';
+import { leaseAlive, readLease } from './lease.js';
+import { loadState } from './run-store.js';
+
+export type WaitEnd =
+  | { end: 'terminal'; state: RunState }
+  | { end: 'timeout'; state: RunState | null }
+  | { end: 'stale'; state: RunState | null };
+
+export function liveness(runDir: string): { pid: number | null; alive: boolean } {
+  const lease = readLease(runDir);
+  return { pid: lease?.pid ?? null, alive: lease ? leaseAlive(lease) : false };
+}
+
+/** How often the lease is checked while waiting (a dead executor writes no file event). */
+const LEASE_CHECK_MS = 1_000;
+/** Consecutive checks without a live lease before the run counts as abandoned. */
+const STALE_CHECKS = 2;
+
+/**
+ * Resolves when the run is terminal (noticed through file events on its directory), when the
+ * timeout expires, or when nobody is executing the run any more, so a wait can never hang on a
+ * run that will not move.
+ */
+export function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
+  return new Promise((resolve) => {
+    let done = false;
+    let misses = 0;
+    const watcher = watch(runDir, { depth: 0, ignoreInitial: true });
+    const finish = (result: WaitEnd) => {
+      if (done) return;
+      done = true;
+      clearInterval(leaseTimer);
+      if (timer) clearTimeout(timer);
+      void watcher.close();
+      resolve(result);
+    };
+    const check = () => {
+      const state = loadState(runDir);
+      if (state && isTerminal(state)) finish({ end: 'terminal', state });
+      return state;
+    };
+    watcher.on('all', (_event, file) => {
+      if (file.endsWith('state.json')) check();
+    });
+    watcher.on('ready', () => check());
+    const leaseTimer = setInterval(() => {
+      const state = check();
+      if (done) return;
+      misses = liveness(runDir).alive ? 0 : misses + 1;
+      if (misses >= STALE_CHECKS) finish({ end: 'stale', state });
+    }, LEASE_CHECK_MS);
+    const timer = timeoutMs !== null ? setTimeout(() => finish({ end: 'timeout', state: loadState(runDir) }), timeoutMs) : null;
+    check();
+  });
+}

@@ -1,0 +1,134 @@
+import { execa } from 'execa';
+
+export interface RunProcessOptions {
+  file: string;
+  args?: string[];
+  /** Run `file` through the shell (verification commands are shell lines). */
+  shell?: boolean;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  input?: string;
+  /** Kill when nothing is printed for this long. */
+  stallMs?: number;
+  /** Kill when the process runs longer than this. */
+  timeoutMs?: number;
+  /** Kill at this wall-clock instant (the run's time budget). */
+  deadlineMs?: number;
+  /** Once `isDone(stdout)` holds, the process may linger this long before it is killed. */
+  graceMs?: number;
+  isDone?: (stdout: string) => boolean;
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  onSpawn?: (pid: number) => void;
+}
+
+export type ProcessEnd = 'exit' | 'stall' | 'timeout' | 'deadline' | 'grace' | 'spawn_error' | 'aborted';
+
+export interface ProcessOutcome {
+  end: ProcessEnd;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr interleaved as they arrived. */
+  all: string;
+  durationMs: number;
+  spawnError?: string;
+}
+
+const live = new Set<number>();
+
+/** Kills a process and everything it started (it runs in its own process group). */
+export function killTree(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** Kills every child this process started that is still running (used on SIGINT/SIGTERM). */
+export function killAllChildren(): void {
+  for (const pid of live) killTree(pid);
+}
+
+/**
+ * Runs a child in its own process group, watching for silence, overruns and a lingering exit
+ * after the final result; whatever ends it, the whole tree is killed.
+ */
+export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
+  const started = Date.now();
+  let end: ProcessEnd = 'exit';
+  let stdout = '';
+  let stderr = '';
+  let all = '';
+  const child = execa(opts.file, opts.args ?? [], {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: false,
+    shell: opts.shell ?? false,
+    input: opts.input ?? '',
+    detached: true,
+    reject: false,
+    buffer: false,
+    stripFinalNewline: false,
+    windowsHide: true,
+  });
+  const pid = child.pid;
+  if (pid) {
+    live.add(pid);
+    opts.onSpawn?.(pid);
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  const stopWith = (why: ProcessEnd) => {
+    if (end !== 'exit') return;
+    end = why;
+    if (pid) killTree(pid);
+  };
+  let stallTimer: NodeJS.Timeout | undefined;
+  const armStall = () => {
+    if (!opts.stallMs) return;
+    if (stallTimer) clearTimeout(stallTimer);
+    stallTimer = setTimeout(() => stopWith('stall'), opts.stallMs);
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onChunk = (stream: 'stdout' | 'stderr') => (buf: Buffer) => {
+    const text = buf.toString('utf8');
+    if (stream === 'stdout') stdout += text;
+    else stderr += text;
+    all += text;
+    opts.onOutput?.(text, stream);
+    armStall();
+    if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && opts.isDone(stdout)) {
+      if (graceTimer) clearTimeout(graceTimer);
+      graceTimer = setTimeout(() => stopWith('grace'), opts.graceMs);
+    }
+  };
+  child.stdout?.on('data', onChunk('stdout'));
+  child.stderr?.on('data', onChunk('stderr'));
+  armStall();
+  if (opts.timeoutMs) timers.push(setTimeout(() => stopWith('timeout'), opts.timeoutMs));
+  if (opts.deadlineMs) timers.push(setTimeout(() => stopWith('deadline'), Math.max(0, opts.deadlineMs - Date.now())));
+
+  const result = await child;
+  for (const t of [...timers, stallTimer, graceTimer]) if (t) clearTimeout(t);
+  if (pid) {
+    killTree(pid); // grandchildren that outlived their parent go too
+    live.delete(pid);
+  }
+  const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
+    ? (result as { originalMessage?: string }).originalMessage ?? result.message
+    : undefined;
+  return {
+    end: spawnError ? 'spawn_error' : end,
+    exitCode: result.exitCode ?? null,
+    stdout,
+    stderr,
+    all,
+    durationMs: Date.now() - started,
+    spawnError,
+  };
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import type { Config } from '../contracts/config.js';
+import type { ResultOf, VerificationFailure } from '../contracts/effects.js';
+import { runProcess } from '../util/process.js';
+import { redact } from '../workers/redact.js';
+import { excerpt } from './excerpt.js';
+
+export const TIERS = ['tier0', 'tier1', 'tier2'] as const;
+
+export interface VerifyOptions {
+  workDir: string;
+  logPath: string;
+  timeoutMs: number;
+  deadlineMs: number;
+  env: Record<string, string | undefined>;
+  onSpawn?: (pid: number) => void;
+}
+
+/** Runs the verification tiers in order, fail-fast, saving every command's output to the log. */
+export async function runVerification(verification: Config['verification'], opts: VerifyOptions): Promise<ResultOf<'verify'>> {
+  const started = Date.now();
+  const commands: ResultOf<'verify'>['commands'] = [];
+  const log = fs.openSync(opts.logPath, 'a');
+  try {
+    for (const tier of TIERS) {
+      for (const command of verification[tier]) {
+        fs.writeSync(log, `$ ${command}    # ${tier}\n`);
+        const out = await runProcess({
+          file: command, shell: true, cwd: opts.workDir, env: opts.env,
+          timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn,
+        });
+        const output = redact(out.all);
+        fs.writeSync(log, `${output}${output.endsWith('\n') || !output ? '' : '\n'}# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);
+        const timedOut = out.end === 'timeout';
+        commands.push({ tier, command, exit_code: out.exitCode, duration_ms: out.durationMs, timed_out: timedOut });
+        if (out.end === 'deadline') {
+          return { kind: 'verify', ok: false, commands, duration_ms: Date.now() - started, failure: null, time_budget: true };
+        }
+        if (out.exitCode !== 0 || out.end !== 'exit') {
+          const failure: VerificationFailure = {
+            tier, command, exit_code: out.exitCode, timed_out: timedOut,
+            excerpt: excerpt(timedOut ? `${output}\n[runr: killed after ${Math.round(opts.timeoutMs / 1000)} s]` : output),
+            log_path: opts.logPath,
+          };
+          return { kind: 'verify', ok: false, commands, duration_ms: Date.now() - started, failure };
+        }
+      }
+    }
+  } finally {
+    fs.closeSync(log);
+  }
+  return { kind: 'verify', ok: true, commands, duration_ms: Date.now() - started, failure: null };
+}

@@ -1,0 +1,270 @@
+import { describe, it, expect } from 'vitest';
+import {
+  PRESETS,
+  checkChanges,
+  checkPlannedFiles,
+  compileScope,
+  isLockfile,
+  isToolCache,
+  unknownPresets,
+  type ChangedPath,
+  type ScopeRules,
+} from '../../src/guard/index.js';
+
+function rules(over: Partial<ScopeRules> = {}): ScopeRules {
+  return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
+}
+
+function check(r: Partial<ScopeRules>, changes: (string | ChangedPath)[]) {
+  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'modified' as const } : c));
+  return checkChanges(compileScope(rules(r)), list);
+}
+
+describe('allowlist', () => {
+  it('accepts paths matching the allowlist', () => {
+    expect(check({ allowlist: ['src/**'] }, ['src/a.ts', 'src/deep/b.ts']).violations).toEqual([]);
+  });
+
+  it('flags paths outside the allowlist', () => {
+    const { violations } = check({ allowlist: ['src/**'] }, ['src/a.ts', 'README.md', 'lib/x.js']);
+    expect(violations).toEqual([
+      { path: 'README.md', rule: 'outside_allowlist' },
+      { path: 'lib/x.js', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('treats a trailing-slash pattern as the directory contents', () => {
+    expect(check({ allowlist: ['src/'] }, ['src/a/b.ts']).violations).toEqual([]);
+  });
+
+  it('normalizes ./ prefixes and backslashes', () => {
+    expect(check({ allowlist: ['./src/**'] }, ['./src/a.ts', 'src\\b.ts']).violations).toEqual([]);
+  });
+
+  it('presets expand the allowlist', () => {
+    const r = { allowlist: ['src/**'], presets: ['prisma', 'vitest'] };
+    expect(check(r, ['prisma/schema.prisma', 'lib/util.test.ts', 'vitest.config.ts']).violations).toEqual([]);
+    expect(check(r, ['lib/util.ts']).violations).toEqual([{ path: 'lib/util.ts', rule: 'outside_allowlist' }]);
+  });
+
+  it('a preset alone makes the allowlist non-empty', () => {
+    expect(check({ presets: ['python'] }, ['pkg/mod.py', 'web/app.js']).violations).toEqual([
+      { path: 'web/app.js', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('an empty allowlist allows everything except the always-denied', () => {
+    const { violations } = check({}, ['anything/at/all.txt', 'README.md', '.git/config', '.runr/x.json', '.env']);
+    expect(violations).toEqual([
+      { path: '.git/config', rule: 'always_denied' },
+      { path: '.runr/x.json', rule: 'always_denied' },
+      { path: '.env', rule: 'always_denied' },
+    ]);
+  });
+});
+
+describe('denylist and always-denied', () => {
+  it('denylist wins over the allowlist', () => {
+    const { violations } = check({ allowlist: ['src/**'], denylist: ['src/secret/**'] }, ['src/secret/k.ts', 'src/ok.ts']);
+    expect(violations).toEqual([{ path: 'src/secret/k.ts', rule: 'denylist' }]);
+  });
+
+  it('denies .env files at any depth, even if allowlisted', () => {
+    const { violations } = check({ allowlist: ['**'] }, ['.env', '.env.local', 'apps/web/.env.local', 'pkg/.env']);
+    expect(violations.map((v) => v.rule)).toEqual(['always_denied', 'always_denied', 'always_denied', 'always_denied']);
+  });
+
+  it('does not confuse .envrc-like or .environment names', () => {
+    expect(check({}, ['.envrc', 'src/.environment.ts']).violations).toEqual([]);
+  });
+
+  it('the env preset lifts the .env deny', () => {
+    expect(check({ presets: ['env'] }, ['.env', '.env.local', 'apps/web/.env.local']).violations).toEqual([]);
+  });
+
+  it('the env preset does not override an explicit denylist', () => {
+    expect(check({ presets: ['env'], denylist: ['.env.production'] }, ['.env.production']).violations).toEqual([
+      { path: '.env.production', rule: 'denylist' },
+    ]);
+  });
+
+  it('denies .git (file or dir) and .runr even with allowlist **', () => {
+    const { violations } = check({ allowlist: ['**'] }, ['.git', '.git/HEAD', 'vendor/lib/.git/config', '.runr/runs/1/state.json', '.gitignore', '.github/workflows/ci.yml']);
+    expect(violations).toEqual([
+      { path: '.git', rule: 'always_denied' },
+      { path: '.git/HEAD', rule: 'always_denied' },
+      { path: 'vendor/lib/.git/config', rule: 'always_denied' },
+      { path: '.runr/runs/1/state.json', rule: 'always_denied' },
+    ]);
+  });
+
+  it('denies paths outside the repo', () => {
+    const { violations } = check({ allowlist: ['**'] }, ['../other/x.ts', '/etc/passwd', 'src/../../x']);
+    expect(violations).toEqual([
+      { path: '../other/x.ts', rule: 'always_denied' },
+      { path: '/etc/passwd', rule: 'always_denied' },
+      { path: '../x', rule: 'always_denied' },
+    ]);
+  });
+});
+
+describe('lockfiles', () => {
+  it('recognizes lockfiles anywhere in the tree', () => {
+    for (const p of ['package-lock.json', 'apps/web/yarn.lock', 'a/b/pnpm-lock.yaml', 'bun.lockb', 'Cargo.lock', 'go.sum', 'x/poetry.lock', 'uv.lock', 'Gemfile.lock', 'composer.lock']) {
+      expect(isLockfile(p), p).toBe(true);
+    }
+    expect(isLockfile('package.json')).toBe(false);
+    expect(isLockfile('docs/yarn.lock.md')).toBe(false);
+  });
+
+  it('flags lockfile changes unless allowDeps', () => {
+    const changes = ['package-lock.json', 'apps/api/Cargo.lock'];
+    expect(check({ allowlist: ['**'] }, changes).violations).toEqual([
+      { path: 'package-lock.json', rule: 'lockfile' },
+      { path: 'apps/api/Cargo.lock', rule: 'lockfile' },
+    ]);
+    expect(check({ allowlist: ['**'], allowDeps: true }, changes).violations).toEqual([]);
+  });
+
+  it('allowDeps still requires the allowlist', () => {
+    expect(check({ allowlist: ['src/**'], allowDeps: true }, ['package-lock.json']).violations).toEqual([
+      { path: 'package-lock.json', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('reports one violation per path, most specific rule first', () => {
+    const r = { allowlist: ['src/**'], denylist: ['**/*.lock', '.env'], protect: ['src/**'] };
+    const { violations } = check(r, ['yarn.lock', '.env', 'src/a.ts', 'src/a.ts']);
+    expect(violations).toEqual([
+      { path: 'yarn.lock', rule: 'lockfile' },
+      { path: '.env', rule: 'always_denied' },
+      { path: 'src/a.ts', rule: 'protected' },
+    ]);
+  });
+});
+
+describe('protect', () => {
+  const r = { protect: ['tests/**', 'vitest.config.ts'] };
+
+  it('flags modified and deleted protected files', () => {
+    const { violations } = check(r, [
+      { path: 'tests/a.test.ts', status: 'modified' },
+      { path: 'vitest.config.ts', status: 'deleted' },
+    ]);
+    expect(violations).toEqual([
+      { path: 'tests/a.test.ts', rule: 'protected' },
+      { path: 'vitest.config.ts', rule: 'protected' },
+    ]);
+  });
+
+  it('allows new (added or untracked) files matching protect', () => {
+    const { violations } = check(r, [
+      { path: 'tests/new.test.ts', status: 'added' },
+      { path: 'tests/other.test.ts', status: 'untracked' },
+    ]);
+    expect(violations).toEqual([]);
+  });
+
+  it('a path that is both deleted and added (rename) counts as existing', () => {
+    const { violations } = check(r, [
+      { path: 'tests/a.test.ts', status: 'added' },
+      { path: 'tests/a.test.ts', status: 'deleted' },
+    ]);
+    expect(violations).toEqual([{ path: 'tests/a.test.ts', rule: 'protected' }]);
+  });
+});
+
+describe('tool caches', () => {
+  it('recognizes caches at any depth', () => {
+    for (const p of [
+      '.pytest_cache/v/cache/nodeids', 'pkg/sub/__pycache__/x.cpython-312.pyc', 'a/b.pyc', 'coverage/lcov.info',
+      'packages/x/coverage/index.html', '.nyc_output/out.json', 'node_modules/.vite/deps/a.js',
+      'packages/web/node_modules/.vite/x', 'node_modules/.cache/babel/x', '.eslintcache', 'tsconfig.tsbuildinfo',
+      'src/.DS_Store', '.mypy_cache/3.12/x.json', '.ruff_cache/x', '.tox/py312/log', '.next/cache/images/a',
+      '.turbo/cookies', '.parcel-cache/data.mdb', '.pytest_cache/', '__pycache__',
+    ]) {
+      expect(isToolCache(p), p).toBe(true);
+    }
+  });
+
+  it('does not treat build output or lookalikes as caches', () => {
+    for (const p of ['target/debug/app', 'dist/index.js', 'build/x', '.next/server/a.js', 'node_modules/left-pad/index.js', 'src/pycache.py']) {
+      expect(isToolCache(p), p).toBe(false);
+    }
+  });
+
+  it('drops caches into ignored before any rule applies', () => {
+    const res = check({ allowlist: ['src/**'], denylist: ['**/coverage/**'] }, [
+      { path: 'src/a.ts', status: 'modified' },
+      { path: 'pkg/sub/__pycache__/x.pyc', status: 'untracked' },
+      { path: 'coverage/lcov.info', status: 'untracked' },
+    ]);
+    expect(res.violations).toEqual([]);
+    expect(res.ignored).toEqual(['pkg/sub/__pycache__/x.pyc', 'coverage/lcov.info']);
+  });
+});
+
+describe('planned files', () => {
+  const scope = compileScope(rules({ allowlist: ['src/**'], presets: ['vitest'], denylist: ['src/secret/**'], protect: ['vitest.config.ts'] }));
+
+  it('accepts plain paths and globs inside the allowlist', () => {
+    expect(checkPlannedFiles(scope, ['src/a.ts', './src/b/c.ts', 'src/**/*.ts', 'src/*.{ts,tsx}', 'lib/x.test.ts'])).toEqual([]);
+  });
+
+  it('flags paths and globs outside the allowlist', () => {
+    expect(checkPlannedFiles(scope, ['lib/x.ts', 'lib/**', '**/*'])).toEqual([
+      { path: 'lib/x.ts', rule: 'outside_allowlist' },
+      { path: 'lib/**', rule: 'outside_allowlist' },
+      { path: '**/*', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('flags denied, always-denied, lockfile and protected entries', () => {
+    expect(checkPlannedFiles(scope, ['src/secret/k.ts', 'src/secret/**', '.env', '.env*', '.git/**', 'package-lock.json', 'vitest.config.ts', '../x.ts'])).toEqual([
+      { path: 'src/secret/k.ts', rule: 'denylist' },
+      { path: 'src/secret/**', rule: 'denylist' },
+      { path: '.env', rule: 'always_denied' },
+      { path: '.env*', rule: 'always_denied' },
+      { path: '.git/**', rule: 'always_denied' },
+      { path: 'package-lock.json', rule: 'lockfile' },
+      { path: 'vitest.config.ts', rule: 'protected' },
+      { path: '../x.ts', rule: 'always_denied' },
+    ]);
+  });
+
+  it('ignores tool caches, blanks and duplicates', () => {
+    expect(checkPlannedFiles(scope, ['coverage/**', '__pycache__/x.pyc', '', '  ', 'lib/a.ts', 'lib/a.ts'])).toEqual([
+      { path: 'lib/a.ts', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('with no allowlist only the deny rules apply', () => {
+    const open = compileScope(rules());
+    expect(checkPlannedFiles(open, ['anything/**', 'README.md'])).toEqual([]);
+    expect(checkPlannedFiles(open, ['.runr/runr.config.json'])).toEqual([{ path: '.runr/runr.config.json', rule: 'always_denied' }]);
+  });
+});
+
+describe('presets', () => {
+  it('has the documented presets', () => {
+    for (const name of ['nextjs', 'react', 'drizzle', 'prisma', 'vitest', 'jest', 'playwright', 'typescript', 'tailwind', 'eslint', 'env', 'python', 'pytest', 'go', 'rust', 'vite', 'node']) {
+      expect(PRESETS[name], name).toBeDefined();
+      expect(PRESETS[name]!.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports unknown preset names', () => {
+    expect(unknownPresets(['nextjs', 'nope', 'toString', 'env', 'Prisma'])).toEqual(['nope', 'toString', 'Prisma']);
+    expect(unknownPresets([])).toEqual([]);
+  });
+
+  it('compileScope ignores unknown presets', () => {
+    expect(check({ allowlist: ['src/**'], presets: ['nope'] }, ['src/a.ts', 'x.ts']).violations).toEqual([
+      { path: 'x.ts', rule: 'outside_allowlist' },
+    ]);
+  });
+
+  it('typescript preset covers ts sources and tsconfig files', () => {
+    expect(check({ presets: ['typescript'] }, ['src/a.ts', 'b.tsx', 'tsconfig.json', 'tsconfig.build.json', 'packages/x/tsconfig.json']).violations).toEqual([]);
+  });
+});
