@@ -1,8 +1,25 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 
-/** A git client rooted at `cwd`. Identity falls back to runr's own when the repo has none configured. */
+/**
+ * simple-git refuses to run when the environment holds variables such as EDITOR, PAGER or
+ * GIT_SSH_COMMAND. Here the environment is the operator's own (not untrusted input) and runr never
+ * runs an interactive git command, so those are allowed; argument checks stay on.
+ */
+const USERS_OWN_ENVIRONMENT = {
+  allowUnsafeEditor: true,
+  allowUnsafePager: true,
+  allowUnsafeAskPass: true,
+  allowUnsafeSshCommand: true,
+  allowUnsafeGitProxy: true,
+  allowUnsafeConfigPaths: true,
+  allowUnsafeConfigEnvCount: true,
+  allowUnsafeDiffExternal: true,
+  allowUnsafeTemplateDir: true,
+};
+
+/** A git client rooted at `cwd`. */
 export function gitAt(cwd: string, env: Record<string, string> = {}): SimpleGit {
-  const git = simpleGit({ baseDir: cwd, trimmed: false });
+  const git = simpleGit({ baseDir: cwd, trimmed: false, unsafe: USERS_OWN_ENVIRONMENT });
   const merged = { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } as Record<string, string>;
   return git.env(merged);
 }

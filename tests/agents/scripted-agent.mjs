@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// A scripted worker for runr's tests, speaking the `command` worker protocol (SPEC §7).
+// AGENT_SCRIPT names a JSON file: { "<key>": [step, step, …] } where key is "PLAN", "IMPLEMENT:m1",
+// "REVIEW:m2", … (also "IMPLEMENT" / "REVIEW" as a fallback for any milestone). The n-th call for a key
+// performs step n (the last step repeats). AGENT_STATE_DIR keeps call counters and every prompt received.
+// A step may: write/delete/symlink/mkdir files, sleep, print stdout/stderr, print a result, exit with a
+// code, hang, linger after its result, or kill its parent (runr) with SIGKILL.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const phase = process.env.RUNR_PHASE;
+const milestone = Number(process.env.RUNR_MILESTONE_INDEX ?? 0) + 1;
+const stateDir = process.env.AGENT_STATE_DIR;
+const script = JSON.parse(fs.readFileSync(process.env.AGENT_SCRIPT, 'utf8'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const prompt = fs.readFileSync(0, 'utf8');
+const key = phase === 'PLAN' ? 'PLAN' : script[`${phase}:m${milestone}`] ? `${phase}:m${milestone}` : phase;
+const steps = script[key] ?? [];
+const counterFile = path.join(stateDir, `count-${key.replace(':', '-')}`);
+const n = fs.existsSync(counterFile) ? Number(fs.readFileSync(counterFile, 'utf8')) : 0;
+fs.writeFileSync(counterFile, String(n + 1));
+const callNo = fs.readdirSync(stateDir).filter((f) => f.startsWith('prompt-')).length + 1;
+fs.writeFileSync(path.join(stateDir, `prompt-${String(callNo).padStart(3, '0')}-${key.replace(':', '-')}.txt`),
+  `ATTEMPT=${process.env.RUNR_ATTEMPT} RUN_ID=${process.env.RUNR_RUN_ID}\n${prompt}`);
+const step = steps[Math.min(n, steps.length - 1)] ?? {};
+
+for (const [file, content] of Object.entries(step.write ?? {})) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+for (const file of step.delete ?? []) fs.rmSync(file, { recursive: true, force: true });
+for (const [from, to] of Object.entries(step.rename ?? {})) fs.renameSync(from, to);
+for (const dir of step.mkdir ?? []) fs.mkdirSync(dir, { recursive: true });
+for (const [link, target] of Object.entries(step.symlink ?? {})) {
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(target, link);
+}
+if (step.sleep_ms) await sleep(step.sleep_ms);
+if (step.kill_parent) {
+  process.kill(process.ppid, 'SIGKILL');
+  await sleep(200);
+}
+if (step.stderr) process.stderr.write(step.stderr);
+if (step.stdout) process.stdout.write(step.stdout);
+if (step.result !== undefined && step.result !== null) {
+  const text = JSON.stringify(step.result);
+  process.stdout.write(step.fenced ? `\n\`\`\`json\n${text}\n\`\`\`\n` : `\n${text}\n`);
+}
+if (step.hang) await new Promise(() => {});
+if (step.linger_ms) await sleep(step.linger_ms);
+process.exit(step.exit ?? 0);
