@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { usageError, RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
-import { repoRootOf } from '../git/repo.js';
+import { findRepoRoot } from '../git/find-root.js';
 import { resolveRun } from '../store/list-runs.js';
 
 export async function resolveRepo(repo: string | undefined): Promise<string> {
   const dir = path.resolve(repo ?? '.');
-  const root = await repoRootOf(dir);
+  const root = findRepoRoot(dir);
   if (!root) throw usageError('not_a_git_repo', `${dir} is not inside a git repository (runr needs git; try "git init" or --repo <path>)`);
   return root;
 }

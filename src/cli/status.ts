@@ -3,16 +3,16 @@ import { usageError, RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
-import { loadState } from '../store/run-store.js';
-import { liveness } from '../store/watch-run.js';
+import { loadState } from '../store/load-state.js';
+import { liveness } from '../store/lease.js';
 import { resolveRepo, resolveRunArg } from './context.js';
 import { renderStatus } from './render/human.js';
 import { createOutput } from './render/output.js';
 
 interface StatusFlags { repo: string; all?: boolean; human?: boolean; json?: boolean }
 
-function statusOf(runDir: string, runId: string) {
-  const state = loadState(runDir);
+async function statusOf(runDir: string, runId: string) {
+  const state = await loadState(runDir);
   if (!state) throw new RunrError('run_not_found', `Run not found: ${runId} has no journal (it never started)`, EXIT.notFound);
   return buildStatus(state, liveness(runDir));
 }
@@ -22,10 +22,11 @@ export default async function status(runIdArg: string | undefined, flags: Status
   const out = createOutput(!human);
   if (flags.all) {
     const repoRoot = await resolveRepo(flags.repo);
-    const runs = listRunIds(repoRoot).flatMap((id) => {
-      const state = loadState(runDirOf(repoRoot, id));
-      return state ? [buildStatus(state, liveness(runDirOf(repoRoot, id)))] : [];
-    });
+    const runs = [];
+    for (const id of listRunIds(repoRoot)) {
+      const state = await loadState(runDirOf(repoRoot, id));
+      if (state) runs.push(buildStatus(state, liveness(runDirOf(repoRoot, id))));
+    }
     if (!human) out.data({ runs });
     else if (!runs.length) out.say('No runs yet. Start one with: runr run --task <file> --worktree');
     else for (const s of runs) out.say(`${s.run_id}  ${(s.stop_reason ?? (s.stale ? 'stale' : s.phase)).padEnd(32)} ${s.milestones.filter((m) => m.status === 'complete').length}/${s.milestones.length}  ${s.task}`);
@@ -33,7 +34,7 @@ export default async function status(runIdArg: string | undefined, flags: Status
   }
   if (!runIdArg) throw usageError('missing_run_id', 'status needs a run id, "latest", or --all');
   const { runDir, runId } = await resolveRunArg(flags.repo, runIdArg);
-  const s = statusOf(runDir, runId);
+  const s = await statusOf(runDir, runId);
   if (human) renderStatus(out, s);
   else out.data(s);
   return EXIT.ok;

@@ -21,13 +21,13 @@ export async function findCheckpoint(cwd: string, baseSha: string, branch: strin
 export async function commitPaths(cwd: string, paths: string[], message: string): Promise<string> {
   await stage(cwd, paths);
   const env = await commitEnv(cwd);
-  await withTempFile(message, (file) => raw(cwd, ['commit', '-q', '--allow-empty', '--no-verify', '-F', file], env));
+  await withTempFile(message, (file) => raw(cwd, ['commit', '--allow-empty', '--no-verify', '-F', file], env));
   return (await raw(cwd, ['rev-parse', 'HEAD'])).trim();
 }
 
 async function stage(cwd: string, paths: string[], env: Record<string, string> = {}): Promise<void> {
   for (let i = 0; i < paths.length; i += 200) {
-    await raw(cwd, ['add', '-A', '--', ...paths.slice(i, i + 200).map((p) => `:(literal)${p}`)], env);
+    await raw(cwd, ['add', '--verbose', '-A', '--', ...paths.slice(i, i + 200).map((p) => `:(literal)${p}`)], env);
   }
 }
 

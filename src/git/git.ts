@@ -17,7 +17,11 @@ const USERS_OWN_ENVIRONMENT = {
   allowUnsafeTemplateDir: true,
 };
 
-/** A git client rooted at `cwd`. */
+/**
+ * A git client rooted at `cwd`. Note: simple-git waits a fixed 50 ms after a command that printed
+ * nothing, so commands on the per-milestone path are run in a form that prints (add --verbose,
+ * commit without -q).
+ */
 export function gitAt(cwd: string, env: Record<string, string> = {}): SimpleGit {
   const git = simpleGit({ baseDir: cwd, trimmed: false, unsafe: USERS_OWN_ENVIRONMENT });
   const merged = { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } as Record<string, string>;

@@ -2,12 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { raw, rawOrNull } from './git.js';
 
-export async function repoRootOf(dir: string): Promise<string | null> {
-  if (!fs.existsSync(dir)) return null;
-  const out = await rawOrNull(dir, ['rev-parse', '--show-toplevel']);
-  return out ? fs.realpathSync(out.trim()) : null;
-}
-
 export async function headSha(cwd: string): Promise<string | null> {
   return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim() || null;
 }

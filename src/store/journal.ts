@@ -1,12 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { RunEventSchema, type RunEvent } from '../contracts/events.js';
-import { RUN_FILES } from './paths.js';
+import { journalPath } from './paths.js';
 
 /** events.ndjson: append-only, one JSON object per line, fsynced before anything acts on it. */
-export function journalPath(runDir: string): string {
-  return path.join(runDir, RUN_FILES.journal);
-}
 
 export function appendEvent(runDir: string, event: RunEvent): number {
   const fd = fs.openSync(journalPath(runDir), 'a');

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LeaseSchema, type Lease } from '../contracts/lease.js';
+import type { Lease } from '../contracts/lease.js';
 import { RUN_FILES } from './paths.js';
 
 /** Heartbeat cadence and how old a heartbeat may get before the lease counts as expired. */
@@ -13,13 +13,30 @@ export const LEASE_TIMING = {
 
 const leaseFile = (runDir: string) => path.join(runDir, RUN_FILES.lease);
 
+/**
+ * The lease as written by acquireLease/heartbeat, checked by hand rather than with LeaseSchema so that
+ * read-only commands need not load the schema library (tests hold the two to the same shape).
+ */
+export function parseLease(value: unknown): Lease | null {
+  const v = value as Partial<Lease> | null;
+  if (!v || typeof v !== 'object') return null;
+  const ok = Number.isInteger(v.pid) && typeof v.host === 'string' && typeof v.token === 'string'
+    && typeof v.started_at === 'string' && typeof v.heartbeat_at === 'string' && !Number.isNaN(Date.parse(v.heartbeat_at));
+  return ok ? { pid: v.pid!, host: v.host!, token: v.token!, started_at: v.started_at!, heartbeat_at: v.heartbeat_at! } : null;
+}
+
 export function readLease(runDir: string): Lease | null {
   try {
-    const parsed = LeaseSchema.safeParse(JSON.parse(fs.readFileSync(leaseFile(runDir), 'utf8')));
-    return parsed.success ? parsed.data : null;
+    return parseLease(JSON.parse(fs.readFileSync(leaseFile(runDir), 'utf8')));
   } catch {
     return null;
   }
+}
+
+/** Who executes the run: the lease holder's pid and whether it is alive. */
+export function liveness(runDir: string): { pid: number | null; alive: boolean } {
+  const lease = readLease(runDir);
+  return { pid: lease?.pid ?? null, alive: lease ? leaseAlive(lease) : false };
 }
 
 export function pidAlive(pid: number): boolean {

@@ -22,3 +22,5 @@ export const RUN_FILES = {
 } as const;
 
 export const RUN_ID_PATTERN = /^\d{14}$/;
+
+export const journalPath = (runDir: string) => path.join(runDir, RUN_FILES.journal);

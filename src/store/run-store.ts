@@ -6,14 +6,9 @@ import { replay, step } from '../engine/machine.js';
 import { appendEvent, readJournal, repairJournalTail } from './journal.js';
 import { RUN_FILES } from './paths.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic.js';
-import { readFreshState, writeState } from './state-file.js';
+import { statePath } from './state-file.js';
 
 export class RunNotStartedError extends Error {}
-
-/** Loads a run's state: state.json when it is fresh, otherwise rebuilt from the journal. */
-export function loadState(runDir: string): RunState | null {
-  return readFreshState(runDir) ?? rebuildState(runDir).state;
-}
 
 export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number } {
   const { events, validBytes } = readJournal(runDir);
@@ -64,7 +59,7 @@ export class RunStore {
 
   private persist(journalBytes: number, before: RunState | null = null): void {
     const state = this.state;
-    writeState(this.runDir, state, journalBytes);
+    writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes });
     if (state.milestones !== before?.milestones && state.milestones.length > 0) writePlanFiles(this.runDir, state);
   }
 }

@@ -1,18 +1,12 @@
-import { watch } from 'chokidar';
 import type { RunState } from '../contracts/state.js';
 import { isTerminal } from '../engine/describe.js';
-import { leaseAlive, readLease } from './lease.js';
-import { loadState } from './run-store.js';
+import { liveness } from './lease.js';
+import { loadState } from './load-state.js';
 
 export type WaitEnd =
   | { end: 'terminal'; state: RunState }
   | { end: 'timeout'; state: RunState | null }
   | { end: 'stale'; state: RunState | null };
-
-export function liveness(runDir: string): { pid: number | null; alive: boolean } {
-  const lease = readLease(runDir);
-  return { pid: lease?.pid ?? null, alive: lease ? leaseAlive(lease) : false };
-}
 
 /** How often the lease is checked while waiting (a dead executor writes no file event). */
 const LEASE_CHECK_MS = 1_000;
@@ -24,7 +18,10 @@ const STALE_CHECKS = 2;
  * timeout expires, or when nobody is executing the run any more, so a wait can never hang on a
  * run that will not move.
  */
-export function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
+export async function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
+  const now = await loadState(runDir);
+  if (now && isTerminal(now)) return { end: 'terminal', state: now };
+  const { watch } = await import('chokidar');
   return new Promise((resolve) => {
     let done = false;
     let misses = 0;
@@ -37,22 +34,22 @@ export function waitForTerminal(runDir: string, timeoutMs: number | null): Promi
       void watcher.close();
       resolve(result);
     };
-    const check = () => {
-      const state = loadState(runDir);
+    const check = async () => {
+      const state = await loadState(runDir);
       if (state && isTerminal(state)) finish({ end: 'terminal', state });
       return state;
     };
     watcher.on('all', (_event, file) => {
-      if (file.endsWith('state.json')) check();
+      if (file.endsWith('state.json')) void check();
     });
-    watcher.on('ready', () => check());
-    const leaseTimer = setInterval(() => {
-      const state = check();
+    watcher.on('ready', () => void check());
+    const leaseTimer = setInterval(async () => {
+      const state = await check();
       if (done) return;
       misses = liveness(runDir).alive ? 0 : misses + 1;
       if (misses >= STALE_CHECKS) finish({ end: 'stale', state });
     }, LEASE_CHECK_MS);
-    const timer = timeoutMs !== null ? setTimeout(() => finish({ end: 'timeout', state: loadState(runDir) }), timeoutMs) : null;
-    check();
+    const timer = timeoutMs !== null ? setTimeout(async () => finish({ end: 'timeout', state: await loadState(runDir) }), timeoutMs) : null;
+    void check();
   });
 }

@@ -5,6 +5,10 @@
 // performs step n (the last step repeats). AGENT_STATE_DIR keeps call counters and every prompt received.
 // A step may: write/delete/symlink/mkdir files, sleep, print stdout/stderr, print a result, exit with a
 // code, hang, linger after its result, or kill its parent (runr) with SIGKILL.
+// Observation steps (files land in AGENT_STATE_DIR, never in the worktree): dump_env writes the RUNR_* and
+// TEST_* environment plus cwd as JSON; pid_file writes the agent's pid; spawn_sleeper starts a long-lived
+// grandchild and writes its pid; print_env prints NAME=value for the named variables on stdout.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -25,6 +29,16 @@ fs.writeFileSync(path.join(stateDir, `prompt-${String(callNo).padStart(3, '0')}-
   `ATTEMPT=${process.env.RUNR_ATTEMPT} RUN_ID=${process.env.RUNR_RUN_ID}\n${prompt}`);
 const step = steps[Math.min(n, steps.length - 1)] ?? {};
 
+if (step.dump_env) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('RUNR_') || k.startsWith('TEST_')));
+  fs.writeFileSync(path.join(stateDir, step.dump_env), JSON.stringify({ ...env, cwd: process.cwd(), stdin: prompt }));
+}
+if (step.pid_file) fs.writeFileSync(path.join(stateDir, step.pid_file), String(process.pid));
+if (step.spawn_sleeper) {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  fs.writeFileSync(path.join(stateDir, step.spawn_sleeper), String(child.pid));
+}
+
 for (const [file, content] of Object.entries(step.write ?? {})) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);
@@ -43,6 +57,7 @@ if (step.kill_parent) {
 }
 if (step.stderr) process.stderr.write(step.stderr);
 if (step.stdout) process.stdout.write(step.stdout);
+for (const name of step.print_env ?? []) process.stdout.write(`${name}=${process.env[name] ?? ''}\n`);
 if (step.result !== undefined && step.result !== null) {
   const text = JSON.stringify(step.result);
   process.stdout.write(step.fenced ? `\n\`\`\`json\n${text}\n\`\`\`\n` : `\n${text}\n`);

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm run bench`: runr's own overhead per milestone (everything except worker and verification time) in
+// repositories of growing size, and the start-up time of read-only commands against a bare `node -e 0`.
+// Prints figures; asserts nothing.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const runr = fileURLToPath(new URL('../bin/runr.js', import.meta.url));
+const MILESTONES = 5;
+const SIZES = (process.env.BENCH_SIZES ?? '10,2000,20000').split(',').map(Number);
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: 'pipe', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } });
+
+const AGENT = `import fs from 'node:fs';
+fs.readFileSync(0);
+const i = Number(process.env.RUNR_MILESTONE_INDEX);
+if (process.env.RUNR_PHASE === 'PLAN') console.log(JSON.stringify({ milestones: Array.from({ length: ${MILESTONES} }, (_, k) => ({ goal: 'step ' + k })) }));
+else if (process.env.RUNR_PHASE === 'IMPLEMENT') { fs.mkdirSync('src', { recursive: true }); fs.writeFileSync('src/m' + i + '.txt', 'x'); console.log('{"status":"ok"}'); }
+else console.log('{"verdict":"approve","comments":[]}');
+`;
+
+function makeRepo(files) {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'runr-bench-')), 'repo');
+  fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  for (let i = 0; i < files; i++) {
+    const sub = path.join(dir, 'lib', String(i % 100));
+    fs.mkdirSync(sub, { recursive: true });
+    fs.writeFileSync(path.join(sub, `f${i}.txt`), `file ${i}\n`);
+  }
+  fs.writeFileSync(path.join(dir, 'agent.mjs'), AGENT);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'init');
+  fs.mkdirSync(path.join(dir, '.runr', 'tasks'), { recursive: true });
+  const worker = { type: 'command', command: ['node', 'agent.mjs'] };
+  fs.writeFileSync(path.join(dir, '.runr', 'runr.config.json'), JSON.stringify({
+    verification: { tier2: ['true'] }, workers: { planner: worker, implementer: worker, reviewer: worker },
+  }));
+  fs.writeFileSync(path.join(dir, '.runr', 'tasks', 't.md'), '# Bench\n\n## Goal\nTouch files.\n');
+  return dir;
+}
+
+/** Time spent creating the worktree (prepare_workspace) and finishing the run: once per run, not per milestone. */
+function setupMs(journal) {
+  const events = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const started = new Map();
+  let total = 0;
+  for (const e of events) {
+    if (e.type === 'effect_started' && (e.effect.kind === 'prepare_workspace' || e.effect.kind === 'finalize')) started.set(e.effect.id, Date.parse(e.ts));
+    if (e.type === 'effect_result' && started.has(e.effect_id)) total += Date.parse(e.ts) - started.get(e.effect_id);
+  }
+  return total;
+}
+
+function timeMs(fn) {
+  const t = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+console.log(`runr overhead per milestone (${MILESTONES} milestones, instant worker, verification \`true\`)`);
+console.log('files in repo | total run ms | worker ms | verify ms | workspace setup ms | runr overhead per milestone ms');
+for (const size of SIZES) {
+  const dir = makeRepo(size);
+  const r = spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(r.stdout, r.stderr);
+    process.exit(1);
+  }
+  const report = JSON.parse(execFileSync(process.execPath, [runr, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
+  const worker = report.phases.PLAN.duration_ms + report.phases.IMPLEMENT.duration_ms + report.phases.REVIEW.duration_ms;
+  const verify = report.phases.VERIFY.duration_ms;
+  const setup = setupMs(path.join(report.run_dir, 'events.ndjson'));
+  const overhead = (report.total_duration_ms - worker - verify - setup) / MILESTONES;
+  console.log(`${String(size).padStart(13)} | ${String(report.total_duration_ms).padStart(12)} | ${String(worker).padStart(9)} | ${String(verify).padStart(9)} | ${String(setup).padStart(18)} | ${overhead.toFixed(1).padStart(6)}`);
+}
+
+const dir = makeRepo(10);
+spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--fast'], { cwd: dir });
+const N = 10;
+const median = (fn) => {
+  const xs = Array.from({ length: N }, () => timeMs(fn)).sort((a, b) => a - b);
+  return xs[Math.floor(N / 2)];
+};
+const bare = median(() => execFileSync(process.execPath, ['-e', '0']));
+console.log(`\nstart-up (median of ${N}): node -e 0 ${bare.toFixed(0)} ms`);
+for (const args of [['--version'], ['status', 'latest'], ['report', 'latest', '--json'], ['wait', 'latest', '--json']]) {
+  const ms = median(() => execFileSync(process.execPath, [runr, ...args], { cwd: dir, stdio: 'pipe' }));
+  console.log(`  runr ${args.join(' ').padEnd(22)} ${ms.toFixed(0).padStart(4)} ms  (+${(ms - bare).toFixed(0)} ms over node -e 0)`);
+}

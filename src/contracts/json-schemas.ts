@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ConfigSchema } from './config.js';
+import { RunEventSchema } from './events.js';
+import { ErrorOutputSchema, ReportOutputSchema, StartOutputSchema, StatusAllOutputSchema, StatusOutputSchema, WaitOutputSchema } from './outputs.js';
+import { RunStateSchema } from './state.js';
+import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from './worker-results.js';
+import { LeaseSchema } from './lease.js';
+
+/** Every public JSON contract, by the file name its JSON Schema is published under in docs/schemas/. */
+export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
+  'config': ConfigSchema,
+  'run-start-output': StartOutputSchema,
+  'status-output': StatusOutputSchema,
+  'status-all-output': StatusAllOutputSchema,
+  'wait-output': WaitOutputSchema,
+  'report-output': ReportOutputSchema,
+  'error-output': ErrorOutputSchema,
+  'event': RunEventSchema,
+  'state': RunStateSchema,
+  'lease': LeaseSchema,
+  'worker-result-plan': PlanResultSchema,
+  'worker-result-implement': ImplementResultSchema,
+  'worker-result-review': ReviewResultSchema,
+  'worker-result-rate-limited': RateLimitedResultSchema,
+};
+
+export function jsonSchemaOf(name: string, schema: z.ZodType): string {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return `${JSON.stringify({ $id: `${name}.schema.json`, ...json }, null, 2)}\n`;
+}

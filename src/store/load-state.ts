@@ -1,0 +1,10 @@
+import type { RunState } from '../contracts/state.js';
+import { readFreshState } from './state-file.js';
+
+/** A run's state for reading: the fresh cache, or (loading the machine only then) a replay of the journal. */
+export async function loadState(runDir: string): Promise<RunState | null> {
+  const cached = readFreshState(runDir);
+  if (cached) return cached;
+  const { rebuildState } = await import('./run-store.js');
+  return rebuildState(runDir).state;
+}
