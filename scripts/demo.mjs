@@ -14,8 +14,8 @@ const call = (args, env = {}) =>
   spawnSync(process.execPath, [runr, ...args], { cwd: dir, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 fs.mkdirSync(dir, { recursive: true });
-if (call(['init', '--demo', '--repo', dir]) !== 0) process.exit(1);
-console.log('');
+if (spawnSync(process.execPath, [runr, 'init', '--demo', '--repo', dir, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) process.exit(1);
+console.log(`Demo project: ${dir} (a tiny Node project; its "agent" is a script, tools/demo-agent.mjs)\n`);
 const status = call(['run', '--task', '.runr/tasks/demo.md', '--worktree'], broken ? { DEMO_BREAK: '1' } : {});
 console.log('');
 const runrCmd = `node ${runr}`;

@@ -11,6 +11,7 @@ import { createOutput } from './render/output.js';
 export default async function superviseCommand(runIdArg: string, flags: { repo: string }): Promise<number> {
   const { runDir } = await resolveRunArg(flags.repo, runIdArg);
   const token = process.env[LEASE_TOKEN_ENV];
+  delete process.env[LEASE_TOKEN_ENV]; // workers inherit runr's environment; the token is not theirs
   if (!token || readLease(runDir)?.token !== token) {
     throw new RunrError('locked', `run ${runIdArg}: this supervisor was not handed the run's lease`, EXIT.locked);
   }

@@ -140,8 +140,11 @@ function dispatch(state: RunState, effect: Effect, result: EffectResult, ts: str
   if (effect.kind === 'checkpoint' && result.kind === 'checkpoint') return onCheckpointResult(state, effect, result, ts);
   if (effect.kind === 'prepare_workspace' && result.kind === 'prepare_workspace') {
     if (result.ok) return state;
-    const { id: _id, ...again } = effect;
-    return stop(state, result.stop, ts, { detail: result.detail, resume: again });
+    // Every resume prepares the workspace again by itself: what a resume must go on with is the work
+    // this session was about to do (resuming with a second prepare would leave nothing to do).
+    const work = state.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
+    const { id: _id, ...again } = work ?? effect;
+    return stop(state, result.stop, ts, { detail: result.detail, resume: work ? again : null });
   }
   if (effect.kind === 'wait_until') return { ...state, waiting: null };
   if (effect.kind === 'finalize' && result.kind === 'finalize') {

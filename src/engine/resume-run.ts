@@ -1,4 +1,5 @@
 import type { RunState } from '../contracts/state.js';
+import { configForJournal } from '../config/stored-config.js';
 import { listChanges } from '../git/changes.js';
 import { currentBranch } from '../git/repo.js';
 import { isToolCache } from '../guard/index.js';
@@ -51,10 +52,15 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
   const token = lease.lease.token;
   try {
     const store = RunStore.open(input.runDir);
-    // A stop whose clean-up was cut short (a crash during finalize) is finished first.
-    if (store.state.phase === 'STOPPED' && !store.state.finalized) await supervise(store, { leaseToken: token, keepLease: true });
+    const refusal = refuse(store.state, input.force);
+    // A stop whose clean-up was cut short (a crash during finalize) is finished first. When that stop
+    // is not to be resumed (complete, or not resumable), finishing it is all that is left: the caller
+    // executes the pending finalize and reports the stop with its own exit code.
+    if (store.state.phase === 'STOPPED' && !store.state.finalized) {
+      if (refusal) return { store, leaseToken: token };
+      await supervise(store, { leaseToken: token, keepLease: true });
+    }
     const state = store.state;
-    const refusal = refuse(state, input.force);
     if (refusal) throw refusal;
     if (!state.options.worktree && (await currentBranch(state.repo_root)) !== state.branch) {
       const dirty = (await listChanges(state.repo_root)).filter((c) => !isToolCache(c.path) && !state.preexisting_dirty.includes(c.path));
@@ -72,7 +78,7 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
         ...(input.maxTicks !== undefined ? { max_ticks: input.maxTicks } : {}),
         ...(input.budgetUsd !== undefined ? { budget_usd: input.budgetUsd } : {}),
       },
-      ...(input.force ? { config: readConfig(state.config_path) } : {}),
+      ...(input.force ? { config: configForJournal(readConfig(state.config_path)) } : {}),
     });
     return { store, leaseToken: token };
   } catch (err) {

@@ -4,6 +4,7 @@ import { DEFAULT_WORKERS, type Config, type WorkerConfig } from '../contracts/co
 import type { RunOptions } from '../contracts/state.js';
 import type { Task } from '../contracts/task.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { configForJournal } from '../config/stored-config.js';
 import { listChanges } from '../git/changes.js';
 import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
 import { isToolCache } from '../guard/index.js';
@@ -113,7 +114,7 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
       run_dir: runDir,
       task_file: input.taskFile,
       task,
-      config: applyTaskWorker(config, task),
+      config: configForJournal(applyTaskWorker(config, task)),
       config_path: input.configPath,
       options,
       branch,

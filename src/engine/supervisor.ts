@@ -1,6 +1,7 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
+import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
 import { killAllChildren } from '../util/process.js';
@@ -34,6 +35,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   let interrupt: (signal: string) => void = () => {};
   const aborted = new Promise<void>((resolve) => {
     interrupt = (signal) => {
+      if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C: leave now (the run stays resumable)
       interrupted = signal;
       killAllChildren();
       resolve();

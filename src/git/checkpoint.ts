@@ -12,7 +12,8 @@ export function checkpointTrailer(runId: string, milestoneIndex: number): string
 /** A checkpoint commit already made for this milestone (found after a crash), or null. */
 export async function findCheckpoint(cwd: string, baseSha: string, branch: string, runId: string, index: number): Promise<string | null> {
   const out = await raw(cwd, [
-    'log', '--format=%H', '--fixed-strings', `--grep=${checkpointTrailer(runId, index)}`, `${baseSha}..refs/heads/${branch}`,
+    // Anchored, so that m1 does not also find m10.
+    'log', '--format=%H', `--grep=^${checkpointTrailer(runId, index)}$`, `${baseSha}..refs/heads/${branch}`,
   ]);
   return out.trim().split('\n')[0] || null;
 }
@@ -21,7 +22,7 @@ export async function findCheckpoint(cwd: string, baseSha: string, branch: strin
 export async function commitPaths(cwd: string, paths: string[], message: string): Promise<string> {
   await stage(cwd, paths);
   const env = await commitEnv(cwd);
-  await withTempFile(message, (file) => raw(cwd, ['commit', '--allow-empty', '--no-verify', '-F', file], env));
+  await withTempFile(message, (file) => raw(cwd, ['-c', 'core.hooksPath=/dev/null', 'commit', '--allow-empty', '--no-verify', '-F', file], env));
   return (await raw(cwd, ['rev-parse', 'HEAD'])).trim();
 }
 

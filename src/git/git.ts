@@ -15,6 +15,8 @@ const USERS_OWN_ENVIRONMENT = {
   allowUnsafeConfigEnvCount: true,
   allowUnsafeDiffExternal: true,
   allowUnsafeTemplateDir: true,
+  // runr itself passes -c core.hooksPath=/dev/null to its commits, so no hook a worker wrote runs.
+  allowUnsafeHooksPath: true,
 };
 
 /**

@@ -28,6 +28,7 @@ export async function excludeRunrDir(repoRoot: string): Promise<void> {
 export async function createWorktree(repoRoot: string, worktreePath: string, branch: string, base: string): Promise<void> {
   if (fs.existsSync(path.join(worktreePath, '.git'))) return;
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
+  await raw(repoRoot, ['worktree', 'prune']); // forget a worktree whose directory was deleted
   const exists = await branchSha(repoRoot, branch);
   const args = exists ? ['worktree', 'add', worktreePath, branch] : ['worktree', 'add', '-b', branch, worktreePath, base];
   await raw(repoRoot, args);

@@ -73,8 +73,10 @@ function uniqueNormalized(patterns: readonly string[]): string[] {
 /** Unknown preset names are ignored here; callers report them via unknownPresets(). */
 export function compileScope(rules: ScopeRules): CompiledScope {
   const envAllowed = rules.presets.includes(ENV_PRESET);
-  const presetPatterns = rules.presets.flatMap((name) => PRESETS[name] ?? []);
-  const allowPatterns = uniqueNormalized([...rules.allowlist, ...presetPatterns]);
+  const presetPatterns = rules.presets.filter((name) => name !== ENV_PRESET).flatMap((name) => PRESETS[name] ?? []);
+  const restricting = [...rules.allowlist, ...presetPatterns];
+  // `env` lifts the deny on .env files; on its own it must not turn an open scope into ".env files only".
+  const allowPatterns = uniqueNormalized(restricting.length && envAllowed ? [...restricting, ...PRESETS[ENV_PRESET]!] : restricting);
   const denyPatterns = uniqueNormalized(rules.denylist);
   const protectPatterns = uniqueNormalized(rules.protect);
   const alwaysDeniedPatterns = envAllowed ? GIT_AND_RUNR : [...GIT_AND_RUNR, ...ENV_FILES];

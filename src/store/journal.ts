@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import { RunEventSchema, type RunEvent } from '../contracts/events.js';
+import { RunrError } from '../engine/errors.js';
+import { EXIT } from '../engine/exit-codes.js';
 import { journalPath } from './paths.js';
 
 /** events.ndjson: append-only, one JSON object per line, fsynced before anything acts on it. */
@@ -15,7 +17,12 @@ export function appendEvent(runDir: string, event: RunEvent): number {
   }
 }
 
-export class JournalCorruptError extends Error {}
+/** Damage before the journal's last line: the run cannot be rebuilt, and runr says so (not an internal error). */
+export class JournalCorruptError extends RunrError {
+  constructor(message: string) {
+    super('journal_corrupt', message, EXIT.stopped);
+  }
+}
 
 export interface JournalRead {
   events: RunEvent[];
@@ -38,16 +45,20 @@ export function readJournal(runDir: string): JournalRead {
   const events: RunEvent[] = [];
   let offset = 0;
   let validBytes = 0;
+  let lineNo = 0;
   while (offset < text.length) {
     const end = text.indexOf('\n', offset);
+    lineNo++;
     const line = end === -1 ? text.slice(offset) : text.slice(offset, end);
     const isLast = end === -1 || end === text.length - 1;
-    const parsed = parseLine(line);
+    // A last line without its newline is a torn append, even when it happens to parse: the append never
+    // completed, nothing acted on it, and repairJournalTail drops it — so readers must not count it either.
+    const parsed = end === -1 ? null : parseLine(line);
     if (parsed) {
       events.push(parsed);
-      if (end !== -1) validBytes = Buffer.byteLength(text.slice(0, end + 1));
+      validBytes = Buffer.byteLength(text.slice(0, end + 1));
     } else if (line.trim() !== '' && !isLast) {
-      throw new JournalCorruptError(`${journalPath(runDir)}: line ${events.length + 1} is not a valid event`);
+      throw new JournalCorruptError(`${journalPath(runDir)}: line ${lineNo} is not a valid event; the run's journal is damaged before its end and cannot be replayed (its checkpoints are still on the run branch)`);
     }
     if (end === -1) break;
     offset = end + 1;

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import type { WorkerConfig } from '../contracts/config.js';
 import { runProcess } from '../util/process.js';
 import { extractLastJsonObject } from './extract-result.js';
-import { redact } from './redact.js';
+import { redact, redactValue, secretValues } from './redact.js';
 import type { WorkerAdapter, WorkerContext, WorkerOutput } from './types.js';
 
 type CommandConfig = Extract<WorkerConfig, { type: 'command' }>;
 
 const TAIL_CHARS = 2_000;
+/** Output without a newline is logged once this much has piled up (keeping the last 1 KiB back). */
+const MAX_PARTIAL = 256 * 1_024;
 
 /** The `command` worker (SPEC §7): any executable, prompt on stdin, result = last JSON object on stdout. */
 export class CommandWorker implements WorkerAdapter {
@@ -27,19 +29,32 @@ export class CommandWorker implements WorkerAdapter {
       RUNR_ATTEMPT: String(ctx.attempt),
       ...(this.config.model ? { RUNR_MODEL: this.config.model } : {}),
     };
+    // Secrets the worker is given through the config's env count as secrets too.
+    const secrets = secretValues({ ...process.env, ...this.config.env });
+    const hide = (text: string) => redact(text, secrets);
     const log = fs.openSync(ctx.logPath, 'a');
-    fs.writeSync(log, redact(`# ${ctx.phase} worker: ${[file, ...args].join(' ')}\n## prompt\n${prompt}\n## output\n`));
+    fs.writeSync(log, hide(`# ${ctx.phase} worker: ${[file, ...args].join(' ')}\n## prompt\n${prompt}\n## output\n`));
+    // Output is logged line by line, so that a secret split across two chunks is still redacted.
+    let partial = '';
+    const logOutput = (chunk: string) => {
+      partial += chunk;
+      const cut = partial.lastIndexOf('\n') + 1 || (partial.length > MAX_PARTIAL ? partial.length - 1_024 : 0);
+      if (cut === 0) return;
+      fs.writeSync(log, hide(partial.slice(0, cut)));
+      partial = partial.slice(cut);
+    };
     const out = await runProcess({
       file, args, cwd: ctx.workDir, env, input: prompt,
       stallMs: ctx.stallTimeoutMs, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs, graceMs: ctx.graceMs,
       isDone: (stdout) => ctx.isFinalResult(extractLastJsonObject(stdout.slice(-65_536))),
-      onOutput: (chunk) => fs.writeSync(log, redact(chunk)),
+      onOutput: logOutput,
       onSpawn: ctx.onSpawn,
     });
+    if (partial) fs.writeSync(log, hide(partial));
     fs.writeSync(log, `\n## end: ${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms\n`);
     fs.closeSync(log);
 
-    const base = { exit_code: out.exitCode, log_path: ctx.logPath, duration_ms: out.durationMs, output_tail: redact(out.all.slice(-TAIL_CHARS)) };
+    const base = { exit_code: out.exitCode, log_path: ctx.logPath, duration_ms: out.durationMs, output_tail: hide(out.all).slice(-TAIL_CHARS) };
     const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
     switch (out.end) {
       case 'spawn_error':
@@ -53,7 +68,8 @@ export class CommandWorker implements WorkerAdapter {
       default:
         break;
     }
-    const result = extractLastJsonObject(out.stdout);
+    // Redacted: the result is journaled, and its text (summaries, comments) reaches prompts and reports.
+    const result = redactValue(extractLastJsonObject(out.stdout), secrets);
     if (result !== undefined && (out.end === 'grace' || out.exitCode === 0 || ctx.isFinalResult(result))) {
       return { ...base, outcome: 'result', result };
     }

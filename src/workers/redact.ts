@@ -10,6 +10,12 @@ const SECRET_SHAPES = [
   /(Bearer\s+)[A-Za-z0-9._~+/-]{16,}=*/g,
 ];
 
+export const REDACTED = '[REDACTED]';
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** Values of secret-looking environment variables (long enough not to redact common words). */
 export function secretValues(env: Record<string, string | undefined>): string[] {
   return Object.entries(env)
@@ -20,9 +26,19 @@ export function secretValues(env: Record<string, string | undefined>): string[] 
 
 export function redact(text: string, secrets: string[] = secretValues(process.env)): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join('[REDACTED]');
+  for (const secret of secrets) out = out.split(secret).join(REDACTED);
   for (const shape of SECRET_SHAPES) {
     out = out.replace(shape, (match, prefix: unknown) => (typeof prefix === 'string' ? `${prefix}[REDACTED]` : '[REDACTED]'));
   }
   return out;
+}
+
+/** A parsed worker result with every string in it redacted (results are journaled and shown). */
+export function redactValue<T>(value: T, secrets: string[] = secretValues(process.env)): T {
+  if (typeof value === 'string') return redact(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)])) as T;
+  }
+  return value;
 }

@@ -8,7 +8,8 @@
 // Observation steps (files land in AGENT_STATE_DIR, never in the worktree): dump_env writes the RUNR_* and
 // TEST_* environment plus cwd as JSON; pid_file writes the agent's pid; spawn_sleeper starts a long-lived
 // grandchild and writes its pid; print_env prints NAME=value for the named variables on stdout.
-import { spawn } from 'node:child_process';
+// exec runs commands (e.g. [["git", "mv", "a", "b"]]) after the file steps.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -46,6 +47,7 @@ for (const [file, content] of Object.entries(step.write ?? {})) {
 for (const file of step.delete ?? []) fs.rmSync(file, { recursive: true, force: true });
 for (const [from, to] of Object.entries(step.rename ?? {})) fs.renameSync(from, to);
 for (const dir of step.mkdir ?? []) fs.mkdirSync(dir, { recursive: true });
+for (const [cmd, ...args] of step.exec ?? []) spawnSync(cmd, args, { stdio: 'ignore' });
 for (const [link, target] of Object.entries(step.symlink ?? {})) {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(target, link);

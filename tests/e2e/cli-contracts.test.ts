@@ -107,6 +107,16 @@ describe('status', () => {
     expect(human.stdout).toContain('complete');
     expect(human.stdout).toContain('m1 first step');
     expect(human.stdout).toContain('m2 second step');
+
+    // Not a TTY: no colour codes, even without NO_COLOR and with FORCE_COLOR set.
+    const { NO_COLOR: _drop, ...inherited } = process.env;
+    for (const args of [['status', runId, '--human'], ['report', runId], ['wait', runId]]) {
+      const plain = await execa(process.execPath, [RUNR_BIN, ...args], {
+        cwd: repo.dir, env: { ...inherited, FORCE_COLOR: '1' }, extendEnv: false, reject: false, stdin: 'ignore',
+      });
+      expect(plain.exitCode, args.join(' ')).toBe(0);
+      expect(`${plain.stdout}${plain.stderr}`, args.join(' ')).not.toMatch(/\x1b\[/);
+    }
   });
 
   it('--all lists every run newest first; `latest` works for status, report, wait and resume', async () => {

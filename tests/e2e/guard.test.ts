@@ -191,6 +191,55 @@ describe('scope guard: new directories, deletions and renames', () => {
   });
 });
 
+describe('scope guard: changes the agent staged or committed itself', () => {
+  const scope = { allowlist: ['src/**'] };
+
+  it('sees a rename staged with git mv under both names', async () => {
+    const repo = repoWith({ exec: [['git', 'mv', 'lib/old.js', 'src/moved.js']] } as never, scope, { 'lib/old.js': 'old\n', 'src/a.js': 'a\n' });
+    const main = repo.git('rev-parse', 'main');
+    await expectGuardStop(repo, await startRun(repo), ['lib/old.js'], main);
+  });
+
+  it('sees files the agent added to the index', async () => {
+    const repo = repoWith({ write: { 'src/a.js': 'a\n', 'lib/x.js': 'x\n' }, exec: [['git', 'add', '-A']] } as never, scope);
+    const main = repo.git('rev-parse', 'main');
+    await expectGuardStop(repo, await startRun(repo), ['lib/x.js'], main);
+  });
+
+  it('does not let an out-of-scope file the agent committed itself through', async () => {
+    const repo = repoWith({
+      write: { 'src/a.js': 'a\n', 'lib/x.js': 'x\n' },
+      exec: [['git', 'add', '-A'], ['git', '-c', 'user.name=agent', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'agent commit']],
+    } as never, scope);
+    const main = repo.git('rev-parse', 'main');
+    const run = await startRun(repo);
+    expect(run.exitCode).toBe(1);
+    const status = await statusOf(repo, run.runId);
+    // runr undoes the worker's own commit (soft reset), so the guard sees its changes.
+    expect(status.stop_reason).toBe('guard_violation');
+    expect(status.guard_violation_files).toEqual(['lib/x.js']);
+    expect(status.milestones[0]?.status).not.toBe('complete');
+    expect(status.milestones[0]?.checkpoint_sha).toBeNull();
+    expect(repo.git('rev-parse', 'main')).toBe(main);
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+});
+
+describe('commits a worker makes itself', () => {
+  it('are folded into runr\'s own checkpoint when in scope', async () => {
+    const repo = repoWith({
+      write: { 'src/a.js': 'a\n' },
+      exec: [['git', 'add', '-A'], ['git', '-c', 'user.name=agent', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'agent commit']],
+    } as never, { allowlist: ['src/**'] });
+    const run = await startRun(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const log = repo.git('log', '--format=%s', `main..runr/${run.runId}`).split('\n');
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatch(/^runr: /);
+    expect(repo.git('show', `runr/${run.runId}:src/a.js`)).toBe('a');
+  });
+});
+
 describe('scope guard across milestones', () => {
   it('checks only the changes since the last checkpoint, and keeps the checkpoints made before the violation', async () => {
     const repo = new TestRepo({

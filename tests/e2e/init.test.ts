@@ -155,9 +155,15 @@ describe('init --demo', () => {
 
   it('with DEMO_BREAK=1 stops with verification_failed_max_retries; resume (without DEMO_BREAK) completes it', async () => {
     const dir = path.join(tempDir(), 'demo');
-    expect((await runrIn(tempDir(), ['init', '--demo', '--repo', dir, '--json'])).exitCode).toBe(0);
-    const task = fs.readdirSync(path.join(dir, '.runr', 'tasks')).find((f) => f.endsWith('.md'))!;
-    const run = await runrIn(dir, ['run', '--task', `.runr/tasks/${task}`, '--worktree', '--json'], { ...FAST, DEMO_BREAK: '1' }, 120_000);
+    const init = await runrIn(tempDir(), ['init', '--demo', '--repo', dir, '--json']);
+    expect(init.exitCode, init.stderr).toBe(0);
+    // --json prints a command that runs the demo from anywhere.
+    const { demo_dir, task, command } = init.json<{ demo_dir: string; task: string; command: string }>();
+    expect(demo_dir).toBe(dir);
+    expect(fs.existsSync(task)).toBe(true);
+    const [bin, ...args] = command.split(' ');
+    expect(bin).toBe('runr');
+    const run = await runrIn(tempDir(), [...args, '--json'], { ...FAST, DEMO_BREAK: '1' }, 120_000);
     expect(run.exitCode, run.stderr).toBe(1);
     const { run_id: runId } = StartOutputSchema.parse(JSON.parse(run.stdout.split('\n')[0]!));
     const stopped = (await runrIn(dir, ['report', runId, '--json'])).json(ReportOutputSchema);

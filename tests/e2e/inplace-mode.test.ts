@@ -94,6 +94,9 @@ describe('non-worktree mode', () => {
 
     const resumed = await repo.runr(['resume', r.runId, '--json']);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(resumed.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { run_id: r.runId, run_dir: repo.runDir(r.runId), repo_root: repo.dir, status: 'resumed' },
+    ]);
     const done = (await repo.runr(['report', r.runId, '--json'])).json(ReportOutputSchema);
     expect(done.outcome).toBe('complete');
     expect(repo.git('show', `runr/${r.runId}:src/a.js`)).toBe('export const a = 1;');

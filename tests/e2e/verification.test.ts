@@ -90,6 +90,7 @@ describe('verification tiers', () => {
     expect(run.status.stop_reason).toBe('verification_failed_max_retries');
     expect(run.report.verification_failure).toMatchObject({ tier: 'tier1', command: 'node slow.js', timed_out: true });
     expect(run.report.verification_failure?.excerpt).toContain('slow check started');
+    expect(run.report.verification_failure?.excerpt).toContain('killed after 1 s');
     expect(run.report.stop_detail).toContain('timed out');
     expect(alive(Number(agentFile(repo, 'slow.pid')))).toBe(false);
   });

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { StatusOutputSchema, type StatusOutput } from '../../src/contracts/outputs.js';
 import { replay } from '../../src/engine/machine.js';
+import { buildStatus } from '../../src/engine/status.js';
 import { readJournal } from '../../src/store/journal.js';
+import { liveness } from '../../src/store/lease.js';
+import { loadState } from '../../src/store/load-state.js';
 import { approve, ok, plan, type Script, type TestRepo } from './harness.js';
 
 /** Two milestones, every worker key milestone-specific, so prompt keys show exactly what ran. */
@@ -53,6 +56,12 @@ export async function statusOf(repo: TestRepo, runId: string, env: Record<string
   const r = await repo.runr(['status', runId, '--json'], { env });
   expect(r.exitCode, r.stderr).toBe(0);
   return r.json(StatusOutputSchema);
+}
+
+/** What `runr status` would print, computed in this process (fast enough to poll). Null before run_started. */
+export async function statusNow(runDir: string): Promise<StatusOutput | null> {
+  const state = await loadState(runDir);
+  return state ? buildStatus(state, liveness(runDir)) : null;
 }
 
 /** The process ended by SIGKILL (execa reports no exit code; the harness maps it to -1). */

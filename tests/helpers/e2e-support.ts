@@ -10,6 +10,7 @@ export type XStep = Step & {
   pid_file?: string;
   spawn_sleeper?: string;
   print_env?: string[];
+  exec?: string[][];
 };
 export type XScript = Record<string, XStep[]>;
 

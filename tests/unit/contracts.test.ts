@@ -47,3 +47,22 @@ describe('stop-reason registry', () => {
     }
   });
 });
+
+describe('hand-checked readers agree with their schemas', () => {
+  it('parseLease accepts exactly what LeaseSchema accepts', async () => {
+    const { parseLease } = await import('../../src/store/lease.js');
+    const { LeaseSchema } = await import('../../src/contracts/lease.js');
+    const good = { pid: 42, host: 'h', token: 't', started_at: '2026-01-01T00:00:00.000Z', heartbeat_at: '2026-01-01T00:00:01.000Z' };
+    const samples: unknown[] = [good, { ...good, pid: 1.5 }, { ...good, host: 3 }, { ...good, token: undefined }, null, 'x', {}];
+    for (const s of samples) expect(parseLease(s) !== null, JSON.stringify(s)).toBe(LeaseSchema.safeParse(s).success);
+  });
+
+  it('the example .runr/ folder validates', async () => {
+    const { ConfigSchema } = await import('../../src/contracts/config.js');
+    const { parseTask } = await import('../../src/task/parse.js');
+    expect(ConfigSchema.safeParse(JSON.parse(read('.runr.example/runr.config.json'))).success).toBe(true);
+    for (const f of fs.readdirSync(new URL('../../.runr.example/tasks/', import.meta.url))) {
+      expect(() => parseTask(read(`.runr.example/tasks/${f}`), f)).not.toThrow();
+    }
+  });
+});

@@ -53,6 +53,13 @@ describe('allowlist', () => {
     ]);
   });
 
+  it('the env preset alone lifts the .env deny without restricting anything else', () => {
+    expect(check({ presets: ['env'] }, ['src/a.js', '.env.local']).violations).toEqual([]);
+    expect(check({ allowlist: ['src/**'], presets: ['env'] }, ['src/a.js', '.env', 'lib/b.js']).violations).toEqual([
+      { path: 'lib/b.js', rule: 'outside_allowlist' },
+    ]);
+  });
+
   it('an empty allowlist allows everything except the always-denied', () => {
     const { violations } = check({}, ['anything/at/all.txt', 'README.md', '.git/config', '.runr/x.json', '.env']);
     expect(violations).toEqual([

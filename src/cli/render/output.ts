@@ -12,7 +12,8 @@ export interface Output {
   /** Human text that always goes to stderr. */
   note(text: string): void;
   colors: ReturnType<typeof pc.createColors>;
-  isTTY: boolean;
+  /** Spinners allowed: a terminal, and colours not turned off (NO_COLOR, TERM=dumb). */
+  interactive: boolean;
 }
 
 export function colorEnabled(stream: NodeJS.WriteStream): boolean {
@@ -27,7 +28,7 @@ export function createOutput(json: boolean): Output {
     say: (text) => human.write(`${text}\n`),
     note: (text) => process.stderr.write(`${text}\n`),
     colors: pc.createColors(colorEnabled(human)),
-    isTTY: Boolean(human.isTTY),
+    interactive: colorEnabled(human),
   };
 }
 

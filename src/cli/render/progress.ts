@@ -34,7 +34,8 @@ function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: Result
       ? { ok: true, text: 'REVIEW     approved' }
       : { ok: false, text: `REVIEW     changes requested: ${(state.last_review_comments ?? []).join(' · ')}` };
   }
-  return { ok: true, text: `IMPLEMENT  done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
+  const id = state.milestones[effect.milestone_index]?.id ?? '';
+  return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
 }
 
 function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): { ok: boolean; text: string } | null {
@@ -66,7 +67,7 @@ export function progressPrinter(out: Output): (state: RunState, event: RunEventI
       current = event.effect;
       const text = startedText(state, event);
       if (!text) return;
-      if (out.isTTY) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
+      if (out.interactive) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
       else out.say(c.dim(`… ${text}`));
       return;
     }

@@ -1,6 +1,7 @@
 import type { Effect, EffectOf, EffectResult, ResultOf } from '../../contracts/effects.js';
 import { DEFAULT_WORKERS, type WorkerRole } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
+import { workerWithSecrets } from '../../config/stored-config.js';
 import { checkChanges, compileScope, findSymlinkEscapes } from '../../guard/index.js';
 import { commitPaths, diffIncludingNew, findCheckpoint, checkpointTrailer } from '../../git/checkpoint.js';
 import { buildPrompt } from '../../prompts/build.js';
@@ -9,7 +10,7 @@ import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
 import { scopeRules } from '../phases/plan.js';
 import { clearChildren } from './children.js';
 import { logPathFor, runChanges, type PerformContext } from './context.js';
-import { branchCheck, finalizeWorkspace, prepareWorkspace } from './workspace.js';
+import { branchCheck, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
 
 const ROLE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const satisfies Record<string, WorkerRole>;
 const SCHEMA_OF = { PLAN: PlanResultSchema, IMPLEMENT: ImplementResultSchema, REVIEW: ReviewResultSchema } as const;
@@ -34,7 +35,7 @@ export async function perform(effect: Effect, ctx: PerformContext): Promise<Effe
 async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): Promise<ResultOf<'worker'>> {
   const { state } = ctx;
   const role = ROLE_OF[effect.phase];
-  const config = state.config.workers[role] ?? DEFAULT_WORKERS[role];
+  const config = workerWithSecrets(state.config.workers[role] ?? DEFAULT_WORKERS[role], role, state.config_path);
   let adapter;
   try {
     adapter = createWorker(config);
@@ -70,6 +71,7 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
 
 async function performGuard(ctx: PerformContext): Promise<ResultOf<'guard'>> {
   const { state } = ctx;
+  await uncommitWorkerCommits(state);
   const { changes } = await runChanges(state);
   const { violations } = checkChanges(compileScope(scopeRules(state)), changes);
   const flagged = new Set(violations.map((v) => v.path));

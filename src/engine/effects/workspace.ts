@@ -1,7 +1,8 @@
 import type { RunState } from '../../contracts/state.js';
 import type { ResultOf } from '../../contracts/effects.js';
 import { findCheckpointAt } from '../../git/checkpoint.js';
-import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir } from '../../git/repo.js';
+import { raw, rawOrNull } from '../../git/git.js';
+import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
 import { discardPaths, restoreWip, saveWip } from '../../git/checkpoint.js';
 import { killLeftoverChildren } from './children.js';
 import { runChanges } from './context.js';
@@ -20,6 +21,18 @@ export async function branchCheck(state: RunState): Promise<{ ok: true; head: st
   const crashMade = await findCheckpointAt(state.repo_root, head, state.run_id);
   if (crashMade?.parent === expected) return { ok: true, head };
   return { ok: false, detail: `branch ${state.branch} points at ${head.slice(0, 12)}, expected ${expected.slice(0, 12)}` };
+}
+
+/**
+ * Only runr commits on the run branch. Commits a worker made on top of the last checkpoint are undone
+ * (soft reset: their changes stay in the tree), so the scope guard, verification and review see them.
+ */
+export async function uncommitWorkerCommits(state: RunState): Promise<void> {
+  const head = await headSha(state.work_dir);
+  const expected = expectedHead(state);
+  if (!head || head === expected) return;
+  if ((await rawOrNull(state.work_dir, ['merge-base', '--is-ancestor', expected, head])) === null) return;
+  await raw(state.work_dir, ['reset', '--soft', expected]);
 }
 
 /** Enters the run's workspace at the start of every session (run or resume). */

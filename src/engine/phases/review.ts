@@ -22,11 +22,12 @@ export function onReviewResult(state: RunState, effect: EffectOf<'worker'>, resu
   const rounds = state.review_rounds + 1;
   const repeated = state.last_review_comments !== null && normalise(state.last_review_comments) === normalise(comments);
   const next: RunState = { ...out.state, review_rounds: rounds, last_review_comments: comments };
-  if (repeated || rounds >= state.config.limits.max_review_rounds) {
+  // max_review_rounds is the number of change rounds allowed: stop when one more is asked for (SPEC §4).
+  if (repeated || rounds > state.config.limits.max_review_rounds) {
     return stop(next, 'review_loop_detected', ts, {
       detail: repeated
         ? `the reviewer requested the same changes twice in a row: ${comments.join(' | ')}`
-        : `the reviewer requested changes in ${rounds} rounds (max_review_rounds is ${state.config.limits.max_review_rounds})`,
+        : `the reviewer requested changes ${rounds} times, more than max_review_rounds (${state.config.limits.max_review_rounds})`,
       resume: retryRequest(effect),
     });
   }

@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execaSync } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { WaitOutputSchema } from '../../src/contracts/outputs.js';
+import { approve, ok, plan, startRun, TestRepo, type Script } from '../helpers/harness.js';
+import {
+  describeJournal, expectCompleteTwoMilestoneRun, expectKilled, expectStateMatchesJournal, promptKeys, statusNow, statusOf,
+  TWO_MILESTONE_KEYS, twoMilestoneScript,
+} from '../helpers/crash.js';
+
+const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
+
+/** A stale run (its executor was killed): status says so and points at resume; nothing is half-applied. */
+async function expectStale(repo: TestRepo, runId: string) {
+  const s = await statusOf(repo, runId);
+  expect(s.stale).toBe(true);
+  expect(s.lease).toBeUndefined();
+  expect(s.stop_reason).toBeNull();
+  expect(s.next_action).toBe('resume');
+  expect(s.suggested_command).toBe(`runr resume ${runId}`);
+  expectStateMatchesJournal(repo, runId);
+  return s;
+}
+
+describe('kill -9 of the executor while a worker runs, then resume', () => {
+  const cases: { phase: string; script: Script; keys: string[] }[] = [
+    {
+      phase: 'PLAN',
+      script: { PLAN: [{ kill_parent: true }, { result: plan('add a', 'add b') }] },
+      keys: ['PLAN', ...TWO_MILESTONE_KEYS],
+    },
+    {
+      phase: 'IMPLEMENT',
+      script: {
+        'IMPLEMENT:m2': [
+          { write: { 'src/b.js': 'export const b = /* half done' }, kill_parent: true },
+          { write: { 'src/b.js': 'export const b = 2;\n' }, result: ok('b') },
+        ],
+      },
+      keys: ['PLAN', 'IMPLEMENT-m1', 'REVIEW-m1', 'IMPLEMENT-m2', 'IMPLEMENT-m2', 'REVIEW-m2'],
+    },
+    {
+      phase: 'REVIEW',
+      script: { 'REVIEW:m1': [{ kill_parent: true }, { result: approve() }] },
+      keys: ['PLAN', 'IMPLEMENT-m1', 'REVIEW-m1', 'REVIEW-m1', 'IMPLEMENT-m2', 'REVIEW-m2'],
+    },
+  ];
+
+  it.each(cases)('during $phase: the run is stale, resume completes it without redoing finished work', async ({ phase, script, keys }) => {
+    const repo = new TestRepo({ script: twoMilestoneScript(script) });
+    const first = await startRun(repo);
+    expectKilled(first);
+    const s = await expectStale(repo, first.runId);
+    expect(s.phase).toBe(phase);
+    if (phase === 'REVIEW') expect(s.milestones.map((m) => m.status)).toEqual(['in_progress', 'pending']);
+    if (phase === 'IMPLEMENT') expect(s.milestones.map((m) => m.status)).toEqual(['complete', 'in_progress']);
+
+    if (phase === 'PLAN') {
+      // wait must not hang on a run nobody executes.
+      const started = Date.now();
+      const w = await repo.runr(['wait', first.runId, '--for', 'terminal', '--json'], { timeoutMs: 15_000 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(w.exitCode).not.toBe(0);
+      expect(w.exitCode).not.toBe(124);
+      expect(w.json(WaitOutputSchema)).toMatchObject({ run_id: first.runId, stale: true, stop_reason: null, milestones_completed: 0 });
+    }
+
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(promptKeys(repo)).toEqual(keys);
+  });
+});
+
+describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then resume', () => {
+  it('crashing at every journal boundary of a two-milestone run, one crash per session, loses and repeats nothing', async () => {
+    // The journal of an uninterrupted run: the boundaries to crash at.
+    const ref = new TestRepo({ script: twoMilestoneScript() });
+    const refRun = await startRun(ref);
+    expect(refRun.exitCode, refRun.stderr).toBe(0);
+    const canonical = describeJournal(ref.events(refRun.runId));
+    expect(canonical.at(-1)).toBe('result finalize');
+
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startRun(repo, [], { [CRASH]: '3' });
+    expectKilled(first);
+    const runId = first.runId;
+    expect(describeJournal(repo.events(runId))).toEqual(canonical.slice(0, 3));
+
+    // Each session resumes, re-performs an effect left in flight, and dies right after the next boundary.
+    for (let b = 4; b <= canonical.length - 1; b++) {
+      const before = describeJournal(repo.events(runId));
+      const stopped = (await statusNow(repo.runDir(runId)))!.phase === 'STOPPED';
+      const prologue = stopped ? [] : ['run_resumed', 'started prepare_workspace', 'result prepare_workspace'];
+      const redo = before.at(-1)!.startsWith('started ') ? [before.at(-1)!] : [];
+      const expected = [...prologue, ...redo, canonical[b - 1]!];
+      const r = await repo.runr(['resume', runId, '--json'], { env: { [CRASH]: String(before.length + expected.length) } });
+      expectKilled(r);
+      expect(describeJournal(repo.events(runId)).slice(before.length), `session crashing after boundary ${b}`).toEqual(expected);
+      expect((await statusNow(repo.runDir(runId)))!.stale).toBe(true);
+      expectStateMatchesJournal(repo, runId);
+    }
+
+    const last = await repo.runr(['resume', runId]);
+    expect(last.exitCode, last.stderr + last.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    // The hook kills between effects, so no worker call is ever repeated.
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  }, 180_000);
+
+  // Crash points a fresh run and a single resume must handle, including the ones the loop above
+  // cannot reach (inside prepare_workspace of the first session) and the checkpoint and the stop.
+  const points = [
+    { n: 2, at: 'prepare_workspace started' },
+    { n: 30, at: 'finalize started (the run already complete)' },
+  ];
+  it.each(points)('after event $n ($at): one resume completes the run', async ({ n }) => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startRun(repo, [], { [CRASH]: String(n) });
+    expectKilled(first);
+    expect(repo.events(first.runId)).toHaveLength(n);
+    const s = await statusOf(repo, first.runId);
+    expect(s.stale).toBe(true);
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+
+  it('crashes inside the resume prologue (prepare_workspace in flight), then completes', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startRun(repo, [], { [CRASH]: '7' }); // IMPLEMENT m1 result journaled
+    expectKilled(first);
+    // run_resumed, then prepare_workspace started: the next resume has two prepares queued.
+    const len = repo.events(first.runId).length;
+    expectKilled(await repo.runr(['resume', first.runId], { env: { [CRASH]: String(len + 2) } }));
+    expectStateMatchesJournal(repo, first.runId);
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+
+  if (process.env.RUNR_TEST_EXHAUSTIVE) {
+    // Opt-in (slow): a fresh run per boundary, as an operator would see it.
+    it.each(Array.from({ length: 29 }, (_, i) => i + 2))('exhaustive: crash after event %i, resume once', async (n) => {
+      const repo = new TestRepo({ script: twoMilestoneScript() });
+      const first = await startRun(repo, [], { [CRASH]: String(n) });
+      expectKilled(first);
+      const r = await repo.runr(['resume', first.runId]);
+      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+      await expectCompleteTwoMilestoneRun(repo, first.runId);
+      expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+    });
+  }
+});
+
+describe('kill -9 after the checkpoint commit, before its result is journaled', () => {
+  /** A `git` first on PATH that runs the real git and, after the first `git commit`, SIGKILLs its caller (runr). */
+  function gitThatKillsAfterCommit(): { PATH: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-fakegit-'));
+    const realGit = execaSync('sh', ['-c', 'command -v git']).stdout.trim();
+    const marker = path.join(dir, 'fired');
+    fs.writeFileSync(path.join(dir, 'git'), [
+      '#!/bin/sh',
+      `"${realGit}" "$@"`,
+      'rc=$?',
+      `if [ "$1" = commit ] && [ ! -e "${marker}" ]; then : > "${marker}"; kill -9 "$PPID"; sleep 1; fi`,
+      'exit $rc',
+      '',
+    ].join('\n'), { mode: 0o755 });
+    return { PATH: `${dir}${path.delimiter}${process.env.PATH}` };
+  }
+
+  it('finds the crash-made commit on resume instead of committing twice', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startRun(repo, [], gitThatKillsAfterCommit());
+    expectKilled(first);
+    const runId = first.runId;
+    const journal = describeJournal(repo.events(runId));
+    expect(journal.at(-1)).toBe('started checkpoint-m1');
+    const crashMade = repo.git('rev-parse', `runr/${runId}`);
+    expect(repo.git('log', '-1', '--format=%B', crashMade)).toContain(`Runr-Checkpoint: ${runId}/m1`);
+    const s = await statusOf(repo, runId);
+    expect(s.stale).toBe(true);
+    expect(s.checkpoint_sha).toBeNull();
+
+    const r = await repo.runr(['resume', runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    const results = repo.events(runId).filter((e) => e.type === 'effect_result' && e.result.kind === 'checkpoint');
+    expect(results.map((e) => e.result)).toEqual([
+      { kind: 'checkpoint', ok: true, sha: crashMade, reused: true },
+      expect.objectContaining({ ok: true, reused: false }),
+    ]);
+    expect(repo.git('rev-parse', `runr/${runId}~1`)).toBe(crashMade);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+});
+
+describe('kill -9 of a run in the repository itself (no --worktree)', () => {
+  async function startInPlace(repo: TestRepo, env: Record<string, string> = {}) {
+    const r = await repo.runr(['run', '--task', repo.taskPath, '--json'], { env });
+    return { ...r, runId: JSON.parse(r.stdout.split('\n')[0]!).run_id as string };
+  }
+  const branchOf = (repo: TestRepo) => repo.git('symbolic-ref', '--short', 'HEAD');
+
+  it('during IMPLEMENT: resume completes, and the user is back on their branch with a clean tree', async () => {
+    const repo = new TestRepo({
+      script: twoMilestoneScript({
+        'IMPLEMENT:m2': [
+          { write: { 'src/b.js': 'half' }, kill_parent: true },
+          { write: { 'src/b.js': 'export const b = 2;\n' }, result: ok('b') },
+        ],
+      }),
+    });
+    const first = await startInPlace(repo);
+    expectKilled(first);
+    expect(branchOf(repo)).toBe(`runr/${first.runId}`);
+    await expectStale(repo, first.runId);
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(branchOf(repo)).toBe('main');
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(promptKeys(repo)).toEqual(['PLAN', 'IMPLEMENT-m1', 'REVIEW-m1', 'IMPLEMENT-m2', 'IMPLEMENT-m2', 'REVIEW-m2']);
+  });
+
+  it('after the stop was journaled but before its clean-up: status says stale and resume, resume returns the user to their branch', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startInPlace(repo, { [CRASH]: '29' }); // checkpoint m2 result: complete, finalize pending
+    expectKilled(first);
+    expect(branchOf(repo)).toBe(`runr/${first.runId}`);
+    const s = await statusOf(repo, first.runId);
+    expect(s.stale).toBe(true);
+    expect(s.next_action).toBe('resume'); // the stop's clean-up (finalize) is still to do
+    expect(s.suggested_command).toBe(`runr resume ${first.runId}`);
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(branchOf(repo)).toBe('main');
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+});

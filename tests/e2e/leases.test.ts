@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execaSync } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { ErrorOutputSchema, StartOutputSchema, WaitOutputSchema } from '../../src/contracts/outputs.js';
+import { startRun, TestRepo, ok, RUNR_BIN } from '../helpers/harness.js';
+import {
+  expectCompleteTwoMilestoneRun, expectKilled, expectOneLineError, promptKeys, statusNow, statusOf, TWO_MILESTONE_KEYS,
+  twoMilestoneScript, until,
+} from '../helpers/crash.js';
+
+const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
+
+function leaseFile(repo: TestRepo, runId: string): string {
+  return path.join(repo.runDir(runId), 'lease.json');
+}
+
+function writeLease(repo: TestRepo, runId: string, pid: number, heartbeatAgoMs: number): void {
+  const at = new Date(Date.now() - heartbeatAgoMs).toISOString();
+  fs.writeFileSync(leaseFile(repo, runId), JSON.stringify({
+    pid, host: os.hostname(), token: 'not-yours', started_at: at, heartbeat_at: at,
+  }));
+}
+
+/** A pid that surely belongs to no process: one that has just exited. */
+function deadPid(): number {
+  const r = execaSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+  return Number(r.stdout);
+}
+
+function newestRunDir(repo: TestRepo): string | null {
+  const runs = path.join(repo.dir, '.runr', 'runs');
+  const ids = fs.existsSync(runs) ? fs.readdirSync(runs).filter((n) => /^\d{14}$/.test(n)).sort() : [];
+  return ids.length ? path.join(runs, ids.at(-1)!) : null;
+}
+
+/** A run stopped by kill -9 after IMPLEMENT of m1 was journaled (lease.json left behind by the dead executor). */
+async function crashedRun(repo: TestRepo): Promise<string> {
+  const r = await startRun(repo, [], { [CRASH]: '7' });
+  expectKilled(r);
+  expect(fs.existsSync(leaseFile(repo, r.runId))).toBe(true);
+  return r.runId;
+}
+
+describe('the run lease', () => {
+  it('is shown live while a run executes, and a second executor is refused with exit 4', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript({ 'IMPLEMENT:m1': [{ sleep_ms: 2500, write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }] }) });
+    const running = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
+    const runDir = await until(() => newestRunDir(repo), 'the run directory');
+    const runId = path.basename(runDir);
+    const live = await until(async () => {
+      const s = await statusNow(runDir);
+      return s?.phase === 'IMPLEMENT' ? s : null;
+    }, 'IMPLEMENT');
+    expect(live.stale).toBeUndefined();
+
+    const s = await statusOf(repo, runId);
+    const holder = JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8'));
+    expect(s.lease).toEqual({ pid: holder.pid, alive: true });
+    expect(s.stale).toBeUndefined();
+    expect(s.next_action).toBe('none');
+
+    const second = await repo.runr(['resume', runId]);
+    expect(second.exitCode, second.stderr).toBe(4);
+    expectOneLineError(second);
+    expect(second.stderr).toContain(String(holder.pid));
+    const secondJson = await repo.runr(['resume', runId, '--json']);
+    expect(secondJson.exitCode).toBe(4);
+    expect(secondJson.json(ErrorOutputSchema).error.code).toBe('locked');
+    // The refused attempt took nothing away from the holder.
+    expect(JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8')).token).toBe(holder.token);
+    expect(repo.events(runId).filter((e) => e.type === 'run_resumed')).toHaveLength(0);
+
+    const done = await running;
+    expect(done.exitCode, done.stderr).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+
+  it('of a dead executor is reclaimed by resume (here with --detach)', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const runId = await crashedRun(repo);
+    writeLease(repo, runId, deadPid(), 0); // fresh heartbeat, but nobody behind it
+    const s = await statusOf(repo, runId);
+    expect(s.stale).toBe(true);
+    expect(s.lease).toBeUndefined();
+    expect(s.next_action).toBe('resume');
+
+    const r = await repo.runr(['resume', runId, '--detach', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const w = await repo.runr(['wait', runId, '--for', 'terminal', '--timeout', '30', '--json']);
+    expect(w.exitCode, w.stderr).toBe(0);
+    expect(w.json(WaitOutputSchema)).toMatchObject({ stop_reason: 'complete', milestones_completed: 2 });
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+
+  it('whose heartbeat expired is reclaimed even though its pid is alive', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const runId = await crashedRun(repo);
+    writeLease(repo, runId, process.ppid, 60 * 60_000); // a live, unrelated process; heartbeat an hour old
+    expect((await statusOf(repo, runId)).stale).toBe(true);
+    const r = await repo.runr(['resume', runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+
+  it('counts as live until RUNR_LEASE_EXPIRY_MS has passed since its heartbeat', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const runId = await crashedRun(repo);
+    writeLease(repo, runId, process.ppid, 3_000);
+    // Default expiry (30 s): a live pid with a 3 s old heartbeat holds the run.
+    expect((await statusOf(repo, runId)).lease).toEqual({ pid: process.ppid, alive: true });
+    const refused = await repo.runr(['resume', runId]);
+    expect(refused.exitCode, refused.stderr).toBe(4);
+    // With a 1 s expiry the same lease is stale and is reclaimed.
+    const fast = { RUNR_LEASE_EXPIRY_MS: '1000', RUNR_LEASE_HEARTBEAT_MS: '200' };
+    expect((await statusOf(repo, runId, fast)).stale).toBe(true);
+    const r = await repo.runr(['resume', runId], { env: fast });
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+});
+
+describe('two executors never run the same run', () => {
+  it('an executor that was frozen past its lease expiry finds its lease taken over and journals nothing more', async () => {
+    const fast = { RUNR_LEASE_EXPIRY_MS: '1000', RUNR_LEASE_HEARTBEAT_MS: '200' };
+    const repo = new TestRepo({
+      script: twoMilestoneScript({
+        'IMPLEMENT:m1': [{ sleep_ms: 2000 }, { write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }],
+      }),
+    });
+    const frozen = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json'], { env: fast });
+    const runDir = await until(() => newestRunDir(repo), 'the run directory');
+    const runId = path.basename(runDir);
+    const live = await until(async () => {
+      const s = await statusNow(runDir);
+      return s?.phase === 'IMPLEMENT' && s.lease ? s : null;
+    }, 'IMPLEMENT');
+    const pid = live.lease!.pid;
+    process.kill(pid, 'SIGSTOP'); // as a suspended laptop or a stopped job would
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const r = await repo.runr(['resume', runId], { env: fast });
+      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const journal = fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8');
+    const woke = await frozen;
+    expect(woke.exitCode).not.toBe(0);
+    expect(fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8')).toBe(journal);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+});
+
+describe('run --detach', () => {
+  it('exits 0 at once, completes in the background, and is never reported stale during the hand-over', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript({ 'IMPLEMENT:m1': [{ sleep_ms: 3000, write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }] }) });
+    // Watch from before the run exists until it is terminal, as fast as status can be computed.
+    const seen: { stale: number; polls: number; pids: Set<number> } = { stale: 0, polls: 0, pids: new Set() };
+    let stop = false;
+    const watcher = (async () => {
+      while (!stop) {
+        const dir = newestRunDir(repo);
+        const s = dir ? await statusNow(dir) : null;
+        if (s) {
+          seen.polls++;
+          if (s.stale) seen.stale++;
+          if (s.lease) seen.pids.add(s.lease.pid);
+          if (s.phase === 'STOPPED' && !s.stale && !s.lease) return;
+        }
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+
+    const started = Date.now();
+    const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--detach', '--json']);
+    const elapsed = Date.now() - started;
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(elapsed).toBeLessThan(2500); // the agent alone sleeps 3 s in IMPLEMENT
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const { run_id: runId } = StartOutputSchema.parse(JSON.parse(lines[0]!));
+
+    const s = await statusOf(repo, runId);
+    expect(s.phase).not.toBe('STOPPED');
+    expect(s.lease?.alive).toBe(true);
+    if (process.platform === 'linux') { // the holder is the background supervisor, not the exited `run`
+      const cmdline = fs.readFileSync(`/proc/${s.lease!.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline).toEqual(expect.arrayContaining([RUNR_BIN, '__supervise', runId]));
+    }
+
+    const w = await repo.runr(['wait', runId, '--for', 'terminal', '--timeout', '30', '--json']);
+    expect(w.exitCode, w.stderr).toBe(0);
+    expect(w.json(WaitOutputSchema)).toEqual({ run_id: runId, phase: 'STOPPED', stop_reason: 'complete', milestones_completed: 2 });
+    await until(() => !fs.existsSync(leaseFile(repo, runId)), 'the lease to be released', 5_000);
+    stop = true;
+    await watcher;
+    expect(seen.polls).toBeGreaterThan(20);
+    expect(seen.stale).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+});
