@@ -23,11 +23,17 @@ export default async function status(runIdArg: string | undefined, flags: Status
   if (flags.all) {
     const repoRoot = await resolveRepo(flags.repo);
     const runs = [];
+    const errors = [];
     for (const id of listRunIds(repoRoot)) {
-      const state = await loadState(runDirOf(repoRoot, id));
-      if (state) runs.push(buildStatus(state, liveness(runDirOf(repoRoot, id))));
+      try {
+        const state = await loadState(runDirOf(repoRoot, id));
+        if (state) runs.push(buildStatus(state, liveness(runDirOf(repoRoot, id))));
+      } catch (err) {
+        errors.push({ run_id: id, message: err instanceof Error ? err.message : String(err) });
+      }
     }
-    if (!human) out.data({ runs });
+    for (const e of errors) out.note(`Warning: run ${e.run_id} could not be read: ${e.message}`);
+    if (!human) out.data({ runs, errors });
     else if (!runs.length) out.say('No runs yet. Start one with: runr run --task <file> --worktree');
     else for (const s of runs) out.say(`${s.run_id}  ${(s.stop_reason ?? (s.stale ? 'stale' : s.phase)).padEnd(32)} ${s.milestones.filter((m) => m.status === 'complete').length}/${s.milestones.length}  ${s.task}`);
     return EXIT.ok;

@@ -45,7 +45,11 @@ export const StatusOutputSchema = z.object({
 });
 export type StatusOutput = z.infer<typeof StatusOutputSchema>;
 
-export const StatusAllOutputSchema = z.object({ runs: z.array(StatusOutputSchema) });
+export const StatusAllOutputSchema = z.object({
+  runs: z.array(StatusOutputSchema),
+  /** Runs whose state could not be read (e.g. a damaged journal); the others are still listed. */
+  errors: z.array(z.object({ run_id: z.string(), message: z.string() })),
+});
 
 export const WaitOutputSchema = z.object({
   run_id: z.string(),

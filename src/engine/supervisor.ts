@@ -1,6 +1,7 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
+import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
@@ -9,7 +10,12 @@ import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
 import { perform } from './effects/perform.js';
 
-export class LeaseLostError extends Error {}
+/** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
+export class LeaseLostError extends RunrError {
+  constructor(message: string) {
+    super('lease_lost', message, EXIT.locked);
+  }
+}
 export class InterruptedError extends Error {}
 
 export interface SuperviseOptions {
@@ -59,7 +65,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (state.phase === 'STOPPED' && state.finalized) break;
       const effect = state.pending[0];
       if (!effect) throw new Error(`run ${state.run_id} has nothing left to do but is not stopped`);
-      if (lost || !heartbeat(runDir, opts.leaseToken)) throw new LeaseLostError(`run ${state.run_id}: this process no longer holds the lease`);
+      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(state.run_id);
       journal({ type: 'effect_started', ts: now(), effect });
       const result = await perform(effect, {
         state: store.state,
@@ -68,6 +74,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
         aborted,
       });
       if (interrupted) throw new InterruptedError(`interrupted by ${interrupted}`);
+      // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
+      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(store.state.run_id);
       journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
     }
     writeReport(store.state);
@@ -78,6 +86,10 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     process.off('SIGTERM', onSignal);
     if (!opts.keepLease) releaseLease(runDir, opts.leaseToken);
   }
+}
+
+function lostLease(runId: string): LeaseLostError {
+  return new LeaseLostError(`Run ${runId}: this process no longer holds the run's lease (another process took the run over); it stopped without writing anything. See: runr status ${runId}`);
 }
 
 function now(): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { commitEnv, raw } from './git.js';
+import { commitEnv, raw, rawOrNull } from './git.js';
 
 export const TRAILER = 'Runr-Checkpoint';
 
@@ -66,12 +66,20 @@ export async function saveWip(cwd: string, runId: string, paths: string[]): Prom
     await stage(cwd, paths, env);
     const tree = (await raw(cwd, ['write-tree'], env)).trim();
     const sha = (await raw(cwd, ['commit-tree', tree, '-p', 'HEAD', '-m', `runr ${runId}: uncommitted work`], { ...env, ...(await commitEnv(cwd)) })).trim();
-    const ref = `refs/runr/wip/${runId}`;
+    const ref = wipRefOf(runId);
     await raw(cwd, ['update-ref', ref, sha]);
     return ref;
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+const wipRefOf = (runId: string) => `refs/runr/wip/${runId}`;
+
+/** The ref holding the run's saved uncommitted work, when there is one. */
+export async function findWip(cwd: string, runId: string): Promise<string | null> {
+  const ref = wipRefOf(runId);
+  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', `${ref}^{commit}`]))?.trim() ? ref : null;
 }
 
 /** Puts the work saved by saveWip back into the working tree (unstaged). */

@@ -6,9 +6,12 @@ import { journalPath } from './paths.js';
 
 /** events.ndjson: append-only, one JSON object per line, fsynced before anything acts on it. */
 
-export function appendEvent(runDir: string, event: RunEvent): number {
+export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number): number {
   const fd = fs.openSync(journalPath(runDir), 'a');
   try {
+    // Fencing: a writer that finds the journal longer than it left it has been taken over (a frozen
+    // executor whose lease expired and was reclaimed) and must not write another event.
+    if (expectedBytes !== undefined && fs.fstatSync(fd).size !== expectedBytes) throw new JournalTakenOverError(journalPath(runDir));
     fs.writeSync(fd, `${JSON.stringify(event)}\n`);
     fs.fsyncSync(fd);
     return fs.fstatSync(fd).size;
@@ -24,6 +27,12 @@ export class JournalCorruptError extends RunrError {
   }
 }
 
+export class JournalTakenOverError extends RunrError {
+  constructor(file: string) {
+    super('lease_lost', `${file} was written by another process (the run was taken over): this process stopped without writing anything`, EXIT.locked);
+  }
+}
+
 export interface JournalRead {
   events: RunEvent[];
   /** Bytes of the journal that hold complete, valid events. */
@@ -35,9 +44,9 @@ export interface JournalRead {
  * damage anywhere before the last line is reported, never silently skipped.
  */
 export function readJournal(runDir: string): JournalRead {
-  let text: string;
+  let buf: Buffer;
   try {
-    text = fs.readFileSync(journalPath(runDir), 'utf8');
+    buf = fs.readFileSync(journalPath(runDir));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], validBytes: 0 };
     throw err;
@@ -46,17 +55,17 @@ export function readJournal(runDir: string): JournalRead {
   let offset = 0;
   let validBytes = 0;
   let lineNo = 0;
-  while (offset < text.length) {
-    const end = text.indexOf('\n', offset);
+  while (offset < buf.length) {
+    const end = buf.indexOf(0x0a, offset);
     lineNo++;
-    const line = end === -1 ? text.slice(offset) : text.slice(offset, end);
-    const isLast = end === -1 || end === text.length - 1;
+    const line = buf.toString('utf8', offset, end === -1 ? buf.length : end);
+    const isLast = end === -1 || end === buf.length - 1;
     // A last line without its newline is a torn append, even when it happens to parse: the append never
     // completed, nothing acted on it, and repairJournalTail drops it — so readers must not count it either.
     const parsed = end === -1 ? null : parseLine(line);
     if (parsed) {
       events.push(parsed);
-      validBytes = Buffer.byteLength(text.slice(0, end + 1));
+      validBytes = end + 1;
     } else if (line.trim() !== '' && !isLast) {
       throw new JournalCorruptError(`${journalPath(runDir)}: line ${lineNo} is not a valid event; the run's journal is damaged before its end and cannot be replayed (its checkpoints are still on the run branch)`);
     }

@@ -25,13 +25,15 @@ export class RunStore {
     readonly runDir: string,
     private current: RunState | null,
     private _seq: number,
+    /** Size of the journal as this store last left it (appends are refused when it changed behind us). */
+    private bytes: number,
   ) {}
 
   /** Opens a run for execution, always from the journal (the source of truth). */
   static open(runDir: string): RunStore {
     const { state, seq, validBytes } = rebuildState(runDir);
     repairJournalTail(runDir, validBytes);
-    const store = new RunStore(runDir, state, seq);
+    const store = new RunStore(runDir, state, seq, validBytes);
     if (state) store.persist(validBytes);
     return store;
   }
@@ -49,7 +51,8 @@ export class RunStore {
   append(input: RunEventInput): RunState {
     // Validated before it is written: the journal never holds an event it could not replay.
     const event = RunEventSchema.parse({ ...input, seq: this._seq + 1 });
-    const bytes = appendEvent(this.runDir, event);
+    const bytes = appendEvent(this.runDir, event, this.bytes);
+    this.bytes = bytes;
     this._seq = event.seq;
     const before = this.current;
     this.current = step(this.current, event).state;

@@ -1,12 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { WaitOutputSchema } from '../../src/contracts/outputs.js';
 import { approve, ok, plan, startRun, TestRepo, type Script } from '../helpers/harness.js';
 import {
-  describeJournal, expectCompleteTwoMilestoneRun, expectKilled, expectStateMatchesJournal, promptKeys, statusNow, statusOf,
+  describeJournal, expectCompleteTwoMilestoneRun, gitKillingRunrAfter, expectKilled, expectStateMatchesJournal, promptKeys, statusNow, statusOf,
   TWO_MILESTONE_KEYS, twoMilestoneScript,
 } from '../helpers/crash.js';
 
@@ -110,11 +106,9 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   }, 180_000);
 
-  // Crash points a fresh run and a single resume must handle, including the ones the loop above
-  // cannot reach (inside prepare_workspace of the first session) and the checkpoint and the stop.
+  // A crash point the loop above cannot reach: inside prepare_workspace of the very first session.
   const points = [
     { n: 2, at: 'prepare_workspace started' },
-    { n: 30, at: 'finalize started (the run already complete)' },
   ];
   it.each(points)('after event $n ($at): one resume completes the run', async ({ n }) => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
@@ -158,25 +152,9 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
 });
 
 describe('kill -9 after the checkpoint commit, before its result is journaled', () => {
-  /** A `git` first on PATH that runs the real git and, after the first `git commit`, SIGKILLs its caller (runr). */
-  function gitThatKillsAfterCommit(): { PATH: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-fakegit-'));
-    const realGit = execaSync('sh', ['-c', 'command -v git']).stdout.trim();
-    const marker = path.join(dir, 'fired');
-    fs.writeFileSync(path.join(dir, 'git'), [
-      '#!/bin/sh',
-      `"${realGit}" "$@"`,
-      'rc=$?',
-      `if [ "$1" = commit ] && [ ! -e "${marker}" ]; then : > "${marker}"; kill -9 "$PPID"; sleep 1; fi`,
-      'exit $rc',
-      '',
-    ].join('\n'), { mode: 0o755 });
-    return { PATH: `${dir}${path.delimiter}${process.env.PATH}` };
-  }
-
   it('finds the crash-made commit on resume instead of committing twice', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], gitThatKillsAfterCommit());
+    const first = await startRun(repo, [], gitKillingRunrAfter('echo " $* " | grep -q " commit "'));
     expectKilled(first);
     const runId = first.runId;
     const journal = describeJournal(repo.events(runId));
@@ -243,4 +221,30 @@ describe('kill -9 of a run in the repository itself (no --worktree)', () => {
     expect(branchOf(repo)).toBe('main');
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   });
+
+  it('killed inside the stop clean-up after the user was put back on their branch: the saved work is restored on resume', async () => {
+    const repo = new TestRepo({
+      script: twoMilestoneScript({
+        'IMPLEMENT:m1': [
+          { write: { 'src/wip.txt': 'work in progress\n' }, result: { status: 'blocked', blocked_reason: 'need a decision' } },
+          { write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') },
+        ],
+      }),
+    });
+    // The stop's clean-up saves src/wip.txt under refs/runr/wip/<id>, discards it and checks out main: die right then.
+    const first = await startInPlace(repo, gitKillingRunrAfter('echo " $* " | grep -q " checkout -q main "'));
+    expectKilled(first);
+    expect(branchOf(repo)).toBe('main');
+    expect(repo.git('for-each-ref', '--format=%(refname)', 'refs/runr/wip/')).toBe(`refs/runr/wip/${first.runId}`);
+    const s = await statusOf(repo, first.runId);
+    expect(s).toMatchObject({ stop_reason: 'implement_blocked', stale: true });
+
+    const r = await repo.runr(['resume', first.runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    expect(repo.git('show', `runr/${first.runId}~1:src/wip.txt`)).toBe('work in progress');
+    expect(repo.git('for-each-ref', 'refs/runr/wip/')).toBe('');
+    expect(branchOf(repo)).toBe('main');
+  });
 });
+

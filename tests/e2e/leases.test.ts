@@ -149,8 +149,35 @@ describe('two executors never run the same run', () => {
     }
     const journal = fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8');
     const woke = await frozen;
-    expect(woke.exitCode).not.toBe(0);
+    expect(woke.exitCode, woke.stderr).toBe(4);
+    expect(woke.stderr).toMatch(/no longer holds|taken over/);
     expect(fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8')).toBe(journal);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+});
+
+describe('racing resumes', () => {
+  it('of one stale run: exactly one takes it over, the others are refused with exit 4', async () => {
+    const repo = new TestRepo({
+      script: twoMilestoneScript({ 'IMPLEMENT:m2': [{ sleep_ms: 1500, write: { 'src/b.js': 'export const b = 2;\n' }, result: ok('b') }] }),
+    });
+    const runId = await crashedRun(repo);
+    const results = await Promise.all([1, 2, 3].map(() => repo.runr(['resume', runId])));
+    expect(results.map((r) => r.exitCode).sort(), results.map((r) => r.stderr).join('\n')).toEqual([0, 4, 4]);
+    expect(repo.events(runId).filter((e) => e.type === 'run_resumed')).toHaveLength(1);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+  });
+
+  it('a corrupt lease.json left behind is no lease at all', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const runId = await crashedRun(repo);
+    fs.writeFileSync(leaseFile(repo, runId), '{"pid": 12');
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(leaseFile(repo, runId), old, old);
+    expect((await statusOf(repo, runId)).stale).toBe(true);
+    const r = await repo.runr(['resume', runId]);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     await expectCompleteTwoMilestoneRun(repo, runId);
   });
 });

@@ -170,4 +170,22 @@ describe('damage in the middle of the journal', () => {
     expect(fs.existsSync(path.join(repo.runDir(runId), 'lease.json'))).toBe(false);
     expect(promptKeys(repo)).toEqual(['PLAN', 'IMPLEMENT-m1']);
   });
+
+  it('does not hide the other, intact runs from status --all', async () => {
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    const first = await startRun(repo, [], { [CRASH]: '12' });
+    expectKilled(first);
+    // An intact copy of the run under an older id, then damage to the original.
+    const copy = '20000101000000';
+    fs.cpSync(repo.runDir(first.runId), repo.runDir(copy), { recursive: true });
+    const file = journalFile(repo, first.runId);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[4] = 'garbage';
+    fs.writeFileSync(file, lines.join('\n'));
+    fs.rmSync(stateFile(repo, first.runId), { force: true });
+
+    const all = await repo.runr(['status', '--all', '--json']);
+    expect(all.exitCode, all.stderr).toBe(0);
+    expect(all.json().runs).toEqual(expect.arrayContaining([expect.objectContaining({ stale: true, phase: 'VERIFY' })]));
+  });
 });

@@ -1,6 +1,8 @@
 // Helpers for the crash-safety, lease and store tests: invariants a run must keep whatever kills it.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { execaSync } from 'execa';
 import { expect } from 'vitest';
 import { StatusOutputSchema, type StatusOutput } from '../../src/contracts/outputs.js';
 import { replay } from '../../src/engine/machine.js';
@@ -122,4 +124,24 @@ export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Environment putting a `git` first on PATH that runs the real git and then, the first time its
+ * arguments satisfy `condition` (a shell command testing "$*", e.g. `echo " $* " | grep -q " commit "`), SIGKILLs its caller: runr, dying right
+ * after a git effect happened and before runr could journal it.
+ */
+export function gitKillingRunrAfter(condition: string): { PATH: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-fakegit-'));
+  const realGit = execaSync('sh', ['-c', 'command -v git']).stdout.trim();
+  const marker = path.join(dir, 'fired');
+  fs.writeFileSync(path.join(dir, 'git'), [
+    '#!/bin/sh',
+    `"${realGit}" "$@"`,
+    'rc=$?',
+    `if ${condition} && [ ! -e "${marker}" ]; then : > "${marker}"; kill -9 "$PPID"; sleep 1; fi`,
+    'exit $rc',
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return { PATH: `${dir}${path.delimiter}${process.env.PATH}` };
 }

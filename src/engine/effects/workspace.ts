@@ -3,7 +3,7 @@ import type { ResultOf } from '../../contracts/effects.js';
 import { findCheckpointAt } from '../../git/checkpoint.js';
 import { raw, rawOrNull } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
-import { discardPaths, restoreWip, saveWip } from '../../git/checkpoint.js';
+import { discardPaths, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
 import { killLeftoverChildren } from './children.js';
 import { runChanges } from './context.js';
 
@@ -61,13 +61,15 @@ export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepa
  */
 export async function finalizeWorkspace(state: RunState): Promise<ResultOf<'finalize'>> {
   if (state.options.worktree) return { kind: 'finalize', wip_ref: null };
-  if ((await currentBranch(state.repo_root)) !== state.branch) return { kind: 'finalize', wip_ref: state.wip_ref };
-  const { changes } = await runChanges(state);
-  let wipRef: string | null = null;
-  if (changes.length > 0) {
-    wipRef = await saveWip(state.repo_root, state.run_id, changes.map((c) => c.path));
-    await discardPaths(state.repo_root, changes);
+  if ((await currentBranch(state.repo_root)) === state.branch) {
+    const { changes } = await runChanges(state);
+    if (changes.length > 0) {
+      await saveWip(state.repo_root, state.run_id, changes.map((c) => c.path));
+      await discardPaths(state.repo_root, changes);
+    }
+    await checkout(state.repo_root, state.base_branch ?? state.base_sha);
   }
-  await checkout(state.repo_root, state.base_branch ?? state.base_sha);
-  return { kind: 'finalize', wip_ref: wipRef };
+  // Whatever is saved under the wip ref, also when a crash cut an earlier clean-up short after it saved
+  // the work and before its result was journaled (the next resume restores it).
+  return { kind: 'finalize', wip_ref: await findWip(state.repo_root, state.run_id) };
 }
