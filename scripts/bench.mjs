@@ -77,6 +77,33 @@ for (const size of SIZES) {
   console.log(`${String(size).padStart(13)} | ${String(report.total_duration_ms).padStart(12)} | ${String(worker).padStart(9)} | ${String(verify).padStart(9)} | ${String(setup).padStart(18)} | ${overhead.toFixed(1).padStart(6)}`);
 }
 
+// wait: how long after the run's last journal event `runr wait` returns (SPEC: within 100 ms).
+{
+  const dir = makeRepo(10);
+  const release = path.join(dir, '..', 'release');
+  fs.writeFileSync(path.join(dir, 'agent.mjs'), `import fs from 'node:fs';
+fs.readFileSync(0);
+while (!fs.existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 10));
+console.log('{"status":"ok"}');
+`);
+  execFileSync('git', ['commit', '-qam', 'agent'], { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } });
+  const latencies = [];
+  for (let i = 0; i < 5; i++) {
+    fs.rmSync(release, { force: true });
+    const start = JSON.parse(execFileSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--fast', '--detach', '--json'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const { spawn } = await import('node:child_process');
+    const waiter = spawn(process.execPath, [runr, 'wait', start.run_id, '--json'], { cwd: dir, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    fs.writeFileSync(release, '');
+    await new Promise((r) => waiter.on('exit', r));
+    const exitedAt = Date.now();
+    const events = fs.readFileSync(path.join(start.run_dir, 'events.ndjson'), 'utf8').trim().split('\n');
+    latencies.push(exitedAt - Date.parse(JSON.parse(events.at(-1)).ts));
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(`\nrunr wait: returned ${latencies.join(', ')} ms after the run's last journal event (median ${latencies[2]} ms; includes wait's own exit)`);
+}
+
 const dir = makeRepo(10);
 spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--fast'], { cwd: dir });
 const N = 10;

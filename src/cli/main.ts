@@ -9,12 +9,16 @@ type Action = (...args: any[]) => Promise<number>;
 function lazy(load: () => Promise<{ default: Action }>) {
   return async (...args: unknown[]) => {
     const opts = args.find((a) => a && typeof a === 'object' && !(a instanceof Command)) as { json?: boolean } | undefined;
+    let code: number;
     try {
       const { default: action } = await load();
-      process.exitCode = await action(...args);
+      code = await action(...args);
     } catch (err) {
-      process.exitCode = reportError(err, Boolean(opts?.json));
+      code = reportError(err, Boolean(opts?.json));
     }
+    // Every command is one-shot: once it has answered, leave, rather than wait for timers a library
+    // left behind (chokidar keeps a 1 s rescan throttle alive after close()).
+    process.exit(code);
   };
 }
 

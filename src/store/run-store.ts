@@ -63,8 +63,13 @@ export class RunStore {
   private persist(journalBytes: number, before: RunState | null = null): void {
     const state = this.state;
     writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes });
-    if (state.milestones !== before?.milestones && state.milestones.length > 0) writePlanFiles(this.runDir, state);
+    if (state.milestones.length > 0 && planOf(state) !== (before ? planOf(before) : null)) writePlanFiles(this.runDir, state);
   }
+}
+
+/** The plan's content (not the milestones' progress), to write plan files only when it changes. */
+function planOf(state: RunState): string {
+  return JSON.stringify(state.milestones.map(({ id, goal, files_expected, done_checks }) => ({ id, goal, files_expected, done_checks })));
 }
 
 function writePlanFiles(runDir: string, state: RunState): void {

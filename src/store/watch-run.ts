@@ -25,23 +25,25 @@ export async function waitForTerminal(runDir: string, timeoutMs: number | null):
   return new Promise((resolve) => {
     let done = false;
     let misses = 0;
-    const watcher = watch(runDir, { depth: 0, ignoreInitial: true });
+    // atomic: false — state.json is replaced by rename; chokidar's atomic mode would hold such events back ~100 ms.
+    const watcher = watch(runDir, { depth: 0, ignoreInitial: true, atomic: false });
     const finish = (result: WaitEnd) => {
       if (done) return;
       done = true;
       clearInterval(leaseTimer);
       if (timer) clearTimeout(timer);
-      void watcher.close();
+      // Answer first; closing the watcher can take a while and must not delay the caller.
       resolve(result);
+      void watcher.close();
     };
     const check = async () => {
       const state = await loadState(runDir);
       if (state && isTerminal(state)) finish({ end: 'terminal', state });
       return state;
     };
-    watcher.on('all', (_event, file) => {
-      if (file.endsWith('state.json')) void check();
-    });
+    // Any event, not only state.json's: chokidar throttles repeated changes of one file, and the run's last
+    // state.json write comes milliseconds after the one before it; lease.json and report.json follow it.
+    watcher.on('all', () => void check());
     watcher.on('ready', () => void check());
     const leaseTimer = setInterval(async () => {
       const state = await check();

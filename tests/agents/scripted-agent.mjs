@@ -53,6 +53,8 @@ for (const [link, target] of Object.entries(step.symlink ?? {})) {
   fs.symlinkSync(target, link);
 }
 if (step.sleep_ms) await sleep(step.sleep_ms);
+// wait_for: block until the test creates this file (absolute path), so a test controls when work ends.
+while (step.wait_for && !fs.existsSync(step.wait_for)) await sleep(20);
 if (step.kill_parent) {
   process.kill(process.ppid, 'SIGKILL');
   await sleep(200);

@@ -55,9 +55,7 @@ describe('kill -9 of the executor while a worker runs, then resume', () => {
 
     if (phase === 'PLAN') {
       // wait must not hang on a run nobody executes.
-      const started = Date.now();
-      const w = await repo.runr(['wait', first.runId, '--for', 'terminal', '--json'], { timeoutMs: 15_000 });
-      expect(Date.now() - started).toBeLessThan(10_000);
+      const w = await repo.runr(['wait', first.runId, '--for', 'terminal', '--timeout', '30', '--json']);
       expect(w.exitCode).not.toBe(0);
       expect(w.exitCode).not.toBe(124);
       expect(w.json(WaitOutputSchema)).toMatchObject({ run_id: first.runId, stale: true, stop_reason: null, milestones_completed: 0 });

@@ -203,14 +203,15 @@ describe('limits', () => {
     const repo = new TestRepo({
       script: { PLAN: [{ result: plan('slow') }], IMPLEMENT: [{ pid_file: 'impl.pid', sleep_ms: 20_000, result: ok() }] } as never,
     });
-    const t0 = Date.now();
     const run = await runToEnd(repo, ['--time', '0.02']);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(run.exitCode).toBe(1);
     expect(run.status.stop_reason).toBe('time_budget_exceeded');
     expect(run.status.next_action).toBe('resume');
     // (On a very slow machine the budget may run out during PLAN already; then there is no implementer to check.)
-    if (fs.existsSync(path.join(repo.stateDir, 'impl.pid'))) expect(alive(Number(agentFile(repo, 'impl.pid')))).toBe(false);
+    if (fs.existsSync(path.join(repo.stateDir, 'impl.pid'))) {
+      expect(alive(Number(agentFile(repo, 'impl.pid')))).toBe(false);
+      expect(run.status.stop_detail).toMatch(/while the worker was running/); // killed, not waited for
+    }
   });
 });
 

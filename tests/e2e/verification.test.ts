@@ -84,9 +84,7 @@ describe('verification tiers', () => {
       },
       script: oneMilestone(),
     });
-    const t0 = Date.now();
     const run = await runToEnd(repo);
-    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(run.status.stop_reason).toBe('verification_failed_max_retries');
     expect(run.report.verification_failure).toMatchObject({ tier: 'tier1', command: 'node slow.js', timed_out: true });
     expect(run.report.verification_failure?.excerpt).toContain('slow check started');

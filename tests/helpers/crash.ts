@@ -4,13 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { execaSync } from 'execa';
 import { expect } from 'vitest';
-import { StatusOutputSchema, type StatusOutput } from '../../src/contracts/outputs.js';
+import { type StatusOutput } from '../../src/contracts/outputs.js';
 import { replay } from '../../src/engine/machine.js';
 import { buildStatus } from '../../src/engine/status.js';
 import { readJournal } from '../../src/store/journal.js';
 import { liveness } from '../../src/store/lease.js';
 import { loadState } from '../../src/store/load-state.js';
 import { approve, ok, plan, type Script, type TestRepo } from './harness.js';
+import { promptKeys, statusOf } from './e2e-support.js';
+
+export { promptKeys, statusOf };
 
 /** Two milestones, every worker key milestone-specific, so prompt keys show exactly what ran. */
 export function twoMilestoneScript(overrides: Script = {}): Script {
@@ -27,7 +30,6 @@ export function twoMilestoneScript(overrides: Script = {}): Script {
 /** The prompt keys a complete two-milestone run asks for, each exactly once. */
 export const TWO_MILESTONE_KEYS = ['PLAN', 'IMPLEMENT-m1', 'REVIEW-m1', 'IMPLEMENT-m2', 'REVIEW-m2'];
 
-export const promptKeys = (repo: TestRepo) => repo.prompts().map((p) => p.key);
 
 /** `Runr-Checkpoint` trailer values (e.g. "<id>/m1") of the commits on runr/<id>, oldest first. */
 export function checkpointTrailers(repo: TestRepo, runId: string): string[] {
@@ -52,12 +54,6 @@ export function expectStateMatchesJournal(repo: TestRepo, runId: string): void {
   expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   expect(stored).toEqual(JSON.parse(JSON.stringify(replay(events))));
   expect(bytes).toBe(fs.statSync(path.join(runDir, 'events.ndjson')).size);
-}
-
-export async function statusOf(repo: TestRepo, runId: string, env: Record<string, string> = {}): Promise<StatusOutput> {
-  const r = await repo.runr(['status', runId, '--json'], { env });
-  expect(r.exitCode, r.stderr).toBe(0);
-  return r.json(StatusOutputSchema);
 }
 
 /** What `runr status` would print, computed in this process (fast enough to poll). Null before run_started. */
@@ -145,3 +141,4 @@ export function gitKillingRunrAfter(condition: string): { PATH: string } {
   ].join('\n'), { mode: 0o755 });
   return { PATH: `${dir}${path.delimiter}${process.env.PATH}` };
 }
+

@@ -14,8 +14,8 @@ export type XStep = Step & {
 };
 export type XScript = Record<string, XStep[]>;
 
-export async function statusOf(repo: TestRepo, runId: string): Promise<StatusOutput> {
-  const r = await repo.runr(['status', runId]);
+export async function statusOf(repo: TestRepo, runId: string, env: Record<string, string> = {}): Promise<StatusOutput> {
+  const r = await repo.runr(['status', runId, '--json'], { env });
   expect(r.exitCode, r.stderr).toBe(0);
   return r.json(StatusOutputSchema);
 }

@@ -16,6 +16,8 @@ export type Step = {
   mkdir?: string[];
   symlink?: Record<string, string>;
   sleep_ms?: number;
+  /** Block until this (absolute) file exists. */
+  wait_for?: string;
   stdout?: string;
   stderr?: string;
   result?: unknown;
