@@ -9,15 +9,6 @@ export function checkpointTrailer(runId: string, milestoneIndex: number): string
   return `${TRAILER}: ${runId}/m${milestoneIndex + 1}`;
 }
 
-/** A checkpoint commit already made for this milestone (found after a crash), or null. */
-export async function findCheckpoint(cwd: string, baseSha: string, branch: string, runId: string, index: number): Promise<string | null> {
-  const out = await raw(cwd, [
-    // Anchored, so that m1 does not also find m10.
-    'log', '--format=%H', `--grep=^${checkpointTrailer(runId, index)}$`, `${baseSha}..refs/heads/${branch}`,
-  ]);
-  return out.trim().split('\n')[0] || null;
-}
-
 /** Stages exactly `paths` (other changes, such as tool caches, stay out) and commits. */
 export async function commitPaths(cwd: string, paths: string[], message: string): Promise<string> {
   await stage(cwd, paths);
@@ -48,7 +39,10 @@ export async function diffIncludingNew(cwd: string, paths: string[], maxBytes = 
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-idx-'));
   const env = { GIT_INDEX_FILE: path.join(tmpDir, 'index') };
   try {
-    await raw(cwd, ['read-tree', 'HEAD'], env);
+    // A copy of the real index (which runr never stages into) stands for HEAD, and reading it is quicker than read-tree.
+    const index = path.resolve(cwd, (await raw(cwd, ['rev-parse', '--git-path', 'index'])).trim());
+    if (fs.existsSync(index)) fs.copyFileSync(index, env.GIT_INDEX_FILE);
+    else await raw(cwd, ['read-tree', 'HEAD'], env);
     await stage(cwd, paths, env);
     const diff = await raw(cwd, ['diff', '--cached', '--stat', '--patch', 'HEAD'], env);
     return diff.length > maxBytes ? `${diff.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : diff;
@@ -89,12 +83,13 @@ export async function restoreWip(cwd: string, ref: string): Promise<void> {
   await raw(cwd, ['update-ref', '-d', ref]);
 }
 
-/** When `sha` is a checkpoint commit of this run, its first parent. */
-export async function findCheckpointAt(cwd: string, sha: string, runId: string): Promise<{ parent: string } | null> {
+/** When `sha` is a checkpoint commit of this run: its milestone number (1-based) and first parent. */
+export async function findCheckpointAt(cwd: string, sha: string, runId: string): Promise<{ parent: string; milestone: number } | null> {
   const out = await raw(cwd, ['log', '-1', '--format=%P%x00%B', sha]);
   const [parents = '', body = ''] = out.split('\0');
-  if (!body.includes(`${TRAILER}: ${runId}/`)) return null;
-  return { parent: parents.trim().split(' ')[0] ?? '' };
+  const m = new RegExp(`^${TRAILER}: ${runId}/m(\\d+)$`, 'm').exec(body);
+  if (!m) return null;
+  return { parent: parents.trim().split(' ')[0] ?? '', milestone: Number(m[1]) };
 }
 
 /** Puts `changes` back as HEAD has them: tracked files restored, new files removed. */

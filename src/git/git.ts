@@ -50,9 +50,7 @@ export const COMMIT_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'runr@localhost',
 };
 
-/** Environment for commits: the user's identity when configured, runr's otherwise. */
+/** Environment for commits: the user's identity when git has one, runr's otherwise (one git call that always prints). */
 export async function commitEnv(cwd: string): Promise<Record<string, string>> {
-  const email = (await rawOrNull(cwd, ['config', 'user.email']))?.trim();
-  const name = (await rawOrNull(cwd, ['config', 'user.name']))?.trim();
-  return email && name ? {} : COMMIT_IDENTITY;
+  return (await rawOrNull(cwd, ['var', 'GIT_COMMITTER_IDENT'])) && (await rawOrNull(cwd, ['var', 'GIT_AUTHOR_IDENT'])) ? {} : COMMIT_IDENTITY;
 }

@@ -3,14 +3,15 @@ import { DEFAULT_WORKERS, type WorkerRole } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
 import { workerWithSecrets } from '../../config/stored-config.js';
 import { checkChanges, compileScope, findSymlinkEscapes } from '../../guard/index.js';
-import { commitPaths, diffIncludingNew, findCheckpoint, checkpointTrailer } from '../../git/checkpoint.js';
+import { checkpointTrailer, commitPaths, diffIncludingNew, findCheckpointAt } from '../../git/checkpoint.js';
+import { branchSha } from '../../git/repo.js';
 import { buildPrompt } from '../../prompts/build.js';
 import { runVerification } from '../../verify/run-tiers.js';
 import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
 import { scopeRules } from '../phases/plan.js';
 import { clearChildren } from './children.js';
 import { logPathFor, runChanges, type PerformContext } from './context.js';
-import { branchCheck, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
+import { expectedHead, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
 
 const ROLE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const satisfies Record<string, WorkerRole>;
 const SCHEMA_OF = { PLAN: PlanResultSchema, IMPLEMENT: ImplementResultSchema, REVIEW: ReviewResultSchema } as const;
@@ -95,10 +96,15 @@ async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): P
 async function performCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformContext): Promise<ResultOf<'checkpoint'>> {
   const { state } = ctx;
   const index = effect.milestone_index;
-  const existing = await findCheckpoint(state.work_dir, state.base_sha, state.branch, state.run_id, index);
-  if (existing) return { kind: 'checkpoint', ok: true, sha: existing, reused: true };
-  const check = await branchCheck(state);
-  if (!check.ok) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: check.detail };
+  // A checkpoint made just before a crash is the branch tip, so it is looked for only when the tip moved.
+  const head = await branchSha(state.repo_root, state.branch);
+  const expected = expectedHead(state);
+  if (!head) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} no longer exists` };
+  if (head !== expected) {
+    const made = await findCheckpointAt(state.repo_root, head, state.run_id);
+    if (made?.milestone === index + 1 && made.parent === expected) return { kind: 'checkpoint', ok: true, sha: head, reused: true };
+    return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} points at ${head.slice(0, 12)}, expected ${expected.slice(0, 12)}` };
+  }
 
   const milestone = state.milestones[index];
   const { changes } = await runChanges(state);
