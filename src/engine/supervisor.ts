@@ -38,6 +38,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   const beat = setInterval(() => {
     if (!heartbeat(runDir, opts.leaseToken)) lost = true;
   }, LEASE_TIMING.heartbeatMs);
+  let interrupted: string | null = null;
   let interrupt: (signal: string) => void = () => {};
   const aborted = new Promise<void>((resolve) => {
     interrupt = (signal) => {
@@ -47,7 +48,6 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       resolve();
     };
   });
-  let interrupted: string | null = null;
   const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -55,7 +55,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   const journal = (event: RunEventInput) => {
     const state = store.append(event);
     opts.onEvent?.(state, event);
-    if (opts.crashAfterSeq !== undefined && seqOf(store) >= opts.crashAfterSeq) process.kill(process.pid, 'SIGKILL');
+    if (opts.crashAfterSeq !== undefined && store.seq >= opts.crashAfterSeq) process.kill(process.pid, 'SIGKILL');
     return state;
   };
 
@@ -94,8 +94,4 @@ function lostLease(runId: string): LeaseLostError {
 
 function now(): string {
   return new Date().toISOString();
-}
-
-function seqOf(store: RunStore): number {
-  return store.seq;
 }

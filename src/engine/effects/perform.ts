@@ -3,15 +3,14 @@ import { DEFAULT_WORKERS, type WorkerRole } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
 import { workerWithSecrets } from '../../config/stored-config.js';
 import { checkChanges, compileScope, findSymlinkEscapes } from '../../guard/index.js';
-import { checkpointTrailer, commitPaths, diffIncludingNew, findCheckpointAt } from '../../git/checkpoint.js';
-import { branchSha } from '../../git/repo.js';
+import { checkpointTrailer, commitPaths, diffIncludingNew } from '../../git/checkpoint.js';
 import { buildPrompt } from '../../prompts/build.js';
 import { runVerification } from '../../verify/run-tiers.js';
 import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
 import { scopeRules } from '../phases/plan.js';
 import { clearChildren } from './children.js';
 import { logPathFor, runChanges, type PerformContext } from './context.js';
-import { expectedHead, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
+import { branchCheck, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
 
 const ROLE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const satisfies Record<string, WorkerRole>;
 const SCHEMA_OF = { PLAN: PlanResultSchema, IMPLEMENT: ImplementResultSchema, REVIEW: ReviewResultSchema } as const;
@@ -96,14 +95,11 @@ async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): P
 async function performCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformContext): Promise<ResultOf<'checkpoint'>> {
   const { state } = ctx;
   const index = effect.milestone_index;
-  // A checkpoint made just before a crash is the branch tip, so it is looked for only when the tip moved.
-  const head = await branchSha(state.repo_root, state.branch);
-  const expected = expectedHead(state);
-  if (!head) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} no longer exists` };
-  if (head !== expected) {
-    const made = await findCheckpointAt(state.repo_root, head, state.run_id);
-    if (made?.milestone === index + 1 && made.parent === expected) return { kind: 'checkpoint', ok: true, sha: head, reused: true };
-    return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} points at ${head.slice(0, 12)}, expected ${expected.slice(0, 12)}` };
+  const check = await branchCheck(state);
+  if (!check.ok) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: check.detail };
+  if (check.crashMade === index + 1) return { kind: 'checkpoint', ok: true, sha: check.head, reused: true };
+  if (check.crashMade !== null) {
+    return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} ends in a checkpoint of milestone ${check.crashMade}, not ${index + 1}` };
   }
 
   const milestone = state.milestones[index];

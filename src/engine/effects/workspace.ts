@@ -12,14 +12,18 @@ export function expectedHead(state: RunState): string {
   return state.checkpoint_sha ?? state.base_sha;
 }
 
-/** Checks the run branch still ends at the last checkpoint (or at a checkpoint made just before a crash). */
-export async function branchCheck(state: RunState): Promise<{ ok: true; head: string } | { ok: false; detail: string }> {
+export type BranchCheck =
+  | { ok: true; head: string; /** the milestone (1-based) of a checkpoint committed just before a crash */ crashMade: number | null }
+  | { ok: false; detail: string };
+
+/** Checks the run branch still ends at the last checkpoint, or at a checkpoint made on it just before a crash. */
+export async function branchCheck(state: RunState): Promise<BranchCheck> {
   const head = await branchSha(state.repo_root, state.branch);
   const expected = expectedHead(state);
   if (!head) return { ok: false, detail: `branch ${state.branch} no longer exists` };
-  if (head === expected) return { ok: true, head };
-  const crashMade = await findCheckpointAt(state.repo_root, head, state.run_id);
-  if (crashMade?.parent === expected) return { ok: true, head };
+  if (head === expected) return { ok: true, head, crashMade: null };
+  const made = await findCheckpointAt(state.repo_root, head, state.run_id);
+  if (made?.parent === expected) return { ok: true, head, crashMade: made.milestone };
   return { ok: false, detail: `branch ${state.branch} points at ${head.slice(0, 12)}, expected ${expected.slice(0, 12)}` };
 }
 
