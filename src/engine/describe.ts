@@ -1,5 +1,5 @@
 import type { RunState } from '../contracts/state.js';
-import type { NextAction } from './stop-reasons.js';
+import type { NextAction, StopReason } from './stop-reasons.js';
 import { STOP_REASONS } from './stop-reasons.js';
 
 export interface Liveness {
@@ -12,6 +12,11 @@ export interface Guidance {
   next_action: NextAction;
   suggested_command: string;
   explanation: string;
+}
+
+/** The registry's suggested command for a stop reason, with this run's real ids. */
+export function suggestedFor(state: RunState, reason: StopReason): string {
+  return STOP_REASONS[reason].suggest({ runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path });
 }
 
 /** What to do next about a run, from the stop-reason registry or from its liveness. */
@@ -27,9 +32,7 @@ export function guidance(state: RunState, live: Liveness): Guidance {
     const spec = STOP_REASONS[state.stop_reason];
     return {
       next_action: spec.nextAction,
-      suggested_command: spec.suggest({
-        runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path,
-      }),
+      suggested_command: suggestedFor(state, state.stop_reason),
       explanation: spec.explanation,
     };
   }

@@ -5,6 +5,7 @@ import { currentBranch } from '../git/repo.js';
 import { isToolCache } from '../guard/index.js';
 import { acquireLease, releaseLease } from '../store/lease.js';
 import { RunStore } from '../store/run-store.js';
+import { suggestedFor } from './describe.js';
 import { RunrError, usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { readConfig } from './start-run.js';
@@ -32,7 +33,7 @@ function refuse(state: RunState, force: boolean): RunrError | null {
   }
   const spec = STOP_REASONS[reason];
   if (spec.resumable || force) return null;
-  const fix = spec.suggest({ runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path });
+  const fix = suggestedFor(state, reason);
   return new RunrError(
     'not_resumable',
     `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, runr resume ${state.run_id} --force)`,
