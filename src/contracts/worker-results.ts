@@ -39,7 +39,3 @@ export const RateLimitedResultSchema = z.object({
   retry_after_s: z.number().nonnegative().nullish(),
   ...withUsage,
 });
-
-export type PlanResult = z.infer<typeof PlanResultSchema>;
-export type ImplementResult = z.infer<typeof ImplementResultSchema>;
-export type ReviewResult = z.infer<typeof ReviewResultSchema>;

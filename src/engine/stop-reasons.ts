@@ -132,6 +132,3 @@ export const STOP_REASONS = {
 export type StopReason = keyof typeof STOP_REASONS;
 export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as [StopReason, ...StopReason[]];
 
-export function stopReasonSpec(reason: StopReason): StopReasonSpec {
-  return STOP_REASONS[reason];
-}

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 
 /** Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one. */
@@ -10,6 +9,3 @@ export function writeTextAtomic(file: string, text: string): void {
   writeFileAtomic.sync(file, text, { fsync: true });
 }
 
-export function readJson(file: string): unknown {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}

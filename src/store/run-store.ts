@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { RunEventSchema, type RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
@@ -85,6 +84,3 @@ function writePlanFiles(runDir: string, state: RunState): void {
   writeTextAtomic(path.join(runDir, RUN_FILES.planMd), md.join('\n'));
 }
 
-export function ensureDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true });
-}

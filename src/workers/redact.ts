@@ -28,7 +28,7 @@ export function redact(text: string, secrets: string[] = secretValues(process.en
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
   for (const shape of SECRET_SHAPES) {
-    out = out.replace(shape, (match, prefix: unknown) => (typeof prefix === 'string' ? `${prefix}[REDACTED]` : '[REDACTED]'));
+    out = out.replace(shape, (_match, prefix: unknown) => (typeof prefix === 'string' ? `${prefix}[REDACTED]` : '[REDACTED]'));
   }
   return out;
 }
