@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WORKER_PHASES } from '../engine/phases.js';
+import { VIOLATION_RULES } from '../guard/scope.js';
 
 /** Effects are values: the machine asks for them, the supervisor performs them (ARCHITECTURE). */
 export const EffectSchema = z.discriminatedUnion('kind', [
@@ -75,7 +76,7 @@ export const EffectResultSchema = z.union([
   z.object({
     kind: z.literal('guard'),
     ok: z.boolean(),
-    violations: z.array(z.object({ path: z.string(), rule: z.string() })),
+    violations: z.array(z.object({ path: z.string(), rule: z.enum(VIOLATION_RULES) })),
     changed: z.number().int(),
   }),
   z.object({

@@ -18,3 +18,4 @@ export type {
   ViolationRule,
 } from './scope.js';
 export { findSymlinkEscapes } from './symlinks.js';
+export { describeViolations } from './describe.js';

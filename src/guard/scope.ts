@@ -22,8 +22,8 @@ export interface ChangedPath {
   status: ChangeStatus;
 }
 
-export type ViolationRule =
-  | 'outside_allowlist' | 'denylist' | 'always_denied' | 'lockfile' | 'protected' | 'symlink_escape';
+export const VIOLATION_RULES = ['outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape'] as const;
+export type ViolationRule = (typeof VIOLATION_RULES)[number];
 
 export interface Violation {
   path: string;

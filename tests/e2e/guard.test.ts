@@ -34,7 +34,7 @@ describe('scope guard: allowlist and denylist', () => {
     const main = repo.git('rev-parse', 'main');
     const run = await startRun(repo);
     const { status } = await expectGuardStop(repo, run, ['lib/x.js'], main);
-    expect(status.stop_detail).toContain('outside_allowlist');
+    expect(status.stop_detail).toContain('lib/x.js (outside scope.allowlist)');
     expect(status.milestones[0]?.status).not.toBe('complete');
     expect(promptKeys(repo)).not.toContain('REVIEW');
     expect(fs.readFileSync(path.join(worktreeOf(repo, run.runId), 'lib/x.js'), 'utf8')).toBe('x\n');
@@ -125,7 +125,7 @@ describe('scope guard: always denied', () => {
     }));
     const main = repo.git('rev-parse', 'main');
     const { status } = await expectGuardStop(repo, await startRun(repo), ['src/escape', 'src/passwd'], main);
-    expect(status.stop_detail).toContain('symlink_escape');
+    expect(status.stop_detail).toContain('(a symlink that leads outside the worktree)');
   });
 });
 

@@ -2,6 +2,7 @@ import ora, { type Ora } from 'ora';
 import type { RunEventInput } from '../../contracts/events.js';
 import type { Effect, EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
+import { describeViolations } from '../../guard/index.js';
 import type { Output } from './output.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -44,7 +45,7 @@ function resultText(state: RunState, effect: Effect, event: Extract<RunEventInpu
     case 'worker':
       return effect.kind === 'worker' ? workerResultText(state, effect, r) : null;
     case 'guard':
-      return r.ok ? null : { ok: false, text: `SCOPE      blocked: ${r.violations.map((v) => `${v.path} (${v.rule})`).join(', ')}` };
+      return r.ok ? null : { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
     case 'verify': {
       if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;

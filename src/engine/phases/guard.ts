@@ -1,5 +1,6 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
+import { describeViolations } from '../../guard/index.js';
 import { schedule, stop } from '../state-ops.js';
 
 /** The scope guard runs after IMPLEMENT and again after VERIFY (SPEC §6). */
@@ -8,7 +9,7 @@ export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result
     const { id: _id, ...again } = effect;
     return {
       ...stop(state, 'guard_violation', ts, {
-        detail: result.violations.map((v) => `${v.path} (${v.rule})`).join(', '),
+        detail: describeViolations(result.violations),
         resume: again,
       }),
       guard_violation_files: result.violations.map((v) => v.path),

@@ -1,7 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { Milestone, RunState } from '../../contracts/state.js';
 import { PlanResultSchema } from '../../contracts/worker-results.js';
-import { checkPlannedFiles, compileScope } from '../../guard/index.js';
+import { checkPlannedFiles, compileScope, describeViolations } from '../../guard/index.js';
 import { schedule, stop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
@@ -26,7 +26,7 @@ export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result
   if (violations.length > 0) {
     return {
       ...stop(next, 'plan_scope_violation', ts, {
-        detail: `the plan expects to change: ${violations.map((v) => `${v.path} (${v.rule})`).join(', ')}`,
+        detail: `the plan expects to change: ${describeViolations(violations)}`,
         resume: retryRequest(effect),
       }),
       guard_violation_files: violations.map((v) => v.path),

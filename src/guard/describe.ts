@@ -1,0 +1,15 @@
+import type { Violation, ViolationRule } from './scope.js';
+
+const RULE_WORDS: Record<ViolationRule, string> = {
+  outside_allowlist: 'outside scope.allowlist',
+  denylist: 'in scope.denylist',
+  always_denied: 'never allowed (.git/, .runr/, .env files)',
+  lockfile: 'a lockfile (allowed only with --allow-deps)',
+  protected: 'protected by scope.protect',
+  symlink_escape: 'a symlink that leads outside the worktree',
+};
+
+/** "path (why it is blocked)", for stop details and the human report. */
+export function describeViolations(violations: Violation[]): string {
+  return violations.map((v) => `${v.path} (${RULE_WORDS[v.rule]})`).join(', ');
+}
