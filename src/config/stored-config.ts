@@ -1,8 +1,6 @@
-import type { Config, WorkerConfig, WorkerRole } from '../contracts/config.js';
+import { WORKER_ROLES, type Config, type WorkerConfig, type WorkerRole } from '../contracts/config.js';
 import { isSecretName, redact, REDACTED } from '../workers/redact.js';
 import { loadConfig } from './load.js';
-
-const ROLES: WorkerRole[] = ['planner', 'implementer', 'reviewer'];
 
 function isSecretEntry(name: string, value: string): boolean {
   return isSecretName(name) || redact(value, []) !== value;
@@ -14,7 +12,7 @@ function isSecretEntry(name: string, value: string): boolean {
  */
 export function configForJournal(config: Config): Config {
   const workers = { ...config.workers };
-  for (const role of ROLES) {
+  for (const role of WORKER_ROLES) {
     const w = workers[role];
     if (!w?.env) continue;
     const env = Object.fromEntries(Object.entries(w.env).map(([k, v]) => [k, isSecretEntry(k, v) ? REDACTED : v]));

@@ -58,7 +58,8 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
-export type WorkerRole = 'planner' | 'implementer' | 'reviewer';
+export const WORKER_ROLES = ['planner', 'implementer', 'reviewer'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 /** What a role uses when the config names no worker for it (SPEC §7's example). */
 export const DEFAULT_WORKERS: Record<WorkerRole, WorkerConfig> = {

@@ -1,12 +1,11 @@
 import type { RunState } from '../contracts/state.js';
 import { configForJournal } from '../config/stored-config.js';
-import { listChanges } from '../git/changes.js';
 import { currentBranch } from '../git/repo.js';
-import { isToolCache } from '../guard/index.js';
 import { acquireLease, releaseLease } from '../store/lease.js';
 import { RunStore } from '../store/run-store.js';
 import { suggestedFor } from './describe.js';
-import { RunrError, usageError } from './errors.js';
+import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
+import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { readConfig } from './start-run.js';
 import { STOP_REASONS } from './stop-reasons.js';
@@ -64,10 +63,8 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
     const state = store.state;
     if (refusal) throw refusal;
     if (!state.options.worktree && (await currentBranch(state.repo_root)) !== state.branch) {
-      const dirty = (await listChanges(state.repo_root)).filter((c) => !isToolCache(c.path) && !state.preexisting_dirty.includes(c.path));
-      if (dirty.length && !state.options.allow_dirty) {
-        throw usageError('dirty_worktree', `Worktree is dirty (${dirty.slice(0, 3).map((c) => c.path).join(', ')}): commit or stash your changes before resuming run ${state.run_id}`);
-      }
+      const dirty = await dirtyPaths(state.repo_root, state.preexisting_dirty);
+      if (dirty.length && !state.options.allow_dirty) throw dirtyTreeError(dirty, `commit or stash your changes before resuming run ${state.run_id}`);
     }
     store.append({
       type: 'run_resumed',

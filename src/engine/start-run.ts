@@ -1,18 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_WORKERS, type Config, type WorkerConfig } from '../contracts/config.js';
+import { WORKER_ROLES, type Config, type WorkerConfig, type WorkerRole } from '../contracts/config.js';
 import type { RunOptions } from '../contracts/state.js';
 import type { Task } from '../contracts/task.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { configForJournal } from '../config/stored-config.js';
-import { listChanges } from '../git/changes.js';
 import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
-import { isToolCache } from '../guard/index.js';
 import { acquireLease } from '../store/lease.js';
 import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
 import { RunStore } from '../store/run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
+import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
 import { RunrError, usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 
@@ -64,11 +63,11 @@ function readTask(file: string): Task {
 function applyTaskWorker(config: Config, task: Task): Config {
   const type = task.front_matter.worker;
   if (!type) return config;
-  const pick = (role: keyof typeof DEFAULT_WORKERS): WorkerConfig => {
+  const pick = (role: WorkerRole): WorkerConfig => {
     const configured = config.workers[role];
     return configured?.type === type ? configured : { type } as WorkerConfig;
   };
-  return { ...config, workers: { planner: pick('planner'), implementer: pick('implementer'), reviewer: pick('reviewer') } };
+  return { ...config, workers: Object.fromEntries(WORKER_ROLES.map((role) => [role, pick(role)])) };
 }
 
 /** Validates everything, creates the run directory, takes the lease and journals `run_started`. */
@@ -81,10 +80,8 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
 
   let preexisting: string[] = [];
   if (!input.worktree) {
-    const dirty = (await listChanges(input.repoRoot)).filter((c) => !isToolCache(c.path)).map((c) => c.path);
-    if (dirty.length && !input.allowDirty) {
-      throw usageError('dirty_worktree', `Worktree is dirty (${dirty.slice(0, 3).join(', ')}${dirty.length > 3 ? ', …' : ''}): commit or stash your changes, use --worktree, or pass --allow-dirty`);
-    }
+    const dirty = await dirtyPaths(input.repoRoot);
+    if (dirty.length && !input.allowDirty) throw dirtyTreeError(dirty, 'commit or stash your changes, use --worktree, or pass --allow-dirty');
     preexisting = dirty;
   }
 

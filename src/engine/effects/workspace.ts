@@ -1,9 +1,8 @@
 import type { RunState } from '../../contracts/state.js';
 import type { ResultOf } from '../../contracts/effects.js';
-import { findCheckpointAt } from '../../git/checkpoint.js';
 import { raw, rawOrNull } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
-import { discardPaths, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
+import { discardPaths, findCheckpointAt, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
 import { killLeftoverChildren } from './children.js';
 import { runChanges } from './context.js';
 
