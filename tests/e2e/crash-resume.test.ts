@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { WaitOutputSchema } from '../../src/contracts/outputs.js';
 import { approve, ok, plan, startRun, TestRepo, type Script } from '../helpers/harness.js';
 import {
-  describeJournal, expectCompleteTwoMilestoneRun, gitKillingRunrAfter, expectKilled, expectStateMatchesJournal, promptKeys, statusNow, statusOf,
+  describeJournal, resumeToCompletion, gitKillingRunrAfter, CRASH, expectKilled, startCrashingRun, expectStateMatchesJournal, promptKeys, statusNow, statusOf,
   TWO_MILESTONE_KEYS, twoMilestoneScript,
 } from '../helpers/crash.js';
 
-const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
 
 /** A stale run (its executor was killed): status says so and points at resume; nothing is half-applied. */
 async function expectStale(repo: TestRepo, runId: string) {
@@ -61,9 +60,7 @@ describe('kill -9 of the executor while a worker runs, then resume', () => {
       expect(w.json(WaitOutputSchema)).toMatchObject({ run_id: first.runId, stale: true, stop_reason: null, milestones_completed: 0 });
     }
 
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(promptKeys(repo)).toEqual(keys);
   });
 });
@@ -78,8 +75,7 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
     expect(canonical.at(-1)).toBe('result finalize');
 
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '3' });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '3');
     const runId = first.runId;
     expect(describeJournal(repo.events(runId))).toEqual(canonical.slice(0, 3));
 
@@ -97,9 +93,7 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
       expectStateMatchesJournal(repo, runId);
     }
 
-    const last = await repo.runr(['resume', runId]);
-    expect(last.exitCode, last.stderr + last.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, runId);
+    await resumeToCompletion(repo, runId);
     // The hook kills between effects, so no worker call is ever repeated.
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   }, 180_000);
@@ -110,28 +104,22 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
   ];
   it.each(points)('after event $n ($at): one resume completes the run', async ({ n }) => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: String(n) });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, String(n));
     expect(repo.events(first.runId)).toHaveLength(n);
     const s = await statusOf(repo, first.runId);
     expect(s.stale).toBe(true);
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   });
 
   it('crashes inside the resume prologue (prepare_workspace in flight), then completes', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '7' }); // IMPLEMENT m1 result journaled
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '7'); // IMPLEMENT m1 result journaled
     // run_resumed, then prepare_workspace started: the next resume has two prepares queued.
     const len = repo.events(first.runId).length;
     expectKilled(await repo.runr(['resume', first.runId], { env: { [CRASH]: String(len + 2) } }));
     expectStateMatchesJournal(repo, first.runId);
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   });
 
@@ -139,11 +127,8 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
     // Opt-in (slow): a fresh run per boundary, as an operator would see it.
     it.each(Array.from({ length: 29 }, (_, i) => i + 2))('exhaustive: crash after event %i, resume once', async (n) => {
       const repo = new TestRepo({ script: twoMilestoneScript() });
-      const first = await startRun(repo, [], { [CRASH]: String(n) });
-      expectKilled(first);
-      const r = await repo.runr(['resume', first.runId]);
-      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-      await expectCompleteTwoMilestoneRun(repo, first.runId);
+      const first = await startCrashingRun(repo, String(n));
+      await resumeToCompletion(repo, first.runId);
       expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
     });
   }
@@ -163,9 +148,7 @@ describe('kill -9 after the checkpoint commit, before its result is journaled', 
     expect(s.stale).toBe(true);
     expect(s.checkpoint_sha).toBeNull();
 
-    const r = await repo.runr(['resume', runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, runId);
+    await resumeToCompletion(repo, runId);
     const results = repo.events(runId).filter((e) => e.type === 'effect_result' && e.result.kind === 'checkpoint');
     expect(results.map((e) => e.result)).toEqual([
       { kind: 'checkpoint', ok: true, sha: crashMade, reused: true },
@@ -196,9 +179,7 @@ describe('kill -9 of a run in the repository itself (no --worktree)', () => {
     expectKilled(first);
     expect(branchOf(repo)).toBe(`runr/${first.runId}`);
     await expectStale(repo, first.runId);
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(branchOf(repo)).toBe('main');
     expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(promptKeys(repo)).toEqual(['PLAN', 'IMPLEMENT-m1', 'REVIEW-m1', 'IMPLEMENT-m2', 'IMPLEMENT-m2', 'REVIEW-m2']);
@@ -213,9 +194,7 @@ describe('kill -9 of a run in the repository itself (no --worktree)', () => {
     expect(s.stale).toBe(true);
     expect(s.next_action).toBe('resume'); // the stop's clean-up (finalize) is still to do
     expect(s.suggested_command).toBe(`runr resume ${first.runId}`);
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(branchOf(repo)).toBe('main');
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   });
@@ -237,9 +216,7 @@ describe('kill -9 of a run in the repository itself (no --worktree)', () => {
     const s = await statusOf(repo, first.runId);
     expect(s).toMatchObject({ stop_reason: 'implement_blocked', stale: true });
 
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(repo.git('show', `runr/${first.runId}~1:src/wip.txt`)).toBe('work in progress');
     expect(repo.git('for-each-ref', 'refs/runr/wip/')).toBe('');
     expect(branchOf(repo)).toBe('main');

@@ -212,16 +212,9 @@ describe('scope guard: changes the agent staged or committed itself', () => {
       exec: [['git', 'add', '-A'], ['git', '-c', 'user.name=agent', '-c', 'user.email=a@b', 'commit', '-q', '-m', 'agent commit']],
     } as never, scope);
     const main = repo.git('rev-parse', 'main');
-    const run = await startRun(repo);
-    expect(run.exitCode).toBe(1);
-    const status = await statusOf(repo, run.runId);
-    // runr undoes the worker's own commit (soft reset), so the guard sees its changes.
-    expect(status.stop_reason).toBe('guard_violation');
-    expect(status.guard_violation_files).toEqual(['lib/x.js']);
-    expect(status.milestones[0]?.status).not.toBe('complete');
+    // runr undoes the worker's own commit (soft reset), so the guard sees its changes and the branch is back at main.
+    const { status } = await expectGuardStop(repo, await startRun(repo), ['lib/x.js'], main);
     expect(status.milestones[0]?.checkpoint_sha).toBeNull();
-    expect(repo.git('rev-parse', 'main')).toBe(main);
-    expect(repo.git('status', '--porcelain')).toBe('');
   });
 });
 

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ErrorOutputSchema, StartOutputSchema, WaitOutputSchema } from '../../src/contracts/outputs.js';
-import { startRun, TestRepo, ok, RUNR_BIN } from '../helpers/harness.js';
+import { TestRepo, ok, RUNR_BIN } from '../helpers/harness.js';
 import {
-  expectCompleteTwoMilestoneRun, expectKilled, expectOneLineError, promptKeys, statusNow, statusOf, TWO_MILESTONE_KEYS,
+  expectCompleteTwoMilestoneRun,
+  resumeToCompletion, startCrashingRun, expectOneLineError, promptKeys, statusNow, statusOf, TWO_MILESTONE_KEYS,
   twoMilestoneScript, until,
 } from '../helpers/crash.js';
 
-const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
 
 function leaseFile(repo: TestRepo, runId: string): string {
   return path.join(repo.runDir(runId), 'lease.json');
@@ -37,8 +37,7 @@ function newestRunDir(repo: TestRepo): string | null {
 
 /** A run stopped by kill -9 after IMPLEMENT of m1 was journaled (lease.json left behind by the dead executor). */
 async function crashedRun(repo: TestRepo): Promise<string> {
-  const r = await startRun(repo, [], { [CRASH]: '7' });
-  expectKilled(r);
+  const r = await startCrashingRun(repo, '7');
   expect(fs.existsSync(leaseFile(repo, r.runId))).toBe(true);
   return r.runId;
 }
@@ -101,9 +100,7 @@ describe('the run lease', () => {
     const runId = await crashedRun(repo);
     writeLease(repo, runId, process.ppid, 60 * 60_000); // a live, unrelated process; heartbeat an hour old
     expect((await statusOf(repo, runId)).stale).toBe(true);
-    const r = await repo.runr(['resume', runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, runId);
+    await resumeToCompletion(repo, runId);
   });
 
   it('counts as live until RUNR_LEASE_EXPIRY_MS has passed since its heartbeat', async () => {
@@ -176,9 +173,7 @@ describe('racing resumes', () => {
     const old = new Date(Date.now() - 60_000);
     fs.utimesSync(leaseFile(repo, runId), old, old);
     expect((await statusOf(repo, runId)).stale).toBe(true);
-    const r = await repo.runr(['resume', runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, runId);
+    await resumeToCompletion(repo, runId);
   });
 });
 

@@ -6,11 +6,11 @@ import { replay } from '../../src/engine/machine.js';
 import { readJournal } from '../../src/store/journal.js';
 import { startRun, TestRepo } from '../helpers/harness.js';
 import {
-  describeJournal, expectCompleteTwoMilestoneRun, expectKilled, expectOneLineError,
+  describeJournal, expectCompleteTwoMilestoneRun,
+  resumeToCompletion, startCrashingRun, expectOneLineError,
   promptKeys, statusOf, TWO_MILESTONE_KEYS, twoMilestoneScript,
 } from '../helpers/crash.js';
 
-const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
 const stateFile = (repo: TestRepo, runId: string) => path.join(repo.runDir(runId), 'state.json');
 const journalFile = (repo: TestRepo, runId: string) => path.join(repo.runDir(runId), 'events.ndjson');
 
@@ -59,8 +59,7 @@ describe('a damaged state.json is rebuilt from the journal', () => {
 
   it('an out-of-date state.json (the journal moved on) is not believed', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '17' });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '17');
     const before = JSON.parse(fs.readFileSync(stateFile(repo, first.runId), 'utf8'));
     expect(before.milestones[0].status).toBe('complete');
     // Put back the snapshot of a few events earlier, as a crash between append and cache write would leave it.
@@ -75,14 +74,11 @@ describe('a damaged state.json is rebuilt from the journal', () => {
 
   it('a crashed run with a garbage state.json resumes to completion', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '14' }); // REVIEW m1 started
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '14'); // REVIEW m1 started
     STATE_DAMAGE.garbage!(stateFile(repo, first.runId));
     const s = await statusOf(repo, first.runId);
     expect(s).toMatchObject({ phase: 'REVIEW', stale: true, next_action: 'resume', stop_reason: null });
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
   });
 });
@@ -90,14 +86,11 @@ describe('a damaged state.json is rebuilt from the journal', () => {
 describe('a torn last journal line (a crash mid-append) is ignored, never fatal', () => {
   it('on a crashed run: resume drops the fragment and completes; the journal is whole afterwards', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '9' });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '9');
     fs.appendFileSync(journalFile(repo, first.runId), '{"seq":10,"ts":"2026-01-01T00:00:00.000Z","type":"effect_started","effe');
     const s = await statusOf(repo, first.runId);
     expect(s).toMatchObject({ stale: true, phase: 'VERIFY', next_action: 'resume' });
-    const r = await repo.runr(['resume', first.runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, first.runId);
+    await resumeToCompletion(repo, first.runId);
     const lines = fs.readFileSync(journalFile(repo, first.runId), 'utf8').split('\n');
     expect(lines.at(-1)).toBe('');
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).seq)).toEqual(lines.slice(0, -1).map((_, i) => i + 1));
@@ -105,8 +98,7 @@ describe('a torn last journal line (a crash mid-append) is ignored, never fatal'
 
   it('a last event whose newline never reached the disk counts as torn, for readers and for resume alike', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '10' }); // verify m1 started
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '10'); // verify m1 started
     const file = journalFile(repo, first.runId);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n$/, ''));
     fs.rmSync(stateFile(repo, first.runId));
@@ -121,8 +113,7 @@ describe('a torn last journal line (a crash mid-append) is ignored, never fatal'
 
   it('a torn checkpoint result: the commit it described is found on resume, not made again', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '17' }); // checkpoint m1 result journaled
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '17'); // checkpoint m1 result journaled
     const runId = first.runId;
     const made = repo.git('rev-parse', `runr/${runId}`);
     const text = fs.readFileSync(journalFile(repo, runId), 'utf8');
@@ -132,9 +123,7 @@ describe('a torn last journal line (a crash mid-append) is ignored, never fatal'
 
     const s = await statusOf(repo, runId);
     expect(s).toMatchObject({ phase: 'CHECKPOINT', stale: true, checkpoint_sha: null });
-    const r = await repo.runr(['resume', runId]);
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    await expectCompleteTwoMilestoneRun(repo, runId);
+    await resumeToCompletion(repo, runId);
     const checkpoints = repo.events(runId).filter((e) => e.type === 'effect_result' && e.result.kind === 'checkpoint');
     expect(checkpoints[0].result).toEqual({ kind: 'checkpoint', ok: true, sha: made, reused: true });
     expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
@@ -144,8 +133,7 @@ describe('a torn last journal line (a crash mid-append) is ignored, never fatal'
 describe('damage in the middle of the journal', () => {
   it('is reported as one clear error line by status, report, wait and resume, and nothing is written', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '12' });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '12');
     const runId = first.runId;
     const file = journalFile(repo, runId);
     const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -173,8 +161,7 @@ describe('damage in the middle of the journal', () => {
 
   it('does not hide the other, intact runs from status --all', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], { [CRASH]: '12' });
-    expectKilled(first);
+    const first = await startCrashingRun(repo, '12');
     // An intact copy of the run under an older id, then damage to the original.
     const copy = '20000101000000';
     fs.cpSync(repo.runDir(first.runId), repo.runDir(copy), { recursive: true });

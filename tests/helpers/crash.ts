@@ -10,7 +10,7 @@ import { buildStatus } from '../../src/engine/status.js';
 import { readJournal } from '../../src/store/journal.js';
 import { liveness } from '../../src/store/lease.js';
 import { loadState } from '../../src/store/load-state.js';
-import { approve, ok, plan, type Script, type TestRepo } from './harness.js';
+import { approve, ok, plan, startRun, type Script, type TestRepo } from './harness.js';
 import { promptKeys, statusOf } from './e2e-support.js';
 
 export { promptKeys, statusOf };
@@ -142,3 +142,20 @@ export function gitKillingRunrAfter(condition: string): { PATH: string } {
   return { PATH: `${dir}${path.delimiter}${process.env.PATH}` };
 }
 
+
+/** `runr resume` succeeds and leaves a complete, consistent two-milestone run. */
+export async function resumeToCompletion(repo: TestRepo, runId: string): Promise<void> {
+  const r = await repo.runr(['resume', runId]);
+  expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+  await expectCompleteTwoMilestoneRun(repo, runId);
+}
+
+/** The supervisor's test hook: it SIGKILLs itself right after journaling event N. */
+export const CRASH = 'RUNR_TEST_CRASH_AFTER_SEQ';
+
+/** Starts a run (in a worktree) that kills itself after journal event `n`. */
+export async function startCrashingRun(repo: TestRepo, n: number | string) {
+  const run = await startRun(repo, [], { [CRASH]: String(n) });
+  expectKilled(run);
+  return run;
+}
