@@ -96,6 +96,14 @@ program.command('report')
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 
+program.command('doctor')
+  .description('Check node, git, the repo, the config and every configured worker CLI (installed, headless, credentials); exit 1 if any check fails')
+  .addOption(repo())
+  .option('--config <path>', 'config file (default: .runr/runr.config.json)')
+  .option('--ping', 'also make one real, minimal call per CLI worker (costs a few tokens)')
+  .addOption(json())
+  .action(lazy(() => import('./doctor.js')));
+
 program.command('__supervise', { hidden: true })
   .argument('<run_id>')
   .addOption(repo())

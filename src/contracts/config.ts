@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WorkerPhase } from '../engine/phases.js';
 
 const stringList = z.array(z.string().min(1));
 
@@ -15,10 +16,29 @@ export const CommandWorkerSchema = z.object({
   ...workerBase,
 }).strict();
 
-export const CliWorkerSchema = z.object({
-  type: z.enum(['claude', 'codex', 'gemini']),
-  ...workerBase,
+/** Prices per million tokens, for CLIs that report tokens but no cost (Codex, Gemini). */
+export const PriceSchema = z.object({
+  input_per_mtok: z.number().nonnegative(),
+  output_per_mtok: z.number().nonnegative(),
+  /** Cached input tokens, when the CLI reports them apart (defaults to the input price). */
+  cached_input_per_mtok: z.number().nonnegative().optional(),
 }).strict();
+export type Price = z.infer<typeof PriceSchema>;
+
+export const CLI_WORKER_TYPES = ['claude', 'codex', 'gemini'] as const;
+export type CliWorkerType = (typeof CLI_WORKER_TYPES)[number];
+
+export const CliWorkerSchema = z.object({
+  type: z.enum(CLI_WORKER_TYPES),
+  ...workerBase,
+  price: PriceSchema.optional(),
+  /**
+   * Let the CLI act without any permission checks or sandbox (claude --dangerously-skip-permissions,
+   * codex --dangerously-bypass-approvals-and-sandbox). Off unless set: the default modes already run unattended.
+   */
+  skip_permissions: z.boolean().optional(),
+}).strict();
+export type CliWorkerConfig = z.infer<typeof CliWorkerSchema>;
 
 export const WorkerConfigSchema = z.discriminatedUnion('type', [CommandWorkerSchema, CliWorkerSchema]);
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
@@ -67,3 +87,11 @@ export const DEFAULT_WORKERS: Record<WorkerRole, WorkerConfig> = {
   implementer: { type: 'codex' },
   reviewer: { type: 'claude' },
 };
+
+export const ROLE_OF_PHASE = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const satisfies Record<WorkerPhase, WorkerRole>;
+
+/** The worker a phase uses: the configured one, else the default for its role. */
+export function workerFor(config: Config, phase: WorkerPhase): WorkerConfig {
+  const role = ROLE_OF_PHASE[phase];
+  return config.workers[role] ?? DEFAULT_WORKERS[role];
+}

@@ -45,11 +45,20 @@ export const VerificationFailureSchema = z.object({
 });
 export type VerificationFailure = z.infer<typeof VerificationFailureSchema>;
 
+/** One worker call's usage. `cost_usd` is null when neither the CLI nor a configured price gives it. */
 const UsageNumbers = z.object({
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cost_usd: z.number().nullish(),
 });
+
+export const WORKER_OUTCOMES = [
+  'result', 'no_result', 'crashed', 'stalled', 'timed_out', 'time_budget', 'missing',
+  /** Quota pressure (HTTP 429/529, usage limits): the run waits, it has not failed. */
+  'rate_limited',
+  /** The CLI's credentials were refused or are missing. */
+  'auth_failed',
+] as const;
 
 /**
  * What performing an effect produced. Journaled verbatim; the machine is the only reader.
@@ -63,7 +72,7 @@ export const EffectResultSchema = z.union([
   }),
   z.object({
     kind: z.literal('worker'),
-    outcome: z.enum(['result', 'no_result', 'crashed', 'stalled', 'timed_out', 'time_budget', 'missing']),
+    outcome: z.enum(WORKER_OUTCOMES),
     /** The last JSON object the worker printed, unvalidated: the phase decides what it means. */
     result: z.unknown().optional(),
     exit_code: z.number().int().nullish(),
@@ -72,6 +81,17 @@ export const EffectResultSchema = z.union([
     log_path: z.string().nullish(),
     usage: UsageNumbers.nullish(),
     duration_ms: z.number().optional(),
+    /** The CLI's own session, which a follow-up request in the same phase may continue. */
+    session_id: z.string().nullish(),
+    /** For CLIs that count usage over a whole session (Codex): the session's totals after this call. */
+    session_usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), cached_input_tokens: z.number().optional() }).nullish(),
+    /** Whether this call continued an earlier session or started a fresh one. */
+    session: z.enum(['fresh', 'continued']).nullish(),
+    /** rate_limited: when the quota resets, as the worker reported it (ISO time), or seconds to wait. */
+    retry_at: z.string().nullish(),
+    retry_after_s: z.number().nonnegative().nullish(),
+    /** auth_failed (and other stops needing the user): the exact thing to do, e.g. which env var to set. */
+    fix: z.string().nullish(),
   }),
   z.object({
     kind: z.literal('guard'),

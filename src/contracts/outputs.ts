@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PHASES, TIMED_PHASES } from '../engine/phases.js';
 import { NEXT_ACTIONS, STOP_REASON_NAMES } from '../engine/stop-reasons.js';
 import { VerificationFailureSchema } from './effects.js';
-import { UsageTotalsSchema } from './state.js';
+import { RunUsageSchema } from './state.js';
 
 /** Every JSON object runr prints. Tests parse the CLI's stdout with these same schemas. */
 
@@ -40,6 +40,7 @@ export const StatusOutputSchema = z.object({
   waiting: z.object({ reason: z.string(), since: z.string(), retry_at: z.string().optional() }).optional(),
   lease: z.object({ pid: z.number().int(), alive: z.boolean() }).optional(),
   stale: z.literal(true).optional(),
+  usage: RunUsageSchema,
   next_action: z.enum(NEXT_ACTIONS),
   suggested_command: z.string(),
 });
@@ -88,7 +89,7 @@ export const ReportOutputSchema = z.object({
   guard_violation_files: z.array(z.string()).nullable(),
   verification_failure: VerificationFailureSchema.nullable(),
   retry_at: z.string().nullable(),
-  usage: z.object({ total: UsageTotalsSchema, by_phase: z.record(z.string(), UsageTotalsSchema) }),
+  usage: RunUsageSchema,
   milestone_list: z.array(z.object({
     id: z.string(), goal: z.string(), status: z.string(), checkpoint_sha: z.string().nullable(),
   })),
@@ -96,3 +97,20 @@ export const ReportOutputSchema = z.object({
   wip_ref: z.string().nullable(),
 });
 export type ReportOutput = z.infer<typeof ReportOutputSchema>;
+
+export const DoctorCheckSchema = z.object({
+  /** What was checked, e.g. "node", "config", "implementer worker (codex): installed". */
+  name: z.string(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  detail: z.string(),
+  /** What to do about a warn or fail. */
+  fix: z.string().optional(),
+});
+export type DoctorCheck = z.infer<typeof DoctorCheckSchema>;
+
+export const DoctorOutputSchema = z.object({
+  /** False when any check failed (exit code 1). */
+  ok: z.boolean(),
+  checks: z.array(DoctorCheckSchema),
+});
+export type DoctorOutput = z.infer<typeof DoctorOutputSchema>;

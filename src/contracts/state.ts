@@ -8,10 +8,20 @@ import { TaskSchema } from './task.js';
 export const UsageTotalsSchema = z.object({
   input_tokens: z.number(),
   output_tokens: z.number(),
+  /** The sum of every known cost; calls whose cost is unknown are counted in `unpriced_calls`. */
   cost_usd: z.number(),
   calls: z.number().int(),
+  unpriced_calls: z.number().int(),
 });
 export type UsageTotals = z.infer<typeof UsageTotalsSchema>;
+
+/** Tokens and cost of every worker call: for the run, per phase, and per milestone. */
+export const RunUsageSchema = z.object({
+  total: UsageTotalsSchema,
+  by_phase: z.record(z.string(), UsageTotalsSchema),
+  /** IMPLEMENT and REVIEW calls, by milestone id (PLAN belongs to no milestone). */
+  by_milestone: z.record(z.string(), UsageTotalsSchema),
+});
 
 export const MilestoneSchema = z.object({
   id: z.string(),
@@ -54,6 +64,15 @@ export const RunInitSchema = z.object({
 });
 export type RunInit = z.infer<typeof RunInitSchema>;
 
+export const WorkerSessionSchema = z.object({
+  id: z.string(),
+  worker: z.string(),
+  milestone_index: z.number().int(),
+  /** The session's usage so far, for CLIs that report it summed over the session. */
+  usage: z.object({ input_tokens: z.number(), output_tokens: z.number(), cached_input_tokens: z.number().optional() }).optional(),
+});
+export type WorkerSession = z.infer<typeof WorkerSessionSchema>;
+
 const phaseStat = z.object({ duration_ms: z.number(), count: z.number().int() });
 
 export const RunStateSchema = RunInitSchema.extend({
@@ -63,6 +82,8 @@ export const RunStateSchema = RunInitSchema.extend({
   milestones: z.array(MilestoneSchema),
   stop_reason: z.enum(STOP_REASON_NAMES).nullable(),
   stop_detail: z.string().nullable(),
+  /** What the user must do before resuming, when the stop needs a specific fix (e.g. credentials). */
+  stop_fix: z.string().nullable(),
   verification_failures: z.number().int(),
   review_rounds: z.number().int(),
   implement_attempt: z.number().int(),
@@ -89,10 +110,13 @@ export const RunStateSchema = RunInitSchema.extend({
   retry_at: z.string().nullable(),
   finalized: z.boolean(),
   wip_ref: z.string().nullable(),
-  usage: z.object({
-    total: UsageTotalsSchema,
-    by_phase: z.record(z.string(), UsageTotalsSchema),
-  }),
+  usage: RunUsageSchema,
+  /** Worker CLI sessions a follow-up in the same phase and milestone may continue. */
+  worker_sessions: z.record(z.string(), WorkerSessionSchema),
+  /** Quota waits in a row (the backoff grows with it); reset by any answer from a worker. */
+  quota_waits: z.number().int(),
+  /** Signatures of the current milestone's verification failures, oldest first. */
+  failure_signatures: z.array(z.string()),
   phase_stats: z.record(z.enum(TIMED_PHASES), phaseStat),
   verify_stats: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
   last_worker_log: z.string().nullable(),

@@ -16,7 +16,9 @@ export interface Guidance {
 
 /** The registry's suggested command for a stop reason, with this run's real ids. */
 export function suggestedFor(state: RunState, reason: StopReason): string {
-  return STOP_REASONS[reason].suggest({ runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path });
+  return STOP_REASONS[reason].suggest({
+    runId: state.run_id, branch: state.branch, baseSha: state.base_sha, configPath: state.config_path, fix: state.stop_fix,
+  });
 }
 
 /** What to do next about a run, from the stop-reason registry or from its liveness. */

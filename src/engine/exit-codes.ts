@@ -2,6 +2,8 @@
 export const EXIT = {
   ok: 0,
   stopped: 1,
+  /** `doctor`: at least one check failed (SPEC §8's "anything else that did not succeed"). */
+  checksFailed: 1,
   usage: 2,
   notFound: 3,
   locked: 4,

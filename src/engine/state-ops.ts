@@ -31,7 +31,7 @@ export function stop(
   state: RunState,
   reason: StopReason,
   ts: string,
-  opts: { detail?: string | null; resume?: EffectRequest | null } = {},
+  opts: { detail?: string | null; resume?: EffectRequest | null; fix?: string | null } = {},
 ): RunState {
   let next: RunState = { ...state, pending: [], waiting: null };
   let resumeEffect: Effect | null = null;
@@ -41,6 +41,7 @@ export function stop(
     phase: 'STOPPED',
     stop_reason: reason,
     stop_detail: opts.detail ?? null,
+    stop_fix: opts.fix ?? null,
     ended_at: ts,
     resume_effect: resumeEffect,
     finalized: false,
@@ -56,18 +57,22 @@ export function updateMilestone(state: RunState, index: number, patch: Partial<R
 }
 
 export function emptyUsage(): UsageTotals {
-  return { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0 };
+  return { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, unpriced_calls: 0 };
 }
 
-export function addUsage(
-  totals: UsageTotals,
-  usage: { input_tokens?: number | null; output_tokens?: number | null; cost_usd?: number | null } | null | undefined,
-): UsageTotals {
+export type CallUsage = { input_tokens?: number | null; output_tokens?: number | null; cost_usd?: number | null } | null | undefined;
+
+/** Adds one worker call. A call that used tokens but reported no cost is counted as unpriced. */
+export function addUsage(totals: UsageTotals | undefined, usage: CallUsage): UsageTotals {
+  const base = totals ?? emptyUsage();
+  const tokens = (usage?.input_tokens ?? 0) + (usage?.output_tokens ?? 0);
+  const priced = typeof usage?.cost_usd === 'number';
   return {
-    input_tokens: totals.input_tokens + (usage?.input_tokens ?? 0),
-    output_tokens: totals.output_tokens + (usage?.output_tokens ?? 0),
-    cost_usd: totals.cost_usd + (usage?.cost_usd ?? 0),
-    calls: totals.calls + 1,
+    input_tokens: base.input_tokens + (usage?.input_tokens ?? 0),
+    output_tokens: base.output_tokens + (usage?.output_tokens ?? 0),
+    cost_usd: base.cost_usd + (usage?.cost_usd ?? 0),
+    calls: base.calls + 1,
+    unpriced_calls: base.unpriced_calls + (!priced && tokens > 0 ? 1 : 0),
   };
 }
 

@@ -19,6 +19,7 @@ export function buildStatus(state: RunState, live: Liveness): StatusOutput {
     branch: state.branch,
     worktree_path: state.work_dir,
     checkpoint_sha: state.checkpoint_sha,
+    usage: state.usage,
     next_action: g.next_action,
     suggested_command: g.suggested_command,
   };

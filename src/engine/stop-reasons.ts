@@ -30,6 +30,8 @@ export interface SuggestContext {
   branch: string;
   baseSha: string;
   configPath: string;
+  /** The specific fix the stop named (e.g. which credential to set), when it named one. */
+  fix: string | null;
 }
 
 const resume = (c: SuggestContext) => `runr resume ${c.runId}`;
@@ -121,6 +123,11 @@ export const STOP_REASONS = {
     resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
     explanation: 'A configured worker CLI could not be started (not installed, or not supported).',
     suggest: (c) => `# Install the worker CLI or change "workers" in ${c.configPath} (see runr doctor), then start a new run`,
+  },
+  worker_auth_failed: {
+    resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
+    explanation: "A worker CLI's credentials were refused or are missing; retrying cannot help until they are fixed.",
+    suggest: (c) => `# ${c.fix ?? "Fix the worker's credentials (runr doctor checks them)"}, then: runr resume ${c.runId}`,
   },
   branch_mismatch: {
     resumable: false, autoResumable: false, nextAction: 'resolve_branch_mismatch', exitCode: EXIT.stopped,

@@ -8,6 +8,16 @@ const TEMPLATE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'review
 export interface PromptExtras {
   /** The milestone's diff, for the reviewer. */
   diff?: string;
+  /** The request continues the worker's earlier session, which already holds the full prompt. */
+  continued?: boolean;
+}
+
+const ANSWER_HEADING = '# Your answer';
+
+/** A phase template's closing section: the result format the worker must end with. */
+function answerSection(template: string): string {
+  const at = template.indexOf(ANSWER_HEADING);
+  return at < 0 ? '' : template.slice(at);
 }
 
 function bullet(lines: string[]): string {
@@ -79,10 +89,12 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
     verification_evidence: evidenceText(state),
     diff: extras.diff ?? '',
   };
-  const body = render(loadTemplate(TEMPLATE_OF[effect.phase]), vars);
-  if (effect.followup === 0) return body;
-  const prefix = render(loadTemplate('followup'), {
+  const template = loadTemplate(TEMPLATE_OF[effect.phase]);
+  const prefix = effect.followup === 0 ? '' : render(loadTemplate('followup'), {
     followup: effect.followup, phase: effect.phase, followup_reason: effect.followup_reason ?? 'it lacked the result',
   });
-  return prefix + body;
+  if (!extras.continued) return prefix + render(template, vars);
+  // The session already holds the task, plan and rules: send only what is new and the result format.
+  const news = effect.followup === 0 ? render(loadTemplate('continue'), vars) : '';
+  return prefix + news + render(answerSection(template), vars);
 }

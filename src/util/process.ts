@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { signalTree, TAG_VAR } from './process-tree.js';
 
 export interface RunProcessOptions {
   file: string;
@@ -17,8 +18,18 @@ export interface RunProcessOptions {
   /** Once `isDone(stdout)` holds, the process may linger this long before it is killed. */
   graceMs?: number;
   isDone?: (stdout: string) => boolean;
+  /** Checked after every chunk of output: true ends the process at once ('aborted'). */
+  shouldAbort?: () => boolean;
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   onSpawn?: (pid: number) => void;
+  /**
+   * Marks the child and all its descendants (as RUNR_PROC_TAG) so that every one of them can be
+   * found and ended, even in other process groups. Defaults to a tag unique to this call.
+   */
+  tag?: string;
+  /** When runr ends a process, it asks with `stopSignal` (default SIGTERM) and kills after this long (default 3 s). */
+  termGraceMs?: number;
+  stopSignal?: NodeJS.Signals;
 }
 
 export type ProcessEnd = 'exit' | 'stall' | 'timeout' | 'deadline' | 'grace' | 'spawn_error' | 'aborted';
@@ -34,24 +45,17 @@ export interface ProcessOutcome {
   spawnError?: string;
 }
 
-const live = new Set<number>();
+const live = new Map<number, string>();
+let calls = 0;
 
-/** Kills a process and everything it started (it runs in its own process group). */
-export function killTree(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+/** Kills a process group and everything carrying the tag, at once. */
+export function killTree(pid: number | undefined, tag?: string): void {
+  signalTree(pid, tag, 'SIGKILL');
 }
 
 /** Kills every child this process started that is still running (used on SIGINT/SIGTERM). */
 export function killAllChildren(): void {
-  for (const pid of live) killTree(pid);
+  for (const [pid, tag] of live) killTree(pid, tag);
 }
 
 /**
@@ -64,9 +68,10 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   let stdout = '';
   let stderr = '';
   let all = '';
+  const tag = opts.tag ?? `${process.pid}-${++calls}-${started}`;
   const child = execa(opts.file, opts.args ?? [], {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...opts.env, [TAG_VAR]: tag },
     extendEnv: false,
     shell: opts.shell ?? false,
     input: opts.input ?? '',
@@ -78,15 +83,17 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   });
   const pid = child.pid;
   if (pid) {
-    live.add(pid);
+    live.set(pid, tag);
     opts.onSpawn?.(pid);
   }
 
   const timers: NodeJS.Timeout[] = [];
+  // Ask first (an agent CLI then stops the tool commands it started), kill what is left after the grace.
   const stopWith = (why: ProcessEnd) => {
     if (end !== 'exit') return;
     end = why;
-    if (pid) killTree(pid);
+    signalTree(pid, tag, opts.stopSignal ?? 'SIGTERM');
+    timers.push(setTimeout(() => killTree(pid, tag), opts.termGraceMs ?? 3_000));
   };
   let stallTimer: NodeJS.Timeout | undefined;
   const armStall = () => {
@@ -101,6 +108,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     else stderr += text;
     all += text;
     opts.onOutput?.(text, stream);
+    if (opts.shouldAbort?.()) stopWith('aborted');
     armStall();
     if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && opts.isDone(stdout)) {
       if (graceTimer) clearTimeout(graceTimer);
@@ -115,10 +123,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
 
   const result = await child;
   for (const t of [...timers, stallTimer, graceTimer]) if (t) clearTimeout(t);
-  if (pid) {
-    killTree(pid); // grandchildren that outlived their parent go too
-    live.delete(pid);
-  }
+  killTree(pid, tag); // descendants that outlived their parent go too
+  if (pid) live.delete(pid);
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
     ? (result as { originalMessage?: string }).originalMessage ?? result.message
     : undefined;

@@ -13,6 +13,8 @@ export interface VerifyOptions {
   timeoutMs: number;
   deadlineMs: number;
   env: Record<string, string | undefined>;
+  /** Marks the commands and everything they start, so that leftovers can be found (see util/process-tree). */
+  tag?: string;
   onSpawn?: (pid: number) => void;
 }
 
@@ -27,7 +29,7 @@ export async function runVerification(verification: Config['verification'], opts
         fs.writeSync(log, `$ ${command}    # ${tier}\n`);
         const out = await runProcess({
           file: command, shell: true, cwd: opts.workDir, env: opts.env,
-          timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn,
+          timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag,
         });
         const output = redact(out.all);
         fs.writeSync(log, `${output}${output.endsWith('\n') || !output ? '' : '\n'}# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);

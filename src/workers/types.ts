@@ -17,12 +17,20 @@ export interface WorkerContext {
   graceMs: number;
   /** Says whether a parsed object is this phase's final result (used for the lingering-exit grace). */
   isFinalResult: (value: unknown) => boolean;
+  /**
+   * Continue this earlier session with this shorter prompt instead of starting afresh (only for
+   * adapters with `sessions`). An adapter whose CLI no longer knows the session starts afresh.
+   */
+  continuation?: { sessionId: string; prompt: string; usage?: SessionUsage };
   onSpawn?: (pid: number) => void;
 }
 
 export type WorkerOutput = Omit<ResultOf<'worker'>, 'kind'>;
+export type SessionUsage = NonNullable<WorkerOutput['session_usage']>;
 
 /** One interface for every worker type (ARCHITECTURE: adding a worker is one new file). */
 export interface WorkerAdapter {
+  /** Whether the worker can continue an earlier session (`ctx.continuation`). */
+  readonly sessions: boolean;
   run(prompt: string, ctx: WorkerContext): Promise<WorkerOutput>;
 }

@@ -206,7 +206,7 @@ describe('report --json', () => {
     expect(kpi.stdout).toContain(runId);
     expect(kpi.stdout).toMatch(/outcome: complete/);
     expect(kpi.stdout).toMatch(/milestones: 2\/2/);
-    expect(kpi.stdout).toMatch(/7000 input \+ 700 output tokens, \$0\.0700 over 5 worker calls/);
+    expect(kpi.stdout).toMatch(/usage: 7000 in \+ 700 out tokens, \$0\.0700, 5 calls/);
     const human = await repo.runr(['report', runId]);
     expect(human.exitCode).toBe(0);
     expect(human.stdout.trim().split('\n').at(-1)!.trim()).toBe(`Next: ${rep.suggested_command}`);

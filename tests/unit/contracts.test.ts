@@ -33,7 +33,7 @@ describe('stop-reason registry', () => {
   it('has the next actions of the operator guide and a runnable command or # comment for each reason', () => {
     expect([...NEXT_ACTIONS].sort()).toEqual(['fix_config', 'inspect_logs', 'none', 'resolve_branch_mismatch', 'resolve_scope_violation', 'resume']);
     for (const spec of Object.values(STOP_REASONS)) {
-      const cmd = spec.suggest({ runId: '20260102143052', branch: 'runr/20260102143052', baseSha: 'a'.repeat(40), configPath: '/r/.runr/runr.config.json' });
+      const cmd = spec.suggest({ runId: '20260102143052', branch: 'runr/20260102143052', baseSha: 'a'.repeat(40), configPath: '/r/.runr/runr.config.json', fix: null });
       expect(cmd.startsWith('runr ') || cmd.startsWith('git ') || cmd.startsWith('# ')).toBe(true);
       if (spec.nextAction === 'resume') expect(cmd).toBe('runr resume 20260102143052');
     }

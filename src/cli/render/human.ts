@@ -1,3 +1,4 @@
+import type { UsageTotals } from '../../contracts/state.js';
 import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
 import type { Output } from './output.js';
 
@@ -42,8 +43,22 @@ export function renderKpis(out: Output, r: ReportOutput): void {
   const phases = Object.entries(r.phases).filter(([, p]) => p.count > 0).map(([name, p]) => `${name} ${secs(p.duration_ms)} ×${p.count}`);
   out.say(`  phases: ${phases.join(', ') || 'none yet'}`);
   out.say(`  verify: ${r.verify.attempts} attempts, ${r.verify.retries} retries, ${secs(r.verify.total_duration_ms)}`);
-  const u = r.usage.total;
-  if (u.calls) out.say(`  usage: ${u.input_tokens} input + ${u.output_tokens} output tokens, $${u.cost_usd.toFixed(4)} over ${u.calls} worker calls`);
+  renderUsage(out, r.usage);
+}
+
+function usageLine(u: UsageTotals): string {
+  const cost = u.unpriced_calls === u.calls ? 'cost unknown' : `$${u.cost_usd.toFixed(4)}${u.unpriced_calls ? ` + unknown for ${u.unpriced_calls}` : ''}`;
+  return `${u.input_tokens} in + ${u.output_tokens} out tokens, ${cost}, ${u.calls} call${u.calls === 1 ? '' : 's'}`;
+}
+
+function renderUsage(out: Output, usage: ReportOutput['usage']): void {
+  if (!usage.total.calls) return;
+  out.say(`  usage: ${usageLine(usage.total)}`);
+  for (const [phase, u] of Object.entries(usage.by_phase)) out.say(`    ${phase}: ${usageLine(u)}`);
+  for (const [milestone, u] of Object.entries(usage.by_milestone)) out.say(`    ${milestone}: ${usageLine(u)}`);
+  if (usage.total.unpriced_calls) {
+    out.say(out.colors.dim('  (a worker reported tokens but no cost: set "price" on that worker in the config to count it; see docs/workers.md)'));
+  }
 }
 
 export function renderReport(out: Output, r: ReportOutput): void {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { killTree } from '../../util/process.js';
+import { processTag, TAG_VAR } from '../../util/process-tree.js';
 import { RUN_FILES } from '../../store/paths.js';
 import { pidAlive } from '../../store/lease.js';
 
@@ -18,23 +19,27 @@ export function clearChildren(runDir: string): void {
   fs.rmSync(file(runDir), { force: true });
 }
 
-/** Kills leftovers that still carry this run's id in their environment (guards against pid reuse). */
-export function killLeftoverChildren(runDir: string, runId: string): void {
+/**
+ * Kills what a dead executor left running: the recorded process group (when its environment shows
+ * it is this run's, which guards against pid reuse) and every process carrying the run's tag.
+ */
+export function killLeftoverChildren(runDir: string): void {
+  const tag = processTag(runDir);
   let pids: number[] = [];
   try {
     pids = (JSON.parse(fs.readFileSync(file(runDir), 'utf8')) as { pids: number[] }).pids;
   } catch {
-    return;
+    /* no record: only tagged processes can be left */
   }
   for (const pid of pids) {
     if (!pidAlive(pid)) continue;
     try {
-      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (!environ.split('\0').includes(`RUNR_RUN_ID=${runId}`)) continue;
+      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${TAG_VAR}=${tag}`)) continue;
     } catch {
       continue;
     }
     killTree(pid);
   }
+  killTree(undefined, tag);
   clearChildren(runDir);
 }

@@ -1,5 +1,5 @@
 import type { Effect, EffectOf, EffectResult, ResultOf } from '../../contracts/effects.js';
-import { DEFAULT_WORKERS, type WorkerRole } from '../../contracts/config.js';
+import { ROLE_OF_PHASE, workerFor } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
 import { workerWithSecrets } from '../../config/stored-config.js';
 import { checkChanges, compileScope, findSymlinkEscapes } from '../../guard/index.js';
@@ -8,11 +8,12 @@ import { buildPrompt } from '../../prompts/build.js';
 import { runVerification } from '../../verify/run-tiers.js';
 import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
 import { scopeRules } from '../phases/plan.js';
+import { sessionToContinue } from '../worker-sessions.js';
 import { clearChildren } from './children.js';
+import { processTag } from '../../util/process-tree.js';
 import { logPathFor, runChanges, type PerformContext } from './context.js';
 import { branchCheck, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
 
-const ROLE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const satisfies Record<string, WorkerRole>;
 const SCHEMA_OF = { PLAN: PlanResultSchema, IMPLEMENT: ImplementResultSchema, REVIEW: ReviewResultSchema } as const;
 
 /** Performs one effect against the world and describes what happened. */
@@ -34,8 +35,8 @@ export async function perform(effect: Effect, ctx: PerformContext): Promise<Effe
 
 async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): Promise<ResultOf<'worker'>> {
   const { state } = ctx;
-  const role = ROLE_OF[effect.phase];
-  const config = workerWithSecrets(state.config.workers[role] ?? DEFAULT_WORKERS[role], role, state.config_path);
+  const role = ROLE_OF_PHASE[effect.phase];
+  const config = workerWithSecrets(workerFor(state.config, effect.phase), role, state.config_path);
   let adapter;
   try {
     adapter = createWorker(config);
@@ -51,6 +52,7 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
   const limits = state.config.limits;
   const schema = SCHEMA_OF[effect.phase];
   const suffix = `${effect.phase.toLowerCase()}-m${effect.milestone_index + 1}-a${effect.attempt}${effect.followup ? `-f${effect.followup}` : ''}`;
+  const session = adapter.sessions ? sessionToContinue(state, effect) : null;
   const output = await adapter.run(buildPrompt(state, effect, { diff }), {
     phase: effect.phase,
     runId: state.run_id,
@@ -64,6 +66,9 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
     deadlineMs: ctx.deadlineMs,
     graceMs: limits.result_grace_s * 1000,
     isFinalResult: (v) => v !== undefined && (schema.safeParse(v).success || RateLimitedResultSchema.safeParse(v).success),
+    continuation: session
+      ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, continued: true }) }
+      : undefined,
     onSpawn: ctx.onSpawn,
   });
   return { kind: 'worker', ...output };
@@ -88,6 +93,7 @@ async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): P
     timeoutMs: state.config.limits.verify_timeout_s * 1000,
     deadlineMs: ctx.deadlineMs,
     env: { ...process.env, RUNR_RUN_ID: state.run_id, RUNR_RUN_DIR: state.run_dir },
+    tag: processTag(state.run_dir),
     onSpawn: ctx.onSpawn,
   });
 }

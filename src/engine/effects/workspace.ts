@@ -40,7 +40,7 @@ export async function uncommitWorkerCommits(state: RunState): Promise<void> {
 
 /** Enters the run's workspace at the start of every session (run or resume). */
 export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepare_workspace'>> {
-  killLeftoverChildren(state.run_dir, state.run_id);
+  killLeftoverChildren(state.run_dir);
   await excludeRunrDir(state.repo_root);
   if (state.options.worktree) {
     await createWorktree(state.repo_root, state.work_dir, state.branch, state.base_sha);

@@ -46,6 +46,7 @@ export function startMilestone(state: RunState, index: number): RunState {
       last_review_comments: null,
       last_verification_failure: null,
       last_implement_note: null,
+      failure_signatures: [],
     },
     { kind: 'worker', phase: 'IMPLEMENT', milestone_index: index, attempt: 1, followup: 0 },
   );

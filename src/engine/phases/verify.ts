@@ -1,5 +1,6 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
+import { verificationSignature } from '../signatures.js';
 import { schedule, stop } from '../state-ops.js';
 import { scheduleFix } from './implement.js';
 
@@ -24,7 +25,12 @@ export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, resu
     });
   }
   const failures = state.verification_failures + 1;
-  next = { ...next, verification_failures: failures, last_verification_failure: result.failure ?? null };
+  next = {
+    ...next,
+    verification_failures: failures,
+    last_verification_failure: result.failure ?? null,
+    failure_signatures: result.failure ? [...state.failure_signatures, verificationSignature(result.failure)].slice(-10) : state.failure_signatures,
+  };
   if (failures >= state.config.limits.max_verify_retries) {
     const failed = result.failure;
     return stop(next, 'verification_failed_max_retries', ts, {

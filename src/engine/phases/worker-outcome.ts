@@ -2,11 +2,12 @@ import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { RateLimitedResultSchema } from '../../contracts/worker-results.js';
 import type { z } from 'zod';
-import { addSeconds, addUsage, emptyUsage, schedule, stop } from '../state-ops.js';
+import { quotaBackoffSeconds } from '../quota.js';
+import { addSeconds, addUsage, type CallUsage, schedule, stop } from '../state-ops.js';
+import { recordSession } from '../worker-sessions.js';
 
 /** How many completion-enforcement follow-ups a worker gets before its phase fails (SPEC §4). */
 export const MAX_FOLLOWUPS = 2;
-const DEFAULT_QUOTA_BACKOFF_S = 60;
 
 type WorkerEffect = EffectOf<'worker'>;
 type WorkerResult = ResultOf<'worker'>;
@@ -20,14 +21,17 @@ export function retryRequest(effect: WorkerEffect, followup = 0, reason: string 
   return { ...rest, followup, followup_reason: reason };
 }
 
-function recordUsage(state: RunState, phase: string, result: WorkerResult, parsedUsage: unknown): RunState {
-  const usage = (result.usage ?? parsedUsage ?? null) as Parameters<typeof addUsage>[1];
+function recordUsage(state: RunState, effect: WorkerEffect, result: WorkerResult, parsedUsage: unknown): RunState {
+  const usage = (result.usage ?? parsedUsage ?? null) as CallUsage;
+  const { total, by_phase, by_milestone } = state.usage;
+  const milestone = effect.phase === 'PLAN' ? null : state.milestones[effect.milestone_index]?.id ?? null;
   return {
     ...state,
     last_worker_log: result.log_path ?? state.last_worker_log,
     usage: {
-      total: addUsage(state.usage.total, usage),
-      by_phase: { ...state.usage.by_phase, [phase]: addUsage(state.usage.by_phase[phase] ?? emptyUsage(), usage) },
+      total: addUsage(total, usage),
+      by_phase: { ...by_phase, [effect.phase]: addUsage(by_phase[effect.phase], usage) },
+      by_milestone: milestone ? { ...by_milestone, [milestone]: addUsage(by_milestone[milestone], usage) } : by_milestone,
     },
   };
 }
@@ -47,13 +51,17 @@ export function interpretWorker<T>(
   maxInvalidFollowups = MAX_FOLLOWUPS,
 ): Interpreted<T> {
   const raw = result.result as { usage?: unknown } | undefined;
-  let next = recordUsage(state, effect.phase, result, raw?.usage);
+  let next = recordSession(recordUsage(state, effect, result, raw?.usage), effect, result);
   const same = retryRequest(effect);
   const tail = result.output_tail ? `\n${result.output_tail}` : '';
 
   switch (result.outcome) {
     case 'missing':
-      return { kind: 'done', state: stop(next, 'worker_missing', ts, { detail: result.detail, resume: same }) };
+      return { kind: 'done', state: stop(next, 'worker_missing', ts, { detail: result.detail, resume: same, fix: result.fix }) };
+    case 'auth_failed':
+      return { kind: 'done', state: stop(next, 'worker_auth_failed', ts, { detail: result.detail, resume: same, fix: result.fix }) };
+    case 'rate_limited':
+      return { kind: 'done', state: quotaWait(next, effect, retryAtOf(next, result.retry_at, result.retry_after_s, ts), result.detail, ts) };
     case 'stalled':
     case 'timed_out':
       return { kind: 'done', state: stop(next, 'stalled_timeout', ts, { detail: result.detail, resume: same }) };
@@ -73,8 +81,9 @@ export function interpretWorker<T>(
 
   const limited = RateLimitedResultSchema.safeParse(result.result);
   if (result.outcome === 'result' && limited.success) {
-    return { kind: 'done', state: quotaWait(next, effect, limited.data.retry_after_s ?? DEFAULT_QUOTA_BACKOFF_S, ts) };
+    return { kind: 'done', state: quotaWait(next, effect, retryAtOf(next, null, limited.data.retry_after_s, ts), null, ts) };
   }
+  next = { ...next, quota_waits: 0 };
 
   const parsed = result.outcome === 'result' ? schema.safeParse(result.result) : null;
   if (parsed?.success) return { kind: 'result', state: next, value: parsed.data };
@@ -90,17 +99,30 @@ export function interpretWorker<T>(
   return { kind: 'done', state: onGiveUp(next, `${effect.phase} worker: ${problem} (after ${effect.followup} follow-ups)${tail}`) };
 }
 
-function quotaWait(state: RunState, effect: WorkerEffect, retryAfterS: number, ts: string): RunState {
-  const retryAt = addSeconds(ts, retryAfterS);
+/** The worker's own reset time when it gave one, else its retry-after, else backoff with jitter. */
+function retryAtOf(state: RunState, retryAt: string | null | undefined, retryAfterS: number | null | undefined, ts: string): string {
+  if (retryAt && Number.isFinite(Date.parse(retryAt))) {
+    return Date.parse(retryAt) > Date.parse(ts) ? new Date(Date.parse(retryAt)).toISOString() : ts;
+  }
+  return addSeconds(ts, retryAfterS ?? quotaBackoffSeconds(state.run_id, state.quota_waits));
+}
+
+function quotaWait(state: RunState, effect: WorkerEffect, retryAt: string, detail: string | null | undefined, ts: string): RunState {
   const deadline = addSeconds(state.session_started_at, state.options.time_budget_min * 60);
+  const why = detail ? ` (${detail})` : '';
   if (Date.parse(retryAt) >= Date.parse(deadline)) {
     const stopped = stop(state, 'quota_wait', ts, {
-      detail: `worker is rate limited until ${retryAt}, after the time budget ends`,
+      detail: `worker is rate limited until ${retryAt}, after the time budget ends${why}`,
       resume: retryRequest(effect),
     });
-    return { ...stopped, retry_at: retryAt };
+    return { ...stopped, retry_at: retryAt, quota_waits: state.quota_waits + 1 };
   }
-  let next: RunState = { ...state, waiting: { reason: 'quota_wait', since: ts, retry_at: retryAt }, retry_at: retryAt };
+  let next: RunState = {
+    ...state,
+    quota_waits: state.quota_waits + 1,
+    waiting: { reason: 'quota_wait', since: ts, retry_at: retryAt },
+    retry_at: retryAt,
+  };
   next = schedule(next, { kind: 'wait_until', until: retryAt, reason: 'quota_wait' });
   return schedule(next, retryRequest(effect));
 }

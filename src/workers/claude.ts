@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+
+/**
+ * Claude Code headless: `claude -p --output-format stream-json --verbose`, one JSON event per line.
+ * The `result` event ends a call. API failures also end in a `result` (with `subtype: "success"`),
+ * so success is `is_error === false`, never the subtype.
+ */
+type Event = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+const QUOTA_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
+const AUTH_TYPES = new Set(['authentication_error', 'permission_error']);
+
+class ClaudeParser implements CliParser {
+  private result: Event | null = null;
+  private sessionId: string | null = null;
+  /** The last `system/api_retry` event: the CLI's own retry delay honours retry-after. */
+  private lastRetry: { status: number | null; delayMs: number; error: string | null } | null = null;
+  /** `rate_limit_event` with status "rejected": a usage limit, with its reset time (epoch seconds). */
+  private resetsAt: number | null = null;
+  private authRetrying = false;
+
+  line(line: string): void {
+    const event = parseJsonLine(line);
+    if (!event) return;
+    this.sessionId = str(event.session_id) ?? this.sessionId;
+    if (event.type === 'result') this.result = event;
+    if (event.type === 'system' && event.subtype === 'api_retry') {
+      const status = typeof event.error_status === 'number' ? event.error_status : null;
+      this.lastRetry = { status, delayMs: num(event.retry_delay_ms), error: str(event.error) };
+      // The CLI retries refused credentials for minutes; they will not start working meanwhile.
+      if (status === 401 || event.error === 'authentication_failed') this.authRetrying = true;
+    }
+    if (event.type === 'rate_limit_event') {
+      const info = event.rate_limit_info as Event | undefined;
+      if (info?.status === 'rejected' && typeof info.resetsAt === 'number') this.resetsAt = info.resetsAt;
+    }
+  }
+
+  finished(): boolean {
+    return this.result !== null;
+  }
+
+  shouldAbort(): boolean {
+    return this.authRetrying;
+  }
+
+  summary(end: { stderr: string; exitCode: number | null }): CliSummary {
+    const r = this.result;
+    if (!r) return { text: null, sessionId: this.sessionId, usage: null, failure: this.failureWithoutResult(end) };
+    return {
+      text: r.is_error === false ? str(r.result) : null,
+      sessionId: str(r.session_id) ?? this.sessionId,
+      usage: usageOf(r),
+      failure: r.is_error === false ? null : this.failureOf(r),
+    };
+  }
+
+  private failureWithoutResult(end: { stderr: string; exitCode: number | null }): CliFailure | null {
+    if (this.authRetrying) return { kind: 'auth', message: 'the API refused the credentials (HTTP 401)' };
+    const stderr = end.stderr.trim();
+    if (/No conversation found with session ID/.test(stderr)) return { kind: 'session_missing', message: stderr };
+    return stderr && end.exitCode !== 0 ? { kind: 'error', message: stderr.split('\n').slice(-3).join(' ') } : null;
+  }
+
+  private failureOf(r: Event): CliFailure {
+    const message = str(r.result) ?? (Array.isArray(r.errors) ? r.errors.join('; ') : null) ?? `failed (${str(r.subtype) ?? 'error'})`;
+    const status = typeof r.api_error_status === 'number' ? r.api_error_status : null;
+    const type = str(r.api_error_type);
+    if (r.subtype === 'error_during_execution' && /No conversation found/.test(message)) return { kind: 'session_missing', message };
+    if (r.api_error === 'usage_limit_reached' || this.resetsAt !== null) {
+      return { kind: 'rate_limited', message, retryAt: this.resetsAt !== null ? new Date(this.resetsAt * 1000).toISOString() : null };
+    }
+    if (status === 429 || status === 529 || (type !== null && QUOTA_TYPES.has(type))) {
+      const delay = this.lastRetry && this.lastRetry.status === status ? this.lastRetry.delayMs / 1000 : null;
+      return { kind: 'rate_limited', message, retryAfterS: delay };
+    }
+    if (status === 401 || status === 403 || (type !== null && AUTH_TYPES.has(type))) return { kind: 'auth', message };
+    return { kind: 'error', message };
+  }
+}
+
+/** Tokens of this call. On `--resume`, `total_cost_usd` covers the whole session: the per-call cost is `model_usage_since_last_result`. */
+function usageOf(r: Event): CliSummary['usage'] {
+  const u = (r.usage ?? {}) as Event;
+  const cacheRead = num(u.cache_read_input_tokens);
+  const sinceLast = r.model_usage_since_last_result as Record<string, Event> | undefined;
+  let cost: number | null = typeof r.total_cost_usd === 'number' ? r.total_cost_usd : null;
+  if (sinceLast && typeof sinceLast === 'object' && Object.keys(sinceLast).length) {
+    cost = Object.values(sinceLast).reduce((sum, m) => sum + num(m.costUSD), 0);
+  }
+  return {
+    input_tokens: num(u.input_tokens) + num(u.cache_creation_input_tokens) + cacheRead,
+    output_tokens: num(u.output_tokens),
+    cached_input_tokens: cacheRead,
+    cost_usd: cost,
+  };
+}
+
+export const claude: CliDialect = {
+  type: 'claude',
+  product: 'Claude Code',
+  defaultBin: 'claude',
+  npmPackage: '@anthropic-ai/claude-code',
+  args({ config, sessionId }) {
+    // acceptEdits lets it edit the worktree; Bash must be allowed by name for shell commands to run
+    // unattended. --dangerously-skip-permissions only on request (and as root it needs IS_SANDBOX=1).
+    const permissions = config.skip_permissions
+      ? ['--dangerously-skip-permissions']
+      : ['--allowedTools', 'Bash', '--permission-mode', 'acceptEdits'];
+    return [
+      ...permissions,
+      '-p', '--output-format', 'stream-json', '--verbose',
+      ...(config.model ? ['--model', config.model] : []),
+      ...(sessionId ? ['--resume', sessionId] : []),
+    ];
+  },
+  createParser: () => new ClaudeParser(),
+  credentials: {
+    envVars: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'],
+    files: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), '.credentials.json')],
+    login: 'run `claude` once and log in with /login',
+  },
+  headlessHelp: { args: ['--help'], marker: '--output-format' },
+};

@@ -1,0 +1,80 @@
+import type { CliWorkerConfig, CliWorkerType } from '../contracts/config.js';
+
+/** What a CLI's machine-readable output said about a call, once it is over. */
+export interface CliSummary {
+  /** The agent's final answer text (where runr's result JSON is). */
+  text: string | null;
+  sessionId: string | null;
+  usage: { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cost_usd: number | null } | null;
+  failure: CliFailure | null;
+}
+
+export type CliFailure =
+  /** Quota pressure: a rate limit, overload or usage limit. */
+  | { kind: 'rate_limited'; message: string; retryAt?: string | null; retryAfterS?: number | null }
+  /** Credentials missing or refused. */
+  | { kind: 'auth'; message: string }
+  /** The session asked to continue does not exist (any more). */
+  | { kind: 'session_missing'; message: string }
+  /** Any other failure the CLI reported (API error, failed turn). */
+  | { kind: 'error'; message: string };
+
+/** Reads one CLI call's output as it arrives. */
+export interface CliParser {
+  /** One complete stdout line. */
+  line(line: string): void;
+  /** True once the CLI has printed its final result (it may then linger only for the grace period). */
+  finished(): boolean;
+  /** True when going on is pointless (e.g. the CLI is retrying refused credentials): runr ends it now. */
+  shouldAbort?(): boolean;
+  summary(end: { stdout: string; stderr: string; exitCode: number | null }): CliSummary;
+}
+
+export interface CallOptions {
+  config: CliWorkerConfig;
+  /** Continue this session instead of starting a new one. */
+  sessionId: string | null;
+  workDir: string;
+}
+
+/** Everything runr knows about one worker CLI: how to call it headless and how to read it. */
+export interface CliDialect {
+  type: CliWorkerType;
+  /** The product name, for messages. */
+  product: string;
+  defaultBin: string;
+  /** The npm package that installs it, for `doctor`'s fix. */
+  npmPackage: string;
+  /** Arguments for a headless call; the prompt itself always goes on stdin. */
+  args(opts: CallOptions): string[];
+  /** Environment laid over runr's own (before the worker config's `env`). */
+  env?(opts: CallOptions): Record<string, string>;
+  createParser(): CliParser;
+  /** The signal that makes the CLI stop cleanly, ending the commands it started (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
+  /** The CLI reports usage summed over the whole session, also across continued calls. */
+  cumulativeUsage?: boolean;
+  /** How a user gives this CLI credentials: env vars that carry them, files a login writes, the login step. */
+  credentials: { envVars: string[]; files: (env: NodeJS.ProcessEnv, home: string) => string[]; login: string };
+  /** `doctor`: arguments whose help text must mention `marker` for headless use to work. */
+  headlessHelp: { args: string[]; marker: string };
+}
+
+/** What to do when a CLI's credentials are refused: the exact env var or login step. */
+export function credentialFix(dialect: CliDialect): string {
+  const vars = dialect.credentials.envVars;
+  const named = vars.length === 1 ? vars[0] : `${vars.slice(0, -1).join(', ')} or ${vars.at(-1)}`;
+  return `Set ${named} to a valid key (or ${dialect.credentials.login})`;
+}
+
+/** Parses one line of JSON output; anything else (banners, blank lines) is null. */
+export function parseJsonLine(line: string): Record<string, unknown> | null {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

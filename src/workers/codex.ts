@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+import { parseResetTime } from './reset-time.js';
+
+/**
+ * Codex headless: `codex exec --json`, one JSON event per line. `turn.completed` ends a call that
+ * worked and `turn.failed` one that did not; top-level `error` lines also announce each retry, so
+ * they are not failures by themselves. Usage is cumulative over a thread (see `cumulativeUsage`).
+ */
+type Event = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+const AUTH = /\b40[13] (Unauthorized|Forbidden)\b|invalid_api_key|Incorrect API key|not logged in|log ?in again|token.*expired/i;
+const QUOTA = /\b429\b|Too Many Requests|rate limit|usage limit|\b5(29|03)\b|overloaded/i;
+
+class CodexParser implements CliParser {
+  private threadId: string | null = null;
+  private lastMessage: string | null = null;
+  private completed: Event | null = null;
+  private failed: string | null = null;
+  private lastError: string | null = null;
+  private authRetrying = false;
+
+  line(line: string): void {
+    const event = parseJsonLine(line);
+    if (!event) return;
+    const item = event.item as Event | undefined;
+    switch (event.type) {
+      case 'thread.started':
+        this.threadId = str(event.thread_id) ?? this.threadId;
+        break;
+      case 'item.completed':
+        if (item?.type === 'agent_message') this.lastMessage = str(item.text);
+        break;
+      case 'turn.completed':
+        this.completed = event;
+        break;
+      case 'turn.failed':
+        this.failed = str((event.error as Event | undefined)?.message) ?? 'the turn failed';
+        break;
+      case 'error':
+        this.lastError = str(event.message);
+        // "Reconnecting... n/N (unexpected status 401 …)": refused credentials will not start working.
+        if (this.lastError && /^Reconnecting/.test(this.lastError) && AUTH.test(this.lastError)) this.authRetrying = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  finished(): boolean {
+    return this.completed !== null || this.failed !== null;
+  }
+
+  shouldAbort(): boolean {
+    return this.authRetrying;
+  }
+
+  summary(end: { stderr: string; exitCode: number | null }): CliSummary {
+    const usage = this.completed ? usageOf(this.completed) : null;
+    if (this.completed) return { text: this.lastMessage, sessionId: this.threadId, usage, failure: null };
+    const message = this.failed ?? this.lastError ?? lastLines(end.stderr) ?? `exited with code ${end.exitCode} before the turn ended`;
+    return { text: null, sessionId: this.threadId, usage, failure: classify(message, this.authRetrying) };
+  }
+}
+
+function classify(message: string, authRetrying: boolean): CliFailure {
+  if (/no rollout found for thread id/.test(message)) return { kind: 'session_missing', message };
+  if (authRetrying || AUTH.test(message)) return { kind: 'auth', message };
+  if (QUOTA.test(message)) {
+    if (/usage limit/i.test(message)) return { kind: 'rate_limited', message, retryAt: parseResetTime(message, new Date())?.toISOString() ?? null };
+    const inSeconds = /try again in ([\d.]+)\s*s/i.exec(message);
+    return { kind: 'rate_limited', message, retryAfterS: inSeconds ? Math.ceil(Number(inSeconds[1])) : null };
+  }
+  return { kind: 'error', message };
+}
+
+function usageOf(event: Event): CliSummary['usage'] {
+  const u = (event.usage ?? {}) as Event;
+  return { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cached_input_tokens: num(u.cached_input_tokens), cost_usd: null };
+}
+
+function lastLines(stderr: string): string | null {
+  const lines = stderr.trim().split('\n').filter((l) => l && !/^(WARNING: proceeding|Reading prompt from stdin|Stack backtrace|\s+\d+:|\s+at )/.test(l));
+  return lines.length ? lines.slice(-2).join(' ') : null;
+}
+
+export const codex: CliDialect = {
+  type: 'codex',
+  product: 'Codex',
+  defaultBin: 'codex',
+  npmPackage: '@openai/codex',
+  args({ config, sessionId }) {
+    // workspace-write: edits and commands in the worktree, nothing outside it. `exec resume` does not
+    // remember the sandbox, so it is given again.
+    const skip = config.skip_permissions;
+    const model = config.model ? ['-m', config.model] : [];
+    if (sessionId) {
+      const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['-c', 'sandbox_mode="workspace-write"'];
+      return ['exec', 'resume', '--json', '--skip-git-repo-check', ...sandbox, ...model, sessionId, '-'];
+    }
+    const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['--sandbox', 'workspace-write'];
+    return ['exec', '--json', '--skip-git-repo-check', ...sandbox, ...model, '-'];
+  },
+  createParser: () => new CodexParser(),
+  // SIGINT makes Codex end the commands it started (they run in sessions of their own) and exit.
+  stopSignal: 'SIGINT',
+  cumulativeUsage: true,
+  credentials: {
+    envVars: ['CODEX_API_KEY'],
+    files: (env, home) => [path.join(env.CODEX_HOME || path.join(home, '.codex'), 'auth.json')],
+    login: 'run `codex login`',
+  },
+  headlessHelp: { args: ['exec', '--help'], marker: '--json' },
+};

@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+
+/**
+ * Gemini CLI headless: `gemini -o stream-json`, one JSON event per line, ending in a `result`
+ * event whose `status` decides (the exit code is 0 after some failures, and the HTTP status
+ * modulo 256 after API errors). It reports tokens but no cost.
+ */
+type Event = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Exit codes of headless failures: auth config (41), and API errors as HTTP status & 0xff. */
+const AUTH_EXITS = new Set([41, 401 & 0xff, 403 & 0xff]);
+const QUOTA_EXITS = new Set([429 & 0xff, 503 & 0xff]);
+
+class GeminiParser implements CliParser {
+  private result: Event | null = null;
+  private sessionId: string | null = null;
+  /** Assistant text since the last tool call: the final answer once the result arrives. */
+  private text = '';
+
+  line(line: string): void {
+    const event = parseJsonLine(line);
+    if (!event) return;
+    switch (event.type) {
+      case 'init':
+        this.sessionId = str(event.session_id) ?? this.sessionId;
+        break;
+      case 'message':
+        if (event.role === 'assistant') this.text += str(event.content) ?? '';
+        break;
+      case 'tool_use':
+      case 'tool_result':
+        this.text = '';
+        break;
+      case 'result':
+        this.result = event;
+        break;
+      default:
+        break;
+    }
+  }
+
+  finished(): boolean {
+    return this.result !== null;
+  }
+
+  summary(end: { stderr: string; exitCode: number | null }): CliSummary {
+    const r = this.result;
+    const ok = r?.status === 'success';
+    return {
+      text: ok ? this.text : null,
+      sessionId: this.sessionId,
+      usage: r ? usageOf(r) : null,
+      failure: ok ? null : failureOf(r, end),
+    };
+  }
+}
+
+function usageOf(r: Event): CliSummary['usage'] {
+  const stats = (r.stats ?? {}) as Event;
+  return { input_tokens: num(stats.input_tokens), output_tokens: num(stats.output_tokens), cached_input_tokens: num(stats.cached), cost_usd: null };
+}
+
+function failureOf(r: Event | null, end: { stderr: string; exitCode: number | null }): CliFailure {
+  const error = (r?.error ?? {}) as Event;
+  const stderr = end.stderr.trim();
+  const message = str(error.message) ?? (stderr.split('\n').filter((l) => !/^YOLO mode/.test(l)).slice(-3).join(' ') || `exited with code ${end.exitCode}`);
+  const all = `${message}\n${r ? '' : stderr}`;
+  if (/Invalid session identifier|No previous sessions found/.test(all)) return { kind: 'session_missing', message };
+  if ((end.exitCode !== null && AUTH_EXITS.has(end.exitCode)) || /UNAUTHENTICATED|API_KEY_INVALID|API key not valid|Invalid auth method|GEMINI_API_KEY/.test(all)) {
+    return { kind: 'auth', message };
+  }
+  if ((end.exitCode !== null && QUOTA_EXITS.has(end.exitCode)) || /RESOURCE_EXHAUSTED|exhausted|quota|overloaded|\b429\b/i.test(all)) {
+    const after = /Suggested retry after (\d+)s|Please retry in ([\d.]+)s/.exec(all);
+    return { kind: 'rate_limited', message, retryAfterS: after ? Math.ceil(Number(after[1] ?? after[2])) : null };
+  }
+  return { kind: 'error', message };
+}
+
+export const gemini: CliDialect = {
+  type: 'gemini',
+  product: 'Gemini CLI',
+  defaultBin: 'gemini',
+  npmPackage: '@google/gemini-cli',
+  args({ config, sessionId }) {
+    // Headless Gemini CLI offers its shell and file-writing tools only in yolo mode; runr's scope
+    // guard checks every change it makes. The prompt comes on stdin (`-p ''` adds nothing to it).
+    return [
+      '-o', 'stream-json', '--approval-mode', 'yolo',
+      ...(config.model ? ['-m', config.model] : []),
+      ...(sessionId ? ['-r', sessionId] : []),
+      '-p', '',
+    ];
+  },
+  createParser: () => new GeminiParser(),
+  credentials: {
+    envVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+    files: (env, home) => [path.join(env.GEMINI_CLI_HOME || home, '.gemini', 'oauth_creds.json')],
+    login: 'run `gemini` once and choose "Login with Google"',
+  },
+  headlessHelp: { args: ['--help'], marker: '--output-format' },
+};
