@@ -1,0 +1,99 @@
+// Worker sessions and cost budgets with the real Claude Code and Codex CLIs on their fake APIs.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeServer, Reply } from '../fakes/model.js';
+import { noteFile, runrModel, type RunrRequest } from '../fakes/runr-model.js';
+import { TestRepo } from '../helpers/harness.js';
+import { reportOf, runToEnd } from '../helpers/e2e-support.js';
+import { fakeClaude, fakeCodex, fakeGemini, NOTES_CHECK, writeWorkers, type CliSetup } from '../helpers/real-clis.js';
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** The attempt number runr's implementer prompt names (fresh: "Attempt N", continued: "(attempt N)"). */
+function attemptOf(r: RunrRequest): number {
+  const text = r.conversation.turn === 0 ? r.conversation.prompt : r.conversation.lastUserText;
+  return Number(/attempt (\d+)/i.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * The implementer writes a note check.js rejects (the same mistake) on its first `bad` attempts.
+ * Through the shell: Claude Code's Write tool refuses to overwrite a file its session has not read.
+ */
+function sloppyImplementer(bad: number) {
+  return (r: RunrRequest): Reply | undefined => {
+    if (r.phase !== 'IMPLEMENT' || r.conversation.toolOutputs.length > 0) return undefined;
+    const content = attemptOf(r) <= bad ? 'not quite' : `ok milestone ${r.milestone}`;
+    return { kind: 'answer', tools: [{ kind: 'shell', command: `mkdir -p notes && echo '${content}' > ${noteFile(r.milestone)}` }] };
+  };
+}
+
+const implementerCalls = (repo: TestRepo, runId: string) =>
+  repo.events(runId).filter((e) => e.type === 'effect_result' && e.result.kind === 'worker' && e.result.log_path?.includes('implement'));
+
+describe.each([
+  ['claude', fakeClaude],
+  ['codex', fakeCodex],
+  ['gemini', fakeGemini],
+] as const)('%s sessions', (_name, fake: (repo: TestRepo, model: ReturnType<typeof runrModel>) => Promise<CliSetup>) => {
+  it('a fix after failed verification continues the implementer session; the same failure twice starts a fresh one', async () => {
+    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const model = runrModel({ goals: ['write the first note'], inject: sloppyImplementer(2) });
+    const cli = await fake(repo, model);
+    servers.push(cli.server);
+    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
+
+    const run = await runToEnd(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const firstRequests = model.requests.filter((r) => r.phase === 'IMPLEMENT' && r.conversation.toolOutputs.length === 0);
+    expect(firstRequests.map(attemptOf)).toEqual([1, 2, 3]);
+    const [first, second, third] = firstRequests;
+    // Attempt 2 continues attempt 1's conversation and is told only what is new.
+    expect(first!.conversation.turn).toBe(0);
+    expect(second!.conversation.turn).toBeGreaterThan(0);
+    expect(second!.conversation.prompt).toBe(first!.conversation.prompt);
+    expect(second!.conversation.lastUserText).toMatch(/^runr again, in the same session/);
+    expect(second!.conversation.lastUserText).toContain('bad note m1.txt');
+    expect(second!.conversation.lastUserText).not.toContain('# The task');
+    // The same failure signature twice in a row: attempt 3 changes strategy with a fresh session and the full prompt.
+    expect(third!.conversation.turn).toBe(0);
+    expect(third!.conversation.prompt).toContain('# The task');
+    expect(implementerCalls(repo, run.runId).map((e) => e.result.session)).toEqual(['fresh', 'continued', 'fresh']);
+    expect(repo.git('show', `runr/${run.runId}:${noteFile(1)}`)).toBe('ok milestone 1');
+  });
+});
+
+describe('codex usage across a continued session', () => {
+  it('counts each call once although Codex reports usage summed over the thread', async () => {
+    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const model = runrModel({ goals: ['write the first note'], inject: sloppyImplementer(1), usage: { input_tokens: 1000, output_tokens: 10 } });
+    const cli = await fakeCodex(repo, model);
+    servers.push(cli.server);
+    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
+    const run = await runToEnd(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.report.usage.total.input_tokens).toBe(cli.server.served.input_tokens);
+    expect(run.report.usage.total.output_tokens).toBe(cli.server.served.output_tokens);
+  });
+});
+
+describe('--budget-usd with a worker that reports its cost', () => {
+  it('stops before the next call once claude has spent the budget; resume with a higher budget completes', async () => {
+    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const model = runrModel({ goals: ['write the first note'], usage: { input_tokens: 1000, output_tokens: 100 } });
+    const cli = await fakeClaude(repo, model);
+    servers.push(cli.server);
+    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
+
+    const run = await runToEnd(repo, ['--budget-usd', '0.002']);
+    expect(run.exitCode).toBe(1);
+    expect(run.status).toMatchObject({ stop_reason: 'budget_exceeded', next_action: 'fix_config' });
+    expect(model.requests.map((r) => r.phase)).toEqual(['PLAN']);
+    expect(run.report.usage.total.cost_usd).toBeCloseTo(0.0045, 9);
+
+    const resumed = await repo.runr(['resume', run.runId, '--budget-usd', '1']);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect((await reportOf(repo, run.runId)).outcome).toBe('complete');
+  });
+});
