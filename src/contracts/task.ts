@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { CLI_WORKER_TYPES } from './config.js';
 
 /** Optional YAML front matter of a task file (SPEC §1). */
 export const TaskFrontMatterSchema = z.object({
   allowlist_add: z.array(z.string()).optional(),
   depends_on: z.array(z.string()).optional(),
-  worker: z.enum(['claude', 'codex', 'gemini']).optional(),
+  worker: z.enum(CLI_WORKER_TYPES).optional(),
   fast: z.boolean().optional(),
 }).strict();
 

@@ -1,7 +1,6 @@
 import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import type { CliWorkerConfig, WorkerConfig } from '../contracts/config.js';
 import type { DoctorCheck } from '../contracts/outputs.js';
 import { credentialFix, type CliDialect } from '../workers/cli-dialect.js';
@@ -38,22 +37,16 @@ export async function checkWorker(label: string, config: WorkerConfig, opts: { p
 
 function checkCredentials(label: string, dialect: CliDialect, env: NodeJS.ProcessEnv): DoctorCheck {
   const name = `${label}: credentials`;
-  const fromEnv = dialect.credentials.envVars.find((v) => env[v]);
+  const vars = dialect.credentials.envVars(env);
+  const fromEnv = vars.find((v) => env[v]);
   if (fromEnv) return { name, status: 'ok', detail: `${fromEnv} is set` };
-  const home = env.HOME || os.homedir();
-  const file = dialect.credentials.files(env, home).find((f) => fs.existsSync(f));
+  const file = dialect.credentials.files(env, env.HOME || os.homedir()).find((f) => fs.existsSync(f));
   if (file) return { name, status: 'ok', detail: `login found in ${file}` };
-  const provider = dialect.type === 'codex' ? codexProviderKey(path.join(env.CODEX_HOME || path.join(home, '.codex'), 'config.toml')) : null;
-  if (provider) {
-    const of = `env_key of model provider "${provider.id}"`;
-    if (env[provider.envKey]) return { name, status: 'ok', detail: `${provider.envKey} is set (${of})` };
-    return { name, status: 'fail', detail: `${provider.envKey} (${of}) is not set`, fix: `Set ${provider.envKey} to a valid key` };
-  }
   // macOS keeps some logins in the keychain, where runr cannot look: there, not finding one is only a warning.
   return {
     name, status: process.platform === 'darwin' ? 'warn' : 'fail',
-    detail: `none of ${dialect.credentials.envVars.join(', ')} is set and no login file was found`,
-    fix: credentialFix(dialect),
+    detail: `none of ${vars.join(', ')} is set and no login file was found`,
+    fix: credentialFix(dialect, env),
   };
 }
 
@@ -65,33 +58,6 @@ async function checkCommand(label: string, program: string): Promise<DoctorCheck
   return found
     ? { name, status: 'ok', detail: `${program} found (a command worker is not pinged: it speaks runr's protocol only)` }
     : { name, status: 'fail', detail: `${program} was not found`, fix: 'Install it, or fix "command" on this worker in the config' };
-}
-
-/**
- * Codex's config.toml may select a custom model provider (`model_provider = "x"`) whose key comes
- * from its own `env_key`, not from CODEX_API_KEY or a login. A line-based read of just those two keys.
- */
-function codexProviderKey(configToml: string): { id: string; envKey: string } | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(configToml, 'utf8');
-  } catch {
-    return null;
-  }
-  let section = '';
-  let id: string | null = null;
-  const envKeys = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const header = /^\s*\[([^\]]+)\]/.exec(line);
-    if (header) { section = header[1]!.trim(); continue; }
-    const kv = /^\s*([A-Za-z_]+)\s*=\s*"([^"]*)"/.exec(line);
-    if (!kv) continue;
-    if (!section && kv[1] === 'model_provider') id = kv[2]!;
-    const provider = /^model_providers\.(?:"([^"]+)"|([\w-]+))$/.exec(section);
-    if (provider && kv[1] === 'env_key') envKeys.set(provider[1] ?? provider[2]!, kv[2]!);
-  }
-  const envKey = id ? envKeys.get(id) : undefined;
-  return id && envKey ? { id, envKey } : null;
 }
 
 function firstLine(text: string): string {

@@ -11,20 +11,29 @@ import fs from 'node:fs';
 export const TAG_VAR = 'RUNR_PROC_TAG';
 
 /**
- * The tag every process a run starts carries (one run performs one effect at a time). From the run
- * directory, not the run id alone: two repositories can start runs in the same second.
+ * What the tags of one run's processes start with: from the run directory, not the run id alone
+ * (two repositories can start runs in the same second).
  */
-export const processTag = (runDir: string) => `run-${createHash('sha256').update(runDir).digest('hex').slice(0, 16)}`;
+export const runTagPrefix = (runDir: string) => `run-${createHash('sha256').update(runDir).digest('hex').slice(0, 16)}-`;
 
-/** Pids (other than this process) whose environment carries the tag. Empty where /proc is unavailable. */
-export function taggedPids(tag: string): number[] {
+/**
+ * The tag every process this executor starts for a run carries. It names the executor too, so that
+ * an executor that wakes up after losing its lease cleans up only what it started itself.
+ */
+export const processTag = (runDir: string) => `${runTagPrefix(runDir)}${process.pid}`;
+
+/**
+ * Pids (other than this process) whose environment carries the tag, or with `prefix` any tag that
+ * starts with it. Empty where /proc is unavailable.
+ */
+export function taggedPids(tag: string, prefix = false): number[] {
   let entries: string[];
   try {
     entries = fs.readdirSync('/proc');
   } catch {
     return [];
   }
-  const needle = `${TAG_VAR}=${tag}\0`;
+  const needle = `${TAG_VAR}=${tag}${prefix ? '' : '\0'}`;
   const pids: number[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
@@ -46,8 +55,8 @@ function send(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Signals a process group and every process carrying the tag. */
-export function signalTree(pgid: number | undefined, tag: string | undefined, signal: NodeJS.Signals): void {
+/** Signals a process group and every process carrying the tag (or, with `prefix`, a tag starting with it). */
+export function signalTree(pgid: number | undefined, tag: string | undefined, signal: NodeJS.Signals, prefix = false): void {
   if (pgid) {
     try {
       process.kill(-pgid, signal);
@@ -55,5 +64,5 @@ export function signalTree(pgid: number | undefined, tag: string | undefined, si
       send(pgid, signal);
     }
   }
-  if (tag) for (const pid of taggedPids(tag)) send(pid, signal);
+  if (tag) for (const pid of taggedPids(tag, prefix)) send(pid, signal);
 }

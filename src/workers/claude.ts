@@ -13,6 +13,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 const QUOTA_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
 const AUTH_TYPES = new Set(['authentication_error', 'permission_error']);
+/** Without any credentials Claude Code fails before calling the API, with no status. */
+const NOT_LOGGED_IN = /Not logged in|Please run \/login|Invalid API key/i;
 
 class ClaudeParser implements CliParser {
   private result: Event | null = null;
@@ -78,7 +80,7 @@ class ClaudeParser implements CliParser {
       const delay = this.lastRetry && this.lastRetry.status === status ? this.lastRetry.delayMs / 1000 : null;
       return { kind: 'rate_limited', message, retryAfterS: delay };
     }
-    if (status === 401 || status === 403 || (type !== null && AUTH_TYPES.has(type))) return { kind: 'auth', message };
+    if (status === 401 || status === 403 || (type !== null && AUTH_TYPES.has(type)) || NOT_LOGGED_IN.test(message)) return { kind: 'auth', message };
     return { kind: 'error', message };
   }
 }
@@ -120,7 +122,7 @@ export const claude: CliDialect = {
   },
   createParser: () => new ClaudeParser(),
   credentials: {
-    envVars: ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'],
+    envVars: () => ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'],
     files: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), '.credentials.json')],
     login: 'run `claude` once and log in with /login',
   },

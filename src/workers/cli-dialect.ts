@@ -55,14 +55,18 @@ export interface CliDialect {
   /** The CLI reports usage summed over the whole session, also across continued calls. */
   cumulativeUsage?: boolean;
   /** How a user gives this CLI credentials: env vars that carry them, files a login writes, the login step. */
-  credentials: { envVars: string[]; files: (env: NodeJS.ProcessEnv, home: string) => string[]; login: string };
+  credentials: {
+    envVars: (env: NodeJS.ProcessEnv) => string[];
+    files: (env: NodeJS.ProcessEnv, home: string) => string[];
+    login: string;
+  };
   /** `doctor`: arguments whose help text must mention `marker` for headless use to work. */
   headlessHelp: { args: string[]; marker: string };
 }
 
 /** What to do when a CLI's credentials are refused: the exact env var or login step. */
-export function credentialFix(dialect: CliDialect): string {
-  const vars = dialect.credentials.envVars;
+export function credentialFix(dialect: CliDialect, env: NodeJS.ProcessEnv): string {
+  const vars = dialect.credentials.envVars(env);
   const named = vars.length === 1 ? vars[0] : `${vars.slice(0, -1).join(', ')} or ${vars.at(-1)}`;
   return `Set ${named} to a valid key (or ${dialect.credentials.login})`;
 }

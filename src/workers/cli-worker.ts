@@ -109,7 +109,7 @@ export class CliWorker implements WorkerAdapter {
       return { ...withSummary, outcome: 'rate_limited', detail: detail(failure.message), retry_at: failure.retryAt ?? null, retry_after_s: failure.retryAfterS ?? null };
     }
     if (failure?.kind === 'auth') {
-      return { ...withSummary, outcome: 'auth_failed', detail: detail(failure.message), fix: credentialFix(dialect) };
+      return { ...withSummary, outcome: 'auth_failed', detail: detail(failure.message), fix: credentialFix(dialect, { ...process.env, ...this.config.env }) };
     }
     // The structured output decides, never the exit code alone (Codex exits 0 after a failed turn).
     const result = summary.text ? redactValue(extractLastJsonObject(summary.text), secrets) : undefined;

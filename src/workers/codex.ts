@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+import { codexHome, codexProviderKeyVar } from './codex-config.js';
 import { parseResetTime } from './reset-time.js';
 
 /**
@@ -109,8 +110,9 @@ export const codex: CliDialect = {
   stopSignal: 'SIGINT',
   cumulativeUsage: true,
   credentials: {
-    envVars: ['CODEX_API_KEY'],
-    files: (env, home) => [path.join(env.CODEX_HOME || path.join(home, '.codex'), 'auth.json')],
+    // A custom model provider in config.toml reads its key from its own env var.
+    envVars: (env) => [codexProviderKeyVar(env) ?? 'CODEX_API_KEY'],
+    files: (env) => [path.join(codexHome(env), 'auth.json')],
     login: 'run `codex login`',
   },
   headlessHelp: { args: ['exec', '--help'], marker: '--json' },

@@ -97,7 +97,7 @@ export const gemini: CliDialect = {
   },
   createParser: () => new GeminiParser(),
   credentials: {
-    envVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+    envVars: () => ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
     files: (env, home) => [path.join(env.GEMINI_CLI_HOME || home, '.gemini', 'oauth_creds.json')],
     login: 'run `gemini` once and choose "Login with Google"',
   },

@@ -71,7 +71,8 @@ describe('quota pressure', () => {
 describe('refused credentials', () => {
   it.each([
     ['claude', 'ANTHROPIC_API_KEY', 'claude'],
-    ['codex', 'CODEX_API_KEY', 'codex login'],
+    // The fake's Codex config selects a custom model provider, whose key is in its own env_key variable.
+    ['codex', 'RUNR_FAKE_OPENAI_KEY', 'codex login'],
     ['gemini', 'GEMINI_API_KEY', 'gemini'],
   ] as const)('%s: a 401 stops at once with worker_auth_failed, naming %s and the login step', async (cli, envVar, login) => {
     const { repo, model } = await setup(cli, () => ({ kind: 'http_error', status: 401 }));
@@ -82,6 +83,22 @@ describe('refused credentials', () => {
     expect(model.requests.length).toBeLessThanOrEqual(2);
     const human = await repo.runr(['status', run.runId, '--human']);
     expect(human.stdout).toContain(envVar);
+  });
+});
+
+describe('missing credentials', () => {
+  it('claude with no key and no login stops with worker_auth_failed before any API call', async () => {
+    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const model = runrModel();
+    const fake = await fakeClaude(repo, model);
+    servers.push(fake.server);
+    const noKey = { ...fake.worker, env: { ...(fake.worker.env as Record<string, string>), ANTHROPIC_API_KEY: '' } };
+    writeWorkers(repo, { planner: noKey, implementer: noKey, reviewer: noKey });
+    const run = await runToEnd(repo);
+    expect(run.status.stop_reason).toBe('worker_auth_failed');
+    expect(run.status.stop_detail).toContain('Not logged in');
+    expect(run.status.suggested_command).toContain('ANTHROPIC_API_KEY');
+    expect(model.requests).toEqual([]);
   });
 });
 

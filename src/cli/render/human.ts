@@ -33,6 +33,7 @@ export function renderStatus(out: Output, s: StatusOutput): void {
   if (s.verification_failures) out.say(`  verification failures (this milestone): ${s.verification_failures}`);
   if (s.waiting) out.say(`  waiting: ${s.waiting.reason}${s.waiting.retry_at ? ` until ${s.waiting.retry_at}` : ''}`);
   if (s.guard_violation_files) out.say(`  blocked files: ${s.guard_violation_files.join(', ')}`);
+  if (s.usage.total.calls) out.say(`  usage: ${usageLine(s.usage.total)}`);
   if (s.stop_detail) out.say(`  ${s.stop_detail.split('\n')[0]}`);
   out.say(`  next: ${c.bold(s.suggested_command)}`);
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { killTree } from '../../util/process.js';
-import { processTag, TAG_VAR } from '../../util/process-tree.js';
+import { runTagPrefix, signalTree, TAG_VAR } from '../../util/process-tree.js';
 import { RUN_FILES } from '../../store/paths.js';
 import { pidAlive } from '../../store/lease.js';
 
@@ -20,11 +20,11 @@ export function clearChildren(runDir: string): void {
 }
 
 /**
- * Kills what a dead executor left running: the recorded process group (when its environment shows
- * it is this run's, which guards against pid reuse) and every process carrying the run's tag.
+ * Kills what an earlier executor left running: the recorded process group (when its environment
+ * shows it is this run's, which guards against pid reuse) and every process tagged for this run.
  */
 export function killLeftoverChildren(runDir: string): void {
-  const tag = processTag(runDir);
+  const prefix = runTagPrefix(runDir);
   let pids: number[] = [];
   try {
     pids = (JSON.parse(fs.readFileSync(file(runDir), 'utf8')) as { pids: number[] }).pids;
@@ -34,12 +34,12 @@ export function killLeftoverChildren(runDir: string): void {
   for (const pid of pids) {
     if (!pidAlive(pid)) continue;
     try {
-      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`${TAG_VAR}=${tag}`)) continue;
+      if (!fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').some((v) => v.startsWith(`${TAG_VAR}=${prefix}`))) continue;
     } catch {
       continue;
     }
     killTree(pid);
   }
-  killTree(undefined, tag);
+  signalTree(undefined, prefix, 'SIGKILL', true);
   clearChildren(runDir);
 }
