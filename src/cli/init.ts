@@ -42,6 +42,8 @@ export default async function init(flags: InitFlags): Promise<number> {
   out.say(`  presets: ${plan.config.scope.presets.join(', ') || '(none)'}   allowlist: ${plan.config.scope.allowlist.join(', ') || '(anything not denied)'}`);
   for (const note of plan.detection.notes) out.say(`  note: ${note}`);
   for (const file of written.slice(1)) out.say(`  example task: ${path.relative(repoRoot, file)}`);
+  const w = plan.config.workers;
+  out.say(`  workers: planner ${w.planner?.type}, implementer ${w.implementer?.type}, reviewer ${w.reviewer?.type} (check them: runr doctor)`);
   out.say(`Next: runr run --task ${written[1] ? path.relative(repoRoot, written[1]) : '<task.md>'} --worktree`);
   return EXIT.ok;
 }

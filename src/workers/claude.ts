@@ -58,6 +58,7 @@ class ClaudeParser implements CliParser {
       sessionId: str(r.session_id) ?? this.sessionId,
       usage: usageOf(r),
       failure: r.is_error === false ? null : this.failureOf(r),
+      notes: deniedTools(r),
     };
   }
 
@@ -83,6 +84,12 @@ class ClaudeParser implements CliParser {
     if (status === 401 || status === 403 || (type !== null && AUTH_TYPES.has(type)) || NOT_LOGGED_IN.test(message)) return { kind: 'auth', message };
     return { kind: 'error', message };
   }
+}
+
+/** Tool calls Claude Code refused for lack of permission (the run goes on; the transcript says so). */
+function deniedTools(r: Event): string[] {
+  const denials = Array.isArray(r.permission_denials) ? (r.permission_denials as Event[]) : [];
+  return denials.map((d) => `permission denied: ${str(d.tool_name) ?? 'tool'} ${JSON.stringify(d.tool_input ?? {}).slice(0, 200)}`);
 }
 
 /** Tokens of this call. On `--resume`, `total_cost_usd` covers the whole session: the per-call cost is `model_usage_since_last_result`. */

@@ -7,6 +7,8 @@ export interface CliSummary {
   sessionId: string | null;
   usage: { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cost_usd: number | null } | null;
   failure: CliFailure | null;
+  /** Things worth a line in the transcript (e.g. tool calls the CLI refused). */
+  notes?: string[];
 }
 
 export type CliFailure =

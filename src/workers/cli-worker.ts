@@ -58,6 +58,8 @@ export class CliWorker implements WorkerAdapter {
       stopSignal: dialect.stopSignal,
     });
     if (pending) parser.line(pending);
+    const summary = parser.summary({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode });
+    if (summary.notes?.length) log.section('notes', summary.notes.join('\n'));
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);
 
     const base: WorkerOutput = {
@@ -71,7 +73,6 @@ export class CliWorker implements WorkerAdapter {
     const abnormal = abnormalEnd(out, file, ctx);
     if (abnormal) return { summary: null, output: { ...base, ...abnormal, detail: `${dialect.product}: ${abnormal.detail}` } };
 
-    const summary = parser.summary({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode });
     const output = this.interpret(this.perCall(summary, sessionId ? priorUsage : undefined), base, out.end === 'grace', log.secrets);
     if (dialect.cumulativeUsage && summary.usage) {
       const { input_tokens, output_tokens, cached_input_tokens } = summary.usage;

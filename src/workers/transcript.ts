@@ -24,6 +24,7 @@ export class Transcript {
   }
 
   section(title: string, body = ''): void {
+    if (this.partial) this.output('\n');
     fs.writeSync(this.fd, this.hide(`## ${title}\n${body}${body && !body.endsWith('\n') ? '\n' : ''}`));
   }
 

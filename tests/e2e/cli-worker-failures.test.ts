@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { usageLimitReply as claudeUsageLimit } from '../fakes/anthropic-api.js';
+import { geminiQuotaErrorBody } from '../fakes/gemini-api.js';
 import type { FakeServer, Model, Reply } from '../fakes/model.js';
 import { usageLimitReply as codexUsageLimit } from '../fakes/openai-api.js';
 import { runrModel, type RunrRequest } from '../fakes/runr-model.js';
@@ -56,6 +57,17 @@ describe('quota pressure', () => {
     expect(run.status).toMatchObject({ stop_reason: 'quota_wait', retry_at: resetsAt.toISOString(), next_action: 'resume' });
     expect(run.status.suggested_command).toBe(`runr resume ${run.runId}`);
     expect(run.status.stop_detail).toContain("You've hit your 5-hour limit");
+  });
+
+  it('gemini: a quota error waits the retry delay the API named (RetryInfo), then completes', async () => {
+    const { repo } = await setup('gemini', (r) => r.phase === 'PLAN' && r.seen === 0
+      ? { kind: 'http_error', status: 429, body: geminiQuotaErrorBody({ scope: 'minute', retryDelaySeconds: 3 }) }
+      : undefined);
+    const run = await runToEnd(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [limited] = workerResults(repo, run.runId);
+    expect(limited).toMatchObject({ outcome: 'rate_limited' });
+    expect(limited.retry_after_s).toBeGreaterThanOrEqual(3);
   });
 
   it('codex: a usage limit takes its retry_at from the reset time Codex prints (to the minute)', async () => {
