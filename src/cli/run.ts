@@ -4,6 +4,7 @@ import { defaultConfigPath } from '../store/paths.js';
 import { positiveNumber, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 import { execute } from './execute.js';
+import { unpricedRoles } from '../workers/index.js';
 
 interface RunFlags {
   repo: string; task: string; worktree?: boolean; fast?: boolean; allowDeps?: boolean; allowDirty?: boolean;
@@ -30,6 +31,10 @@ export default async function run(flags: RunFlags): Promise<number> {
   const v = started.store.state.config.verification;
   if (!v.tier0.length && !v.tier1.length && !v.tier2.length) {
     out.note(out.colors.yellow('Warning: no verification commands are configured; milestones will be checkpointed unverified. Set "verification" in the config.'));
+  }
+  const unpriced = started.store.state.options.budget_usd !== null ? unpricedRoles(started.store.state.config) : [];
+  if (unpriced.length) {
+    out.note(out.colors.yellow(`Warning: --budget-usd counts only known costs, and ${unpriced.join(', ')} reports no cost: set "price" on that worker (docs/workers.md).`));
   }
   return execute(out, started.store, started.leaseToken, Boolean(flags.detach));
 }

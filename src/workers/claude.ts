@@ -127,6 +127,7 @@ export const claude: CliDialect = {
       ...(sessionId ? ['--resume', sessionId] : []),
     ];
   },
+  reportsCost: true,
   createParser: () => new ClaudeParser(),
   credentials: {
     envVars: () => ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'],

@@ -54,6 +54,8 @@ export interface CliDialect {
   createParser(): CliParser;
   /** The signal that makes the CLI stop cleanly, ending the commands it started (default SIGTERM). */
   stopSignal?: NodeJS.Signals;
+  /** Whether the CLI reports what a call cost (else only a configured `price` gives a cost). */
+  reportsCost: boolean;
   /** The CLI reports usage summed over the whole session, also across continued calls. */
   cumulativeUsage?: boolean;
   /** How a user gives this CLI credentials: env vars that carry them, files a login writes, the login step. */

@@ -105,6 +105,7 @@ export const codex: CliDialect = {
     const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['--sandbox', 'workspace-write'];
     return ['exec', '--json', '--skip-git-repo-check', ...sandbox, ...model, '-'];
   },
+  reportsCost: false,
   createParser: () => new CodexParser(),
   // SIGINT makes Codex end the commands it started (they run in sessions of their own) and exit.
   stopSignal: 'SIGINT',

@@ -95,6 +95,7 @@ export const gemini: CliDialect = {
       '-p', '',
     ];
   },
+  reportsCost: false,
   createParser: () => new GeminiParser(),
   credentials: {
     envVars: () => ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],

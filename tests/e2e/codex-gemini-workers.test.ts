@@ -34,15 +34,16 @@ describe('codex worker (real Codex CLI, fake OpenAI Responses API)', () => {
     expect(implement.unpriced_calls).toBe(0);
   });
 
-  it('leaves the cost unknown, and says so, when no price is configured', async () => {
+  it('leaves the cost unknown, and says so (also when --budget-usd cannot count it), when no price is configured', async () => {
     const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
     const model = runrModel({ goals: ['write the first note'] });
     const codex = await fakeCodex(repo, model);
     servers.push(codex.server);
     writeWorkers(repo, { planner: codex.worker, implementer: codex.worker, reviewer: codex.worker });
 
-    const run = await runToEnd(repo);
+    const run = await runToEnd(repo, ['--budget-usd', '5']);
     expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('--budget-usd counts only known costs, and planner (codex), implementer (codex), reviewer (codex) reports no cost');
     expect(run.report.usage.total).toMatchObject({ calls: 3, unpriced_calls: 3, cost_usd: 0 });
     expect(run.report.usage.total.input_tokens).toBe(codex.server.served.input_tokens);
     const human = await repo.runr(['report', run.runId]);
