@@ -7,9 +7,9 @@ import { geminiQuotaErrorBody } from '../fakes/gemini-api.js';
 import type { FakeServer, Model, Reply } from '../fakes/model.js';
 import { usageLimitReply as codexUsageLimit } from '../fakes/openai-api.js';
 import { runrModel, type RunrRequest } from '../fakes/runr-model.js';
-import { ROOT, TestRepo } from '../helpers/harness.js';
+import { ROOT, type TestRepo } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { CLI_BIN, fakeClaude, fakeCodex, fakeGemini, NOTES_CHECK, processesIn, workerLogs, writeWorkers, type CliSetup } from '../helpers/real-clis.js';
+import { CLI_BIN, fakeClaude, fakeCodex, fakeGemini, processesIn, workerLogs, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ const FAKES: Record<'claude' | 'codex' | 'gemini', Fake> = { claude: fakeClaude,
 
 /** A repo whose every role is one CLI worker on a fake API whose model `inject`s failures. */
 async function setup(cli: keyof typeof FAKES, inject: (r: RunrRequest) => Reply | undefined, limits: Record<string, number> = {}) {
-  const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+  const repo = notesRepo();
   const model = runrModel({ goals: ['write the first note'], inject });
   const fake = await FAKES[cli](repo, model);
   servers.push(fake.server);
@@ -48,7 +48,7 @@ describe('quota pressure', () => {
 
   it('claude: a usage limit stops with quota_wait when its reset comes after the time budget; retry_at is the reset time', async () => {
     const resetsAt = new Date(Math.floor(Date.now() / 1000) * 1000 + 3 * 3600_000);
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const fake = await fakeClaude(repo, runrModel({ inject: () => claudeUsageLimit(resetsAt) }), { auth: 'oauth' });
     servers.push(fake.server);
     writeWorkers(repo, { planner: fake.worker, implementer: fake.worker, reviewer: fake.worker });
@@ -100,7 +100,7 @@ describe('refused credentials', () => {
 
 describe('missing credentials', () => {
   it('claude with no key and no login stops with worker_auth_failed before any API call', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const model = runrModel();
     const fake = await fakeClaude(repo, model);
     servers.push(fake.server);
@@ -135,7 +135,7 @@ describe('hangs', () => {
   });
 
   it('claude: a CLI that printed its result but does not exit is ended after the grace period, and its result stands', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const fake = await fakeClaude(repo, runrModel({ goals: ['write the first note'] }));
     servers.push(fake.server);
     const lingering = {

@@ -2,9 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeServer, Reply } from '../fakes/model.js';
 import { noteFile, runrModel, type RunrRequest } from '../fakes/runr-model.js';
-import { TestRepo } from '../helpers/harness.js';
+import type { TestRepo } from '../helpers/harness.js';
 import { reportOf, runToEnd } from '../helpers/e2e-support.js';
-import { fakeClaude, fakeCodex, fakeGemini, NOTES_CHECK, writeWorkers, type CliSetup } from '../helpers/real-clis.js';
+import { fakeClaude, fakeCodex, fakeGemini, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
@@ -38,7 +38,7 @@ describe.each([
   ['gemini', fakeGemini],
 ] as const)('%s sessions', (_name, fake: (repo: TestRepo, model: ReturnType<typeof runrModel>) => Promise<CliSetup>) => {
   it('a fix after failed verification continues the implementer session; the same failure twice starts a fresh one', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const model = runrModel({ goals: ['write the first note'], inject: sloppyImplementer(2) });
     const cli = await fake(repo, model);
     servers.push(cli.server);
@@ -66,7 +66,7 @@ describe.each([
 
 describe('codex usage across a continued session', () => {
   it('counts each call once although Codex reports usage summed over the thread', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const model = runrModel({ goals: ['write the first note'], inject: sloppyImplementer(1), usage: { input_tokens: 1000, output_tokens: 10 } });
     const cli = await fakeCodex(repo, model);
     servers.push(cli.server);
@@ -80,7 +80,7 @@ describe('codex usage across a continued session', () => {
 
 describe('--budget-usd with a worker that reports its cost', () => {
   it('stops before the next call once claude has spent the budget; resume with a higher budget completes', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     const model = runrModel({ goals: ['write the first note'], usage: { input_tokens: 1000, output_tokens: 100 } });
     const cli = await fakeClaude(repo, model);
     servers.push(cli.server);

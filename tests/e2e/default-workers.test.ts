@@ -8,9 +8,9 @@ import { claudeTestEnv, prepareClaudeHome, startAnthropicApi } from '../fakes/an
 import type { FakeServer } from '../fakes/model.js';
 import { codexTestEnv, prepareCodexHome, startOpenAiApi } from '../fakes/openai-api.js';
 import { runrModel } from '../fakes/runr-model.js';
-import { ROOT, TestRepo } from '../helpers/harness.js';
+import { ROOT } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { expectNotesCheckpointed, NOTES_CHECK } from '../helpers/real-clis.js';
+import { expectNotesCheckpointed, notesRepo } from '../helpers/real-clis.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ afterEach(async () => {
 
 describe('the default workers', () => {
   it('a config without "workers" runs Claude Code and Codex from PATH and completes a 2-milestone run', async () => {
-    const repo = new TestRepo({ files: { 'check.js': NOTES_CHECK } });
+    const repo = notesRepo();
     repo.writeConfig({ workers: undefined });
     const config = JSON.parse(repo.read('.runr/runr.config.json'));
     expect(config.workers).toBeUndefined();

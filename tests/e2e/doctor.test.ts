@@ -203,9 +203,11 @@ describe('runr doctor: what fails, with its fix', () => {
     expect(r.out.checks.filter((c) => c.status !== 'ok').map((c) => c.name)).toEqual(['repository']);
     expect(r.stderr).toBe('');
 
+    // An empty .git (Codex's sandbox makes /tmp/.git as a mount point while its commands run) is no repository.
+    fs.mkdirSync(path.join(outside, '.git'));
     const human = await repo.runr(['doctor'], { cwd: outside, env: { PATH: PATH_WITHOUT_CLIS } });
     expect(human.exitCode).toBe(1);
-    expect(human.stdout).toMatch(/^fail {2}repository: .* is not inside a git repository$/m);
+    expect(human.stdout, human.stdout).toMatch(/^fail {2}repository: .* is not inside a git repository$/m);
     expect(human.stdout).toMatch(/^ {6}fix: Run "git init"/m);
     expect(human.stdout).toContain('Some checks failed');
     expect(`${human.stdout}\n${human.stderr}`).not.toMatch(/\n\s+at .+:\d+:\d+/);

@@ -6,7 +6,7 @@ import { geminiTestEnv, prepareGeminiHome, startGeminiApi } from '../fakes/gemin
 import { CODEX_TEST_MODEL, codexTestEnv, prepareCodexHome, startOpenAiApi } from '../fakes/openai-api.js';
 import type { FakeServer, Model } from '../fakes/model.js';
 import { noteFile } from '../fakes/runr-model.js';
-import { ROOT, type TestRepo } from './harness.js';
+import { ROOT, TestRepo } from './harness.js';
 
 /**
  * The real worker CLIs (pinned devDependencies) against the project's fake model APIs on
@@ -76,6 +76,11 @@ for (const f of fs.existsSync('notes') ? fs.readdirSync('notes') : []) {
   if (!/^ok milestone \\d+\\n$/.test(text)) { console.error('bad note ' + f + ': ' + JSON.stringify(text)); process.exit(1); }
 }
 `;
+
+/** A test repository whose check.js is NOTES_CHECK. */
+export function notesRepo(task?: string): TestRepo {
+  return new TestRepo({ files: { 'check.js': NOTES_CHECK }, task });
+}
 
 /** The run branch holds one checkpoint per milestone, each adding that milestone's note. */
 export function expectNotesCheckpointed(repo: TestRepo, runId: string, milestones: number): void {
