@@ -67,7 +67,8 @@ export class CliWorker implements WorkerAdapter {
       exit_code: out.exitCode,
       log_path: ctx.logPath,
       duration_ms: out.durationMs,
-      output_tail: log.hide(out.stderr.trim() ? `${out.stdout.slice(-OUTPUT_TAIL_CHARS)}\n${out.stderr}` : out.stdout).slice(-OUTPUT_TAIL_CHARS),
+      // The agent's last words (or the CLI's error) read better in a stop's detail than raw events.
+      output_tail: log.hide(summary.text ?? summary.failure?.message ?? (out.stderr.trim() || out.stdout)).slice(-OUTPUT_TAIL_CHARS),
       session: sessionId ? 'continued' : 'fresh',
     };
     const abnormal = abnormalEnd(out, file, ctx);

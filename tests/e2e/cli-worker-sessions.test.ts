@@ -64,6 +64,28 @@ describe.each([
   });
 });
 
+describe('completion enforcement with a CLI', () => {
+  it('claude: an answer without the result JSON gets a follow-up in the same session, which asks only for the result', async () => {
+    const repo = notesRepo();
+    const model = runrModel({
+      goals: ['write the first note'],
+      inject: (r) => (r.phase === 'REVIEW' && r.seen === 0 ? { kind: 'answer', text: 'Looks fine to me.' } : undefined),
+    });
+    const cli = await fakeClaude(repo, model);
+    servers.push(cli.server);
+    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
+
+    const run = await runToEnd(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const reviews = model.requests.filter((r) => r.phase === 'REVIEW');
+    expect(reviews).toHaveLength(2);
+    expect(reviews[1]!.conversation.turn).toBe(1);
+    expect(reviews[1]!.conversation.lastUserText).toMatch(/^IMPORTANT — follow-up 1 from runr/);
+    expect(reviews[1]!.conversation.lastUserText).toContain('{"verdict":"approve"');
+    expect(reviews[1]!.conversation.lastUserText).not.toContain('# The change');
+  });
+});
+
 describe('codex usage across a continued session', () => {
   it('counts each call once although Codex reports usage summed over the thread', async () => {
     const repo = notesRepo();
