@@ -113,7 +113,7 @@ export class CliWorker implements WorkerAdapter {
     if (failure?.kind === 'auth') {
       return { ...withSummary, outcome: 'auth_failed', detail: detail(failure.message), fix: credentialFix(dialect, { ...process.env, ...this.config.env }) };
     }
-    // The structured output decides, never the exit code alone (Codex exits 0 after a failed turn).
+    // The structured output decides, never the exit code alone (Gemini CLI exits 0 after some failures).
     const result = summary.text ? redactValue(extractLastJsonObject(summary.text), secrets) : undefined;
     if (failure && result === undefined) return { ...withSummary, outcome: 'crashed', detail: detail(failure.message) };
     if (result !== undefined) return { ...withSummary, outcome: 'result', result };

@@ -1,4 +1,6 @@
 // Worker sessions and cost budgets with the real Claude Code and Codex CLIs on their fake APIs.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeServer, Reply } from '../fakes/model.js';
 import { noteFile, runrModel, type RunrRequest } from '../fakes/runr-model.js';
@@ -61,6 +63,29 @@ describe.each([
     expect(third!.conversation.prompt).toContain('# The task');
     expect(implementerCalls(repo, run.runId).map((e) => e.result.session)).toEqual(['fresh', 'continued', 'fresh']);
     expect(repo.git('show', `runr/${run.runId}:${noteFile(1)}`)).toBe('ok milestone 1');
+  });
+});
+
+describe('a session the CLI no longer knows', () => {
+  it('claude: the fix attempt falls back to a fresh session with the full prompt', async () => {
+    const repo = notesRepo();
+    const model = runrModel({ goals: ['write the first note'], inject: sloppyImplementer(1) });
+    const cli = await fakeClaude(repo, model);
+    servers.push(cli.server);
+    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
+    // Verification first wipes Claude Code's stored sessions, so that the fix's --resume finds nothing.
+    const config = JSON.parse(repo.read('.runr/runr.config.json'));
+    config.verification.tier0 = [`rm -rf ${path.join(cli.home, '.claude', 'projects')}`];
+    repo.write('.runr/runr.config.json', JSON.stringify(config));
+
+    const run = await runToEnd(repo);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const second = model.requests.filter((r) => r.phase === 'IMPLEMENT' && r.conversation.toolOutputs.length === 0)[1]!;
+    expect(second.conversation.turn).toBe(0);
+    expect(second.conversation.prompt).toContain('# The task');
+    const fix = implementerCalls(repo, run.runId)[1]!;
+    expect(fix.result.session).toBe('fresh');
+    expect(fs.readFileSync(fix.result.log_path, 'utf8')).toContain('No conversation found');
   });
 });
 
