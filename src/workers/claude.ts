@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
  * Claude Code headless: `claude -p --output-format stream-json --verbose`, one JSON event per line.
@@ -7,9 +7,6 @@ import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type C
  * so success is `is_error === false`, never the subtype.
  */
 type Event = Record<string, unknown>;
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 const QUOTA_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
 const AUTH_TYPES = new Set(['authentication_error', 'permission_error']);

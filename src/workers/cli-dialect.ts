@@ -75,6 +75,11 @@ export function credentialFix(dialect: CliDialect, env: NodeJS.ProcessEnv): stri
   return `Set ${named} to a valid key (or ${dialect.credentials.login})`;
 }
 
+/** A number from a parsed event, 0 when absent or not a number. */
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+/** A string from a parsed event, null when absent or not a string. */
+export const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
 /** Parses one line of JSON output; anything else (banners, blank lines) is null. */
 export function parseJsonLine(line: string): Record<string, unknown> | null {
   const trimmed = line.trim();

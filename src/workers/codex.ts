@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 import { codexHome, codexProviderKeyVar } from './codex-config.js';
 import { parseResetTime } from './reset-time.js';
 
@@ -9,9 +9,6 @@ import { parseResetTime } from './reset-time.js';
  * they are not failures by themselves. Usage is cumulative over a thread (see `cumulativeUsage`).
  */
 type Event = Record<string, unknown>;
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 const AUTH = /\b40[13] (Unauthorized|Forbidden)\b|invalid_api_key|Incorrect API key|not logged in|log ?in again|token.*expired/i;
 const QUOTA = /\b429\b|Too Many Requests|rate limit|usage limit|\b5(29|03)\b|overloaded/i;

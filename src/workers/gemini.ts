@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
+import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
  * Gemini CLI headless: `gemini -o stream-json`, one JSON event per line, ending in a `result`
@@ -7,9 +7,6 @@ import { parseJsonLine, type CliDialect, type CliFailure, type CliParser, type C
  * modulo 256 after API errors). It reports tokens but no cost.
  */
 type Event = Record<string, unknown>;
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Exit codes of headless failures: auth config (41), and API errors as HTTP status & 0xff. */
 const AUTH_EXITS = new Set([41, 401 & 0xff, 403 & 0xff]);

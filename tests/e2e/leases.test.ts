@@ -137,18 +137,21 @@ describe('two executors never run the same run', () => {
     }, 'IMPLEMENT');
     const pid = live.lease!.pid;
     process.kill(pid, 'SIGSTOP'); // as a suspended laptop or a stopped job would
+    let resumed;
     try {
       await new Promise((r) => setTimeout(r, 1500));
-      const r = await repo.runr(['resume', runId], { env: fast });
-      expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+      resumed = await repo.runr(['resume', runId], { env: fast });
+      expect(resumed.exitCode, resumed.stderr + resumed.stdout).toBe(0);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
     const journal = fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8');
     const woke = await frozen;
-    expect(woke.exitCode, woke.stderr).toBe(4);
+    const story = `resume:\n${resumed.stdout}${resumed.stderr}\nfrozen executor:\n${woke.stdout}${woke.stderr}\njournal tail:\n${journal.split('\n').slice(-6).join('\n')}`;
+    expect(woke.exitCode, story).toBe(4);
     expect(woke.stderr).toMatch(/no longer holds|taken over/);
-    expect(fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8')).toBe(journal);
+    expect(fs.readFileSync(path.join(runDir, 'events.ndjson'), 'utf8'), story).toBe(journal);
+    expect((await statusOf(repo, runId)).stop_reason, story).toBe('complete');
     await expectCompleteTwoMilestoneRun(repo, runId);
   });
 });

@@ -9,7 +9,6 @@
  * answered here and recorded as a side request; unknown paths get a 404.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import {
   DEFAULT_USAGE,
@@ -21,6 +20,7 @@ import {
   type TokenUsage,
   type ToolCall,
 } from './model.js';
+import { listenOnLoopback } from './loopback.js';
 
 export { claudeTestEnv, prepareClaudeHome, usageLimitReply, type ClaudeEnvOptions } from './anthropic-env.js';
 
@@ -220,7 +220,6 @@ function isAgentTurn(body: Json): boolean {
 export async function startAnthropicApi(model: Model): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const served: TokenUsage = { input_tokens: 0, output_tokens: 0 };
-  const sockets = new Set<Socket>();
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: string): void => {
     const method = req.method ?? 'GET';
@@ -297,21 +296,6 @@ export async function startAnthropicApi(model: Model): Promise<FakeServer> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    served,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { url: origin, requests, served, close };
 }

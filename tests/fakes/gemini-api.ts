@@ -9,7 +9,6 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
 import {
   DEFAULT_USAGE,
   type FakeServer,
@@ -18,6 +17,7 @@ import {
   type Reply,
   type TokenUsage,
 } from './model.js';
+import { listenOnLoopback } from './loopback.js';
 import {
   errorBody,
   isAgentTurn,
@@ -52,7 +52,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startGeminiApi(model: Model): Promise<FakeServer> {
   const requests: RecordedRequest[] = [];
   const served: TokenUsage = { input_tokens: 0, output_tokens: 0 };
-  const sockets = new Set<Socket>();
 
   const answerAgent = (res: http.ServerResponse, reply: Reply, modelName: string, stream: boolean): void => {
     if (reply.kind === 'silence') return; // keep the request open; close() destroys the socket
@@ -143,26 +142,8 @@ export async function startGeminiApi(model: Model): Promise<FakeServer> {
       else res.destroy();
     });
   });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    served,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { url: origin, requests, served, close };
 }
 
 /**

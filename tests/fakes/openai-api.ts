@@ -10,7 +10,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {
@@ -21,6 +20,7 @@ import {
   type Reply,
   type TokenUsage,
 } from './model.js';
+import { listenOnLoopback } from './loopback.js';
 import { callId, errorBody, messageItem, parseRequest, responseEvents, sse, toolCallItem } from './openai-responses.js';
 
 /** A bundled Codex model slug: known metadata (no "Model metadata ... not found" error item). */
@@ -171,18 +171,8 @@ export async function startOpenAiApi(model: Model): Promise<FakeServer> {
     res.end();
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests,
-    served,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { url: `${origin}/v1`, requests, served, close };
 }
 
 /** Where Codex keeps its state for a test home (config, sessions, sqlite dbs). */
