@@ -96,6 +96,17 @@ program.command('report')
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 
+program.command('watch')
+  .description('Observe a run until it ends; with --auto-resume, resume it on resumable stops (never on scope, guard or review-loop stops)')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--auto-resume', 'resume the run (in the background) when it stops for a resumable reason, or when nobody executes it')
+  .option('--max-attempts <n>', 'at most this many auto-resumes (default 3)')
+  .option('--cooldown <s>', 'seconds to wait before each auto-resume (default 10; a quota_wait also waits for its retry_at)')
+  .option('--interval <s>', 'seconds between "watching" reports while the run executes (default 5)')
+  .addOption(json())
+  .action(lazy(() => import('./watch.js')));
+
 program.command('doctor')
   .description('Check node, git, the repo, the config and every configured worker CLI (installed, headless, credentials); exit 1 if any check fails')
   .addOption(repo())

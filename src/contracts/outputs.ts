@@ -114,3 +114,27 @@ export const DoctorOutputSchema = z.object({
   checks: z.array(DoctorCheckSchema),
 });
 export type DoctorOutput = z.infer<typeof DoctorOutputSchema>;
+
+const watchBase = { run_id: z.string() };
+
+/** `runr watch --json`: one NDJSON line per event (SPEC §3). */
+export const WatchEventSchema = z.discriminatedUnion('event', [
+  z.object({ ...watchBase, event: z.literal('watching'), phase: z.enum(PHASES), elapsed_s: z.number(), milestones_completed: z.number().int() }),
+  z.object({
+    ...watchBase, event: z.literal('failed'), phase: z.enum(PHASES),
+    /** Null when the run is not stopped but nobody executes it (`stale: true`). */
+    stop_reason: StopReason.nullable(),
+    stale: z.literal(true).optional(),
+    attempt: z.number().int(),
+    /** When the next auto-resume happens (after the cooldown; for quota_wait not before retry_at). */
+    resume_at: z.string().optional(),
+  }),
+  z.object({ ...watchBase, event: z.literal('resumed'), attempt: z.number().int() }),
+  z.object({ ...watchBase, event: z.literal('succeeded'), milestones_completed: z.number().int(), elapsed_s: z.number() }),
+  z.object({ ...watchBase, event: z.literal('gave_up'), stop_reason: StopReason.nullable(), attempt: z.number().int(), suggested_command: z.string() }),
+  z.object({
+    ...watchBase, event: z.literal('stopped'), stop_reason: StopReason.nullable(), milestones_completed: z.number().int(),
+    next_action: z.enum(NEXT_ACTIONS), suggested_command: z.string(),
+  }),
+]);
+export type WatchEvent = z.infer<typeof WatchEventSchema>;

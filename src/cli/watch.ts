@@ -1,0 +1,111 @@
+import type { WatchEvent } from '../contracts/outputs.js';
+import type { RunState } from '../contracts/state.js';
+import { guidance, milestonesCompleted } from '../engine/describe.js';
+import { detachSupervisor } from '../engine/detach.js';
+import { EXIT } from '../engine/exit-codes.js';
+import { resumeRun } from '../engine/resume-run.js';
+import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { decideAfterStop, type WatchPolicy } from '../engine/watch-policy.js';
+import { liveness } from '../store/lease.js';
+import { waitForTerminal } from '../store/watch-run.js';
+import { positiveNumber, resolveRunArg } from './context.js';
+import { createOutput, type Output } from './render/output.js';
+
+interface WatchFlags {
+  repo: string; autoResume?: boolean; maxAttempts?: string; cooldown?: string; interval?: string; json?: boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** `runr watch`: observes a run to its end, resuming it on resumable stops when asked to. */
+export default async function watch(runIdArg: string, flags: WatchFlags): Promise<number> {
+  const out = createOutput(Boolean(flags.json));
+  const { runDir, runId, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
+  const policy: WatchPolicy = {
+    autoResume: Boolean(flags.autoResume),
+    maxAttempts: positiveNumber('--max-attempts', flags.maxAttempts, true) ?? 3,
+    cooldownS: flags.cooldown === '0' ? 0 : positiveNumber('--cooldown', flags.cooldown) ?? 10,
+  };
+  const intervalMs = (positiveNumber('--interval', flags.interval) ?? 5) * 1000;
+  const emit = eventWriter(out);
+  let attempts = 0;
+  let deadChecks = 0;
+
+  for (;;) {
+    const end = await waitForTerminal(runDir, intervalMs);
+    const state = end.state;
+    // A short --interval ends each wait before it can tell a dead executor: count those here too.
+    deadChecks = end.end === 'timeout' && !liveness(runDir).alive ? deadChecks + 1 : 0;
+    if (end.end === 'timeout' && deadChecks < 2) {
+      if (state) emit({ event: 'watching', run_id: runId, phase: state.phase, elapsed_s: elapsedS(state), milestones_completed: milestonesCompleted(state) });
+      continue;
+    }
+    deadChecks = 0;
+    const stale = end.end !== 'terminal';
+    const decision = decideAfterStop(state, stale, attempts, policy, Date.now());
+    const reason = state?.stop_reason ?? null;
+    switch (decision.kind) {
+      case 'succeeded':
+        emit({ event: 'succeeded', run_id: runId, milestones_completed: state ? milestonesCompleted(state) : 0, elapsed_s: state ? elapsedS(state) : 0 });
+        return EXIT.ok;
+      case 'stopped': {
+        const g = state ? guidance(state, { pid: null, alive: false }) : { next_action: 'inspect_logs' as const, suggested_command: `runr status ${runId}` };
+        emit({
+          event: 'stopped', run_id: runId, stop_reason: reason, milestones_completed: state ? milestonesCompleted(state) : 0,
+          next_action: g.next_action, suggested_command: g.suggested_command,
+        });
+        return reason ? STOP_REASONS[reason].exitCode : EXIT.stopped;
+      }
+      case 'gave_up':
+        emit({ event: 'gave_up', run_id: runId, stop_reason: reason, attempt: attempts, suggested_command: `runr resume ${runId}` });
+        return reason ? STOP_REASONS[reason].exitCode : EXIT.stopped;
+      case 'resume': {
+        emit({
+          event: 'failed', run_id: runId, phase: state?.phase ?? 'PLAN', stop_reason: reason,
+          ...(stale ? { stale: true as const } : {}), attempt: attempts, resume_at: new Date(decision.at).toISOString(),
+        });
+        await sleep(decision.at - Date.now());
+        attempts += 1;
+        const { leaseToken } = await resumeRun({ runDir, force: false });
+        detachSupervisor(repoRoot, runId, runDir, leaseToken);
+        emit({ event: 'resumed', run_id: runId, attempt: attempts });
+        break;
+      }
+    }
+  }
+}
+
+function elapsedS(state: RunState): number {
+  return Math.round((Date.now() - Date.parse(state.session_started_at)) / 1000);
+}
+
+/** NDJSON with --json; otherwise one readable line per event. */
+function eventWriter(out: Output): (event: WatchEvent) => void {
+  return (event) => {
+    if (out.json) {
+      out.data(event);
+      return;
+    }
+    const c = out.colors;
+    switch (event.event) {
+      case 'watching':
+        out.say(c.dim(`watching ${event.run_id}: ${event.phase}, ${event.milestones_completed} milestones done, ${event.elapsed_s} s into this session`));
+        break;
+      case 'failed':
+        out.say(c.yellow(`${event.run_id} ${event.stale ? 'is not being executed by anyone (stale)' : `stopped: ${event.stop_reason}`}; resuming at ${event.resume_at} (attempt ${event.attempt + 1})`));
+        break;
+      case 'resumed':
+        out.say(`resumed ${event.run_id} (attempt ${event.attempt})`);
+        break;
+      case 'succeeded':
+        out.say(c.green(`✓ ${event.run_id} complete: ${event.milestones_completed} milestones checkpointed`));
+        break;
+      case 'gave_up':
+        out.say(c.red(`gave up on ${event.run_id} after ${event.attempt} resume attempts: ${event.stop_reason ?? 'stale'}. Next: ${event.suggested_command}`));
+        break;
+      case 'stopped':
+        out.say(c.red(`${event.run_id} stopped: ${event.stop_reason ?? 'stale'} (needs you). Next: ${event.suggested_command}`));
+        break;
+    }
+  };
+}
