@@ -96,6 +96,13 @@ program.command('report')
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 
+program.command('follow')
+  .description("Print a run's progress as it happens (phases, workers, verification, waits) until it ends")
+  .argument('[run_id]', 'a run id, or "latest" (default: the newest run being executed)')
+  .addOption(repo())
+  .addOption(json())
+  .action(lazy(() => import('./follow.js')));
+
 program.command('watch')
   .description('Observe a run until it ends; with --auto-resume, resume it on resumable stops (never on scope, guard or review-loop stops)')
   .argument('<run_id>', 'a run id, or "latest"')

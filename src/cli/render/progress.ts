@@ -18,7 +18,7 @@ function startedText(state: RunState, event: Extract<RunEventInput, { type: 'eff
       return `REVIEW     ${ms}asking the reviewer${e.followup ? ` (follow-up ${e.followup})` : ''}`;
     case 'verify': return `VERIFY     ${ms}running verification`;
     case 'checkpoint': return `CHECKPOINT ${ms}committing`;
-    case 'wait_until': return `WAITING    rate limited; retrying at ${e.until}`;
+    case 'wait_until': return `WAITING    ${e.reason}: a worker is rate limited; retrying at ${e.until} (in ${Math.max(0, Math.round((Date.parse(e.until) - Date.now()) / 1000))} s)`;
     default: return null;
   }
 }
