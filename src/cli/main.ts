@@ -70,6 +70,23 @@ program.command('resume')
   .addOption(json())
   .action(lazy(() => import('./resume.js')));
 
+program.command('approve')
+  .description('Approve the plan or checkpoint a run waits at (config "approvals"), and continue the run')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--detach', 'continue in a background process and exit 0 at once')
+  .addOption(json())
+  .action(lazy(() => import('./approve.js')));
+
+program.command('reject')
+  .description('Reject the plan or checkpoint a run waits at: the reason goes back to the planner (plan) or implementer (checkpoint)')
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .requiredOption('--reason <text>', 'what must change (given to the worker as review comments)')
+  .option('--detach', 'continue in a background process and exit 0 at once')
+  .addOption(json())
+  .action(lazy(() => import('./reject.js')));
+
 program.command('status')
   .description('Print a run\'s state as JSON (the default), or every run with --all')
   .argument('[run_id]', 'a run id, or "latest"')

@@ -57,6 +57,7 @@ export function buildInitConfig(d: Detection, projectName: string): Config {
       reviewer: { ...DEFAULT_WORKERS.reviewer },
     },
     limits: LimitsSchema.parse({}),
+    approvals: [],
   };
 }
 

@@ -54,6 +54,10 @@ export const LimitsSchema = z.object({
   result_grace_s: z.number().positive().default(10),
 }).strict();
 
+/** Points where a run waits for a person: after the plan, before each checkpoint commit. */
+export const APPROVAL_GATES = ['plan', 'checkpoint'] as const;
+export type ApprovalGate = (typeof APPROVAL_GATES)[number];
+
 export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   agent: z.object({ name: z.string(), version: z.string().optional() }).passthrough().optional(),
@@ -74,6 +78,8 @@ export const ConfigSchema = z.object({
     reviewer: WorkerConfigSchema.optional(),
   }).strict().default({}),
   limits: LimitsSchema.default(LimitsSchema.parse({})),
+  /** Stop with awaiting_approval at these points until `runr approve` (or `runr reject`). */
+  approvals: z.array(z.enum(APPROVAL_GATES)).default([]),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;

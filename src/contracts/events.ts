@@ -20,6 +20,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
       max_ticks: z.number().int().positive().optional(),
       budget_usd: z.number().nonnegative().optional(),
     }),
+    /** `runr approve` / `runr reject` of a run that awaits approval. */
+    approval: z.object({ verdict: z.enum(['approve', 'reject']), reason: z.string().optional() }).optional(),
     /** With --force the config is read again from disk. */
     config: ConfigSchema.optional(),
   }),

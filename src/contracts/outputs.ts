@@ -37,7 +37,8 @@ export const StatusOutputSchema = z.object({
   checkpoint_sha: z.string().nullable(),
   guard_violation_files: z.array(z.string()).optional(),
   retry_at: z.string().optional(),
-  waiting: z.object({ reason: z.string(), since: z.string(), retry_at: z.string().optional() }).optional(),
+  /** A wait that needs time (quota_wait, with retry_at) or a person (awaiting_approval, with its gate). */
+  waiting: z.object({ reason: z.string(), since: z.string(), retry_at: z.string().optional(), gate: z.string().optional() }).optional(),
   lease: z.object({ pid: z.number().int(), alive: z.boolean() }).optional(),
   stale: z.literal(true).optional(),
   usage: RunUsageSchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PHASES, TIMED_PHASES } from '../engine/phases.js';
 import { STOP_REASON_NAMES } from '../engine/stop-reasons.js';
-import { ConfigSchema } from './config.js';
+import { APPROVAL_GATES, ConfigSchema } from './config.js';
 import { EffectSchema, VerificationFailureSchema } from './effects.js';
 import { TaskSchema } from './task.js';
 
@@ -82,6 +82,8 @@ export const RunStateSchema = RunInitSchema.extend({
   milestones: z.array(MilestoneSchema),
   stop_reason: z.enum(STOP_REASON_NAMES).nullable(),
   stop_detail: z.string().nullable(),
+  /** The gate an awaiting_approval stop waits at. */
+  approval_gate: z.enum(APPROVAL_GATES).nullable(),
   /** What the user must do before resuming, when the stop needs a specific fix (e.g. credentials). */
   stop_fix: z.string().nullable(),
   verification_failures: z.number().int(),

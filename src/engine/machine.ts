@@ -1,4 +1,4 @@
-import type { Effect, EffectResult } from '../contracts/effects.js';
+import type { Effect, EffectRequest, EffectResult } from '../contracts/effects.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { RunInit, RunState } from '../contracts/state.js';
 import { TIMED_PHASES, type TimedPhase } from './phases.js';
@@ -59,6 +59,7 @@ function start(run: RunInit, ts: string): RunState {
     stop_reason: null,
     stop_detail: null,
     stop_fix: null,
+    approval_gate: null,
     verification_failures: 0,
     review_rounds: 0,
     implement_attempt: 0,
@@ -195,6 +196,7 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
   let queue: Effect[];
   if (state.phase === 'STOPPED') {
     const reason = state.stop_reason;
+    const rejected = reason === 'awaiting_approval' && event.approval?.verdict === 'reject' ? event.approval.reason ?? 'rejected' : null;
     next = {
       ...next,
       stop_reason: null,
@@ -210,6 +212,12 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
     };
     queue = state.resume_effect ? [state.resume_effect] : [];
     next.resume_effect = null;
+    next.approval_gate = null;
+    if (rejected !== null) {
+      let work: Effect;
+      [next, work] = withId(afterRejection(next, state.approval_gate, rejected), rejectionWork(next, state.approval_gate));
+      queue = [work];
+    }
   } else {
     queue = state.pending;
   }
@@ -217,4 +225,18 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
   [next, prepare] = withId(next, { kind: 'prepare_workspace' });
   const head = queue.find((e) => phaseOf(e));
   return { ...next, pending: [prepare, ...queue], phase: (head && phaseOf(head)) || (next.phase === 'STOPPED' ? 'PLAN' : next.phase) };
+}
+
+/** A rejected plan is planned again; a rejected checkpoint goes back to the implementer. Either way, with the reason. */
+function afterRejection(state: RunState, gate: RunState['approval_gate'], reason: string): RunState {
+  const comments = [`The operator rejected the ${gate === 'plan' ? 'plan' : 'change'}: ${reason}`];
+  return gate === 'plan'
+    ? { ...state, milestones: [], last_review_comments: comments }
+    : { ...state, last_review_comments: comments };
+}
+
+function rejectionWork(state: RunState, gate: RunState['approval_gate']): EffectRequest {
+  return gate === 'plan'
+    ? { kind: 'worker', phase: 'PLAN', milestone_index: 0, attempt: 1, followup: 0 }
+    : { kind: 'worker', phase: 'IMPLEMENT', milestone_index: state.milestone_index, attempt: state.implement_attempt + 1, followup: 0 };
 }

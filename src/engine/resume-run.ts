@@ -17,6 +17,8 @@ export interface ResumeInput {
   timeMin?: number;
   maxTicks?: number;
   budgetUsd?: number;
+  /** `runr approve` / `runr reject`: continue a run that awaits approval. */
+  approval?: { verdict: 'approve' | 'reject'; reason?: string };
 }
 
 export interface ResumedRun {
@@ -24,9 +26,16 @@ export interface ResumedRun {
   leaseToken: string;
 }
 
-function refuse(state: RunState, force: boolean): RunrError | null {
+function refuse(state: RunState, force: boolean, approval: ResumeInput['approval']): RunrError | null {
   const reason = state.stop_reason;
+  if (approval && reason !== 'awaiting_approval') {
+    return new RunrError('not_awaiting_approval', `Run ${state.run_id} is not waiting for approval (${reason ?? `it is in ${state.phase}`}): nothing to ${approval.verdict}`, EXIT.notResumable);
+  }
   if (state.phase !== 'STOPPED' || !reason) return null;
+  if (reason === 'awaiting_approval') {
+    if (approval) return null;
+    return new RunrError('awaiting_approval', `Run ${state.run_id} waits for approval of its ${state.approval_gate ?? 'next step'}: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "what to change"`, EXIT.notResumable);
+  }
   if (reason === 'complete') {
     return new RunrError('not_resumable', `Run ${state.run_id} is already complete: nothing to resume (its work is on ${state.branch})`, EXIT.notResumable);
   }
@@ -52,7 +61,7 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
   const token = lease.lease.token;
   try {
     const store = RunStore.open(input.runDir);
-    const refusal = refuse(store.state, input.force);
+    const refusal = refuse(store.state, input.force, input.approval);
     // A stop whose clean-up was cut short (a crash during finalize) is finished first. When that stop
     // is not to be resumed (complete, or not resumable), finishing it is all that is left: the caller
     // executes the pending finalize and reports the stop with its own exit code.
@@ -76,6 +85,7 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
         ...(input.maxTicks !== undefined ? { max_ticks: input.maxTicks } : {}),
         ...(input.budgetUsd !== undefined ? { budget_usd: input.budgetUsd } : {}),
       },
+      ...(input.approval ? { approval: input.approval } : {}),
       ...(input.force ? { config: configForJournal(readConfig(state.config_path)) } : {}),
     });
     return { store, leaseToken: token };

@@ -1,3 +1,4 @@
+import type { ApprovalGate } from '../contracts/config.js';
 import type { Effect, EffectRequest } from '../contracts/effects.js';
 import type { RunState, UsageTotals } from '../contracts/state.js';
 import type { Phase } from './phases.js';
@@ -82,4 +83,13 @@ export function msBetween(from: string, to: string): number {
 
 export function addSeconds(ts: string, seconds: number): string {
   return new Date(Date.parse(ts) + seconds * 1000).toISOString();
+}
+
+/**
+ * Stops at an approval gate when the config asks for one there: the run waits (awaiting_approval)
+ * with `work` as what approving it continues with. Returns null when there is no gate.
+ */
+export function approvalGate(state: RunState, gate: ApprovalGate, work: EffectRequest, ts: string, detail: string): RunState | null {
+  if (!state.config.approvals.includes(gate)) return null;
+  return stop({ ...state, approval_gate: gate }, 'awaiting_approval', ts, { detail, resume: work });
 }

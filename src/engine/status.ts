@@ -26,6 +26,9 @@ export function buildStatus(state: RunState, live: Liveness): StatusOutput {
   if (state.guard_violation_files?.length) out.guard_violation_files = state.guard_violation_files;
   if (state.retry_at && (state.waiting || state.stop_reason === 'quota_wait')) out.retry_at = state.retry_at;
   if (state.waiting) out.waiting = state.waiting;
+  if (state.stop_reason === 'awaiting_approval' && state.ended_at) {
+    out.waiting = { reason: 'awaiting_approval', since: state.ended_at, gate: state.approval_gate ?? undefined };
+  }
   if (state.phase !== 'STOPPED' || !state.finalized) {
     if (live.alive && live.pid !== null) out.lease = { pid: live.pid, alive: true };
     else out.stale = true;

@@ -11,6 +11,7 @@ export const NEXT_ACTIONS = [
   'resolve_scope_violation',
   'resolve_branch_mismatch',
   'inspect_logs',
+  'approve',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 
@@ -103,6 +104,11 @@ export const STOP_REASONS = {
     resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: 'The reviewer kept requesting the same changes, or asked for more rounds than allowed.',
     suggest: (c) => `runr report ${c.runId}`,
+  },
+  awaiting_approval: {
+    resumable: false, autoResumable: false, nextAction: 'approve', exitCode: EXIT.stopped,
+    explanation: 'The run waits for a person to approve its plan or its next checkpoint (config "approvals").',
+    suggest: (c) => `runr approve ${c.runId}`,
   },
   budget_exceeded: {
     resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,

@@ -84,7 +84,7 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
     milestone_id: state.milestones[index]?.id ?? 'm1',
     milestone: milestoneText(state, index),
     verification_failure: fixing ? failureText(state) : '',
-    review_comments: (fixing || effect.phase === 'REVIEW') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
+    review_comments: (fixing || effect.phase !== 'IMPLEMENT') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
     previous_note: fixing ? state.last_implement_note ?? '' : '',
     verification_evidence: evidenceText(state),
     diff: extras.diff ?? '',

@@ -31,7 +31,8 @@ describe('stop-reason registry', () => {
   });
 
   it('has the next actions of the operator guide and a runnable command or # comment for each reason', () => {
-    expect([...NEXT_ACTIONS].sort()).toEqual(['fix_config', 'inspect_logs', 'none', 'resolve_branch_mismatch', 'resolve_scope_violation', 'resume']);
+    // The operator guide's next actions, plus `approve` for approval gates (issue 4).
+    expect([...NEXT_ACTIONS].sort()).toEqual(['approve', 'fix_config', 'inspect_logs', 'none', 'resolve_branch_mismatch', 'resolve_scope_violation', 'resume']);
     for (const spec of Object.values(STOP_REASONS)) {
       const cmd = spec.suggest({ runId: '20260102143052', branch: 'runr/20260102143052', baseSha: 'a'.repeat(40), configPath: '/r/.runr/runr.config.json', fix: null });
       expect(cmd.startsWith('runr ') || cmd.startsWith('git ') || cmd.startsWith('# ')).toBe(true);

@@ -2,7 +2,7 @@ import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { Milestone, RunState } from '../../contracts/state.js';
 import { PlanResultSchema } from '../../contracts/worker-results.js';
 import { checkPlannedFiles, compileScope, describeViolations } from '../../guard/index.js';
-import { schedule, stop } from '../state-ops.js';
+import { approvalGate, schedule, stop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
 /** PLAN: the planner returns milestones; an empty or invalid plan gets one corrective follow-up. */
@@ -32,7 +32,11 @@ export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result
       guard_violation_files: violations.map((v) => v.path),
     };
   }
-  return startMilestone(next, 0);
+  const started = startMilestone(next, 0);
+  const { id: _id, ...first } = started.pending.at(-1)!;
+  const gated = approvalGate({ ...started, pending: started.pending.slice(0, -1) }, 'plan', first, ts,
+    `the plan (${milestones.length} milestone${milestones.length === 1 ? '' : 's'}) waits for approval: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "…"`);
+  return gated ?? started;
 }
 
 export function startMilestone(state: RunState, index: number): RunState {

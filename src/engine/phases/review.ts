@@ -1,7 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { ReviewResultSchema } from '../../contracts/worker-results.js';
-import { schedule, stop } from '../state-ops.js';
+import { approvalGate, schedule, stop } from '../state-ops.js';
 import { scheduleFix } from './implement.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
@@ -16,7 +16,11 @@ export function onReviewResult(state: RunState, effect: EffectOf<'worker'>, resu
   if (out.kind === 'done') return out.state;
 
   if (out.value.verdict === 'approve') {
-    return schedule(out.state, { kind: 'checkpoint', milestone_index: effect.milestone_index });
+    const checkpoint = { kind: 'checkpoint', milestone_index: effect.milestone_index } as const;
+    const id = state.milestones[effect.milestone_index]?.id ?? '';
+    const gated = approvalGate(out.state, 'checkpoint', checkpoint, ts,
+      `milestone ${id} is verified and reviewed; its checkpoint waits for approval: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "…"`);
+    return gated ?? schedule(out.state, checkpoint);
   }
   const comments = out.value.comments ?? [];
   const rounds = state.review_rounds + 1;

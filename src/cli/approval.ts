@@ -1,0 +1,20 @@
+import { resumeRun } from '../engine/resume-run.js';
+import { loadState } from '../store/load-state.js';
+import { resolveRunArg } from './context.js';
+import { execute } from './execute.js';
+import { createOutput } from './render/output.js';
+
+export interface ApprovalFlags { repo: string; reason?: string; detach?: boolean; json?: boolean }
+
+/** `runr approve` / `runr reject`: continue a run that waits at an approval gate, in the foreground or detached. */
+export async function decide(verdict: 'approve' | 'reject', runIdArg: string, flags: ApprovalFlags): Promise<number> {
+  const out = createOutput(Boolean(flags.json));
+  const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
+  const approval = verdict === 'approve' ? { verdict } : { verdict, reason: flags.reason };
+  const before = await loadState(runDir);
+  const { store, leaseToken } = await resumeRun({ runDir, force: false, approval });
+  const what = before?.approval_gate === 'plan' ? 'plan' : 'checkpoint';
+  if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: verdict === 'approve' ? 'approved' : 'rejected' });
+  else out.say(out.colors.bold(verdict === 'approve' ? `Approved the ${what} of run ${runId}; continuing` : `Rejected the ${what} of run ${runId}; sending the reason back`));
+  return execute(out, store, leaseToken, Boolean(flags.detach));
+}

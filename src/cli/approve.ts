@@ -1,0 +1,3 @@
+import { decide, type ApprovalFlags } from './approval.js';
+
+export default (runId: string, flags: ApprovalFlags) => decide('approve', runId, flags);
