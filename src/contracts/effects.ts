@@ -14,6 +14,8 @@ export const EffectSchema = z.discriminatedUnion('kind', [
     /** 0 for the first request; 1..2 for completion-enforcement follow-ups. */
     followup: z.number().int(),
     followup_reason: z.string().nullish(),
+    /** The same failure came twice in a row: this attempt changes strategy (fresh session, failure history, narrower step). */
+    change_strategy: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('guard'), id: z.string(), after: z.enum(['IMPLEMENT', 'VERIFY']), milestone_index: z.number().int() }),
   z.object({ kind: z.literal('verify'), id: z.string(), milestone_index: z.number().int(), attempt: z.number().int() }),

@@ -90,6 +90,8 @@ export const ReportOutputSchema = z.object({
   guard_violation_files: z.array(z.string()).nullable(),
   verification_failure: VerificationFailureSchema.nullable(),
   retry_at: z.string().nullable(),
+  /** The repeated failure, normalised (with repeated_failure; otherwise the current milestone's last one, or null). */
+  failure_signature: z.string().nullable(),
   usage: RunUsageSchema,
   milestone_list: z.array(z.object({
     id: z.string(), goal: z.string(), status: z.string(), checkpoint_sha: z.string().nullable(),

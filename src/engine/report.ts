@@ -34,6 +34,7 @@ export function buildReport(state: RunState, live: Liveness, nowIso: string): Re
     guard_violation_files: state.guard_violation_files,
     verification_failure: state.last_verification_failure,
     retry_at: state.retry_at,
+    failure_signature: state.failure_signatures.at(-1) ?? null,
     usage: state.usage,
     milestone_list: state.milestones.map(({ id, goal, status, checkpoint_sha }) => ({ id, goal, status, checkpoint_sha })),
     last_worker_log: state.last_worker_log,

@@ -19,8 +19,15 @@ export function normaliseErrorText(text: string): string {
     .slice(-600);
 }
 
-/** True when the last two signatures are the same: the next attempt must change strategy. */
-export function failureRepeated(signatures: readonly string[]): boolean {
-  const n = signatures.length;
-  return n >= 2 && signatures[n - 1] === signatures[n - 2];
+/** How many times in a row the last signature came (0 for none). */
+export function repeatCount(signatures: readonly string[]): number {
+  const last = signatures.at(-1);
+  let n = 0;
+  for (let i = signatures.length - 1; i >= 0 && signatures[i] === last; i--) n++;
+  return n;
 }
+
+/** The same failure twice in a row: the next attempt changes strategy (SPEC §4). */
+export const CHANGE_STRATEGY_AT = 2;
+/** The same failure this many times in a row stops the run with repeated_failure. */
+export const STOP_AT_REPEATS = 4;

@@ -80,6 +80,11 @@ export const STOP_REASONS = {
     explanation: 'A worker is rate- or usage-limited; waiting for its reset would overrun the time budget.',
     suggest: resume,
   },
+  repeated_failure: {
+    resumable: true, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
+    explanation: 'The same failure came four times in a row, changes of strategy included: retrying again would loop.',
+    suggest: (c) => `runr report ${c.runId}`,
+  },
   guard_violation: {
     resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
     explanation: 'A worker changed files outside the allowed scope; nothing was committed.',

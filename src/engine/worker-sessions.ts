@@ -1,14 +1,13 @@
 import type { EffectOf, ResultOf } from '../contracts/effects.js';
 import { workerFor } from '../contracts/config.js';
 import type { RunState, WorkerSession } from '../contracts/state.js';
-import { failureRepeated } from './signatures.js';
 
 type WorkerEffect = EffectOf<'worker'>;
 
 /**
  * The worker session a request continues, or null for a fresh one. Follow-ups within one phase
- * and milestone (completion enforcement, fix attempts) continue the session to save tokens; a
- * fix after the same verification failure twice in a row changes strategy and starts afresh.
+ * and milestone (completion enforcement, fix attempts) continue the session to save tokens; an
+ * attempt that changes strategy (the same failure twice in a row) starts afresh.
  */
 export function sessionToContinue(state: RunState, effect: WorkerEffect): WorkerSession | null {
   const followsUp = effect.followup > 0 || (effect.phase === 'IMPLEMENT' && effect.attempt > 1);
@@ -16,7 +15,7 @@ export function sessionToContinue(state: RunState, effect: WorkerEffect): Worker
   const session = state.worker_sessions[effect.phase];
   if (!session || session.milestone_index !== effect.milestone_index) return null;
   if (session.worker !== workerFor(state.config, effect.phase).type) return null;
-  if (effect.phase === 'IMPLEMENT' && effect.followup === 0 && failureRepeated(state.failure_signatures)) return null;
+  if (effect.change_strategy) return null;
   return session;
 }
 

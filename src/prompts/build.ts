@@ -1,5 +1,6 @@
 import type { EffectOf } from '../contracts/effects.js';
 import type { RunState } from '../contracts/state.js';
+import { repeatCount } from '../engine/signatures.js';
 import { TIERS } from '../verify/run-tiers.js';
 import { loadTemplate, render } from './template.js';
 
@@ -65,6 +66,20 @@ function failureText(state: RunState): string {
   return `\`${f.command}\` (${f.tier}) ${how}. The end of its output:\n\n\`\`\`\n${f.excerpt}\n\`\`\``;
 }
 
+/** The failure history an attempt that changes strategy is given, and what to do differently. */
+function strategyText(state: RunState): string {
+  const repeats = repeatCount(state.failure_signatures);
+  return [
+    `Your last ${repeats} attempts failed in the same way (the error, normalised):`,
+    '',
+    '```',
+    state.failure_signatures.at(-1) ?? '',
+    '```',
+    '',
+    'Do not repeat what you tried before. Start again from the failing command and its output, find the root cause, and make the smallest change that makes that command pass; leave everything else as it is.',
+  ].join('\n');
+}
+
 function evidenceText(state: RunState): string {
   const cmds = TIERS.flatMap((t) => state.config.verification[t].map((c) => `\`${c}\` (${t}): passed`));
   return cmds.length ? bullet(cmds) : '(no verification commands are configured)';
@@ -86,6 +101,7 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
     verification_failure: fixing ? failureText(state) : '',
     review_comments: (fixing || effect.phase !== 'IMPLEMENT') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
     previous_note: fixing ? state.last_implement_note ?? '' : '',
+    strategy_change: effect.change_strategy ? strategyText(state) : '',
     verification_evidence: evidenceText(state),
     diff: extras.diff ?? '',
   };

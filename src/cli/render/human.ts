@@ -78,6 +78,10 @@ export function renderReport(out: Output, r: ReportOutput): void {
     out.say(f.excerpt.split('\n').map((l) => `  | ${l}`).join('\n'));
     out.say(c.dim(`  full output: ${f.log_path}`));
   }
+  if (r.stop_reason === 'repeated_failure' && r.failure_signature) {
+    out.say('');
+    out.say(c.red(`The same failure, again and again: ${r.failure_signature}`));
+  }
   if (r.guard_violation_files?.length) {
     out.say('');
     out.say(c.red(`guard_violation: blocked changes to ${r.guard_violation_files.join(', ')}`));

@@ -1,6 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { ImplementResultSchema } from '../../contracts/worker-results.js';
+import { CHANGE_STRATEGY_AT, repeatCount } from '../signatures.js';
 import { schedule, stop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
@@ -26,7 +27,14 @@ export function onImplementResult(state: RunState, effect: EffectOf<'worker'>, r
 /** The next implementer request for this milestone: a fix after failed verification or review. */
 export function scheduleFix(state: RunState): RunState {
   const attempt = state.implement_attempt + 1;
-  return schedule({ ...state, implement_attempt: attempt }, {
+  return schedule({ ...state, implement_attempt: attempt }, fixRequest(state, attempt));
+}
+
+/** An implementer request for another attempt; after the same failure twice in a row it changes strategy. */
+export function fixRequest(state: RunState, attempt: number) {
+  const change = repeatCount(state.failure_signatures) >= CHANGE_STRATEGY_AT;
+  return {
     kind: 'worker', phase: 'IMPLEMENT', milestone_index: state.milestone_index, attempt, followup: 0,
-  });
+    ...(change ? { change_strategy: true } : {}),
+  } as const;
 }

@@ -1,8 +1,8 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
-import { verificationSignature } from '../signatures.js';
+import { repeatCount, STOP_AT_REPEATS, verificationSignature } from '../signatures.js';
 import { schedule, stop } from '../state-ops.js';
-import { scheduleFix } from './implement.js';
+import { fixRequest, scheduleFix } from './implement.js';
 
 /** VERIFY: runr's own verification tiers; a failure goes back to the implementer with the evidence. */
 export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, result: ResultOf<'verify'>, ts: string): RunState {
@@ -20,7 +20,8 @@ export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, resu
     return stop(next, 'time_budget_exceeded', ts, { detail: 'the time budget ran out during verification', resume: again });
   }
   if (result.ok) {
-    return schedule({ ...next, last_verification_failure: null }, {
+    // A pass is progress: earlier failures no longer count toward a change of strategy or a stop.
+    return schedule({ ...next, last_verification_failure: null, failure_signatures: [] }, {
       kind: 'guard', after: 'VERIFY', milestone_index: effect.milestone_index,
     });
   }
@@ -31,13 +32,20 @@ export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, resu
     last_verification_failure: result.failure ?? null,
     failure_signatures: result.failure ? [...state.failure_signatures, verificationSignature(result.failure)].slice(-10) : state.failure_signatures,
   };
+  const repeats = repeatCount(next.failure_signatures);
+  if (repeats >= STOP_AT_REPEATS) {
+    return stop(next, 'repeated_failure', ts, {
+      detail: `the same failure ${repeats} times in a row, changes of strategy included: ${next.failure_signatures.at(-1)}`,
+      resume: fixRequest(next, state.implement_attempt + 1),
+    });
+  }
   if (failures >= state.config.limits.max_verify_retries) {
     const failed = result.failure;
     return stop(next, 'verification_failed_max_retries', ts, {
       detail: failed
         ? `${failed.command} ${failed.timed_out ? 'timed out' : `exited with ${failed.exit_code}`} (${failures} failed attempts)`
         : `verification failed ${failures} times`,
-      resume: { kind: 'worker', phase: 'IMPLEMENT', milestone_index: effect.milestone_index, attempt: state.implement_attempt + 1, followup: 0 },
+      resume: fixRequest(next, state.implement_attempt + 1),
     });
   }
   return scheduleFix(next);
