@@ -131,6 +131,14 @@ program.command('watch')
   .addOption(json())
   .action(lazy(() => import('./watch.js')));
 
+program.command('gc')
+  .description('Remove worktrees and run directories of finished runs (never uncommitted work; branches only when their checkpoints are merged somewhere)')
+  .addOption(repo())
+  .option('--older-than <days>', 'only runs that finished at least this many days ago (default 7; 0 for all)')
+  .option('--dry-run', 'say what would be removed, remove nothing')
+  .addOption(json())
+  .action(lazy(() => import('./gc.js')));
+
 program.command('doctor')
   .description('Check node, git, the repo, the config and every configured worker CLI (installed, headless, credentials); exit 1 if any check fails')
   .addOption(repo())

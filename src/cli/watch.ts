@@ -2,6 +2,7 @@ import type { WatchEvent } from '../contracts/outputs.js';
 import type { RunState } from '../contracts/state.js';
 import { guidance, milestonesCompleted } from '../engine/describe.js';
 import { detachSupervisor } from '../engine/detach.js';
+import { RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { resumeRun } from '../engine/resume-run.js';
 import { STOP_REASONS } from '../engine/stop-reasons.js';
@@ -66,7 +67,7 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
         });
         await sleep(decision.at - Date.now());
         attempts += 1;
-        const { leaseToken } = await resumeRun({ runDir, force: false });
+        const { leaseToken } = await resumeWhenReleased(runDir);
         detachSupervisor(repoRoot, runId, runDir, leaseToken);
         emit({ event: 'resumed', run_id: runId, attempt: attempts });
         break;
@@ -74,6 +75,20 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
     }
   }
 }
+
+/** The executor of a stopped run lets go of its lease a moment after the stop is final: resume once it has. */
+async function resumeWhenReleased(runDir: string) {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await resumeRun({ runDir, force: false });
+    } catch (err) {
+      if (!(err instanceof RunrError) || err.code !== 'locked' || tries >= LEASE_RELEASE_TRIES) throw err;
+      await sleep(200);
+    }
+  }
+}
+
+const LEASE_RELEASE_TRIES = 50;
 
 function elapsedS(state: RunState): number {
   return Math.round((Date.now() - Date.parse(state.session_started_at)) / 1000);

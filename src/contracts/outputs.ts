@@ -141,3 +141,17 @@ export const WatchEventSchema = z.discriminatedUnion('event', [
   }),
 ]);
 export type WatchEvent = z.infer<typeof WatchEventSchema>;
+
+/** `runr gc --json`: what was (or, with --dry-run, would be) removed, and what was kept and why. */
+export const GcOutputSchema = z.object({
+  dry_run: z.boolean(),
+  removed: z.array(z.object({
+    run_id: z.string(),
+    worktree_removed: z.boolean(),
+    branch_deleted: z.boolean(),
+    /** The run branch is kept when it has checkpoints no other branch or tag holds. */
+    branch_kept: z.string().nullable(),
+  })),
+  kept: z.array(z.object({ run_id: z.string(), reason: z.string() })),
+});
+export type GcOutput = z.infer<typeof GcOutputSchema>;

@@ -68,7 +68,7 @@ export async function saveWip(cwd: string, runId: string, paths: string[]): Prom
   }
 }
 
-const wipRefOf = (runId: string) => `refs/runr/wip/${runId}`;
+export const wipRefOf = (runId: string) => `refs/runr/wip/${runId}`;
 
 /** The ref holding the run's saved uncommitted work, when there is one. */
 export async function findWip(cwd: string, runId: string): Promise<string | null> {

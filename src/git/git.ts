@@ -54,3 +54,13 @@ export const COMMIT_IDENTITY = {
 export async function commitEnv(cwd: string): Promise<Record<string, string>> {
   return (await rawOrNull(cwd, ['var', 'GIT_COMMITTER_IDENT'])) && (await rawOrNull(cwd, ['var', 'GIT_AUTHOR_IDENT'])) ? {} : COMMIT_IDENTITY;
 }
+
+/**
+ * Whether a git command exits 0: for questions git answers only with its exit code (`merge-base
+ * --is-ancestor`, `rev-parse --verify -q`). simple-git resolves a failing command that prints
+ * nothing on stderr as if it had succeeded, so these go through execa.
+ */
+export async function gitSucceeds(cwd: string, args: string[]): Promise<boolean> {
+  const { execa } = await import('execa');
+  return (await execa('git', args, { cwd, reject: false, stdin: 'ignore' })).exitCode === 0;
+}

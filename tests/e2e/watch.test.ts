@@ -94,7 +94,12 @@ describe('runr watch --auto-resume', () => {
 
   it('gives up after --max-attempts resumes, naming the next command', async () => {
     const repo = new TestRepo({ script: { PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }] } });
-    repo.write('check.js', 'process.exit(1)\n');
+    // A different error every time: repeated failures would stop the run (repeated_failure) before watch gives up.
+    const counter = path.join(repo.stateDir, 'failures');
+    repo.write('check.js', `const fs = require('fs'); const f = ${JSON.stringify(counter)};
+const n = fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8')) : 0; fs.writeFileSync(f, String(n + 1));
+console.error('failure ' + 'abcdefghijklmnop'.slice(n, n + 3)); process.exit(1);
+`);
     repo.git('commit', '-qam', 'always failing check');
     const runId = await startDetached(repo);
 

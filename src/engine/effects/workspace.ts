@@ -1,6 +1,6 @@
 import type { RunState } from '../../contracts/state.js';
 import type { ResultOf } from '../../contracts/effects.js';
-import { raw, rawOrNull } from '../../git/git.js';
+import { gitSucceeds, raw } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
 import { discardPaths, findCheckpointAt, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
 import { killLeftoverChildren } from './children.js';
@@ -34,7 +34,7 @@ export async function uncommitWorkerCommits(state: RunState): Promise<void> {
   const head = await headSha(state.work_dir);
   const expected = expectedHead(state);
   if (!head || head === expected) return;
-  if ((await rawOrNull(state.work_dir, ['merge-base', '--is-ancestor', expected, head])) === null) return;
+  if (!(await gitSucceeds(state.work_dir, ['merge-base', '--is-ancestor', expected, head]))) return;
   await raw(state.work_dir, ['reset', '--soft', expected]);
 }
 
