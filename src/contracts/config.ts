@@ -52,7 +52,12 @@ export const LimitsSchema = z.object({
   time_budget_min: z.number().positive().default(120),
   /** Seconds a worker may linger after printing its final result before it is killed. */
   result_grace_s: z.number().positive().default(10),
-}).strict();
+  /** How often the executor refreshes its lease, and how old a heartbeat may get before others may take the run over (defaults 5 and 30). */
+  lease_heartbeat_s: z.number().positive().optional(),
+  lease_expiry_s: z.number().positive().optional(),
+}).strict().refine((l) => (l.lease_heartbeat_s ?? 5) < (l.lease_expiry_s ?? 30), {
+  message: 'lease_heartbeat_s must be shorter than lease_expiry_s', path: ['lease_heartbeat_s'],
+});
 
 /** Points where a run waits for a person: after the plan, before each checkpoint commit. */
 export const APPROVAL_GATES = ['plan', 'checkpoint'] as const;

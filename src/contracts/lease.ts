@@ -6,5 +6,7 @@ export const LeaseSchema = z.object({
   token: z.string(),
   started_at: z.string(),
   heartbeat_at: z.string(),
+  /** How old the heartbeat may get before the lease counts as expired (the holder's config). */
+  expiry_ms: z.number().positive().optional(),
 });
 export type Lease = z.infer<typeof LeaseSchema>;

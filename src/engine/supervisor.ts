@@ -1,6 +1,6 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
+import { heartbeat, leaseTimingOf, releaseLease } from '../store/lease.js';
 import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
@@ -34,10 +34,11 @@ export interface SuperviseOptions {
  */
 export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
   const runDir = store.runDir;
-  let lost = false;
+  const timing = leaseTimingOf(store.state.config.limits);
+  let lost = !heartbeat(runDir, opts.leaseToken, process.pid, timing.expiryMs);
   const beat = setInterval(() => {
-    if (!heartbeat(runDir, opts.leaseToken)) lost = true;
-  }, LEASE_TIMING.heartbeatMs);
+    if (!heartbeat(runDir, opts.leaseToken, process.pid, timing.expiryMs)) lost = true;
+  }, timing.heartbeatMs);
   let interrupted: string | null = null;
   let interrupt: (signal: string) => void = () => {};
   const aborted = new Promise<void>((resolve) => {

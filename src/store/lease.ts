@@ -22,7 +22,10 @@ export function parseLease(value: unknown): Lease | null {
   if (!v || typeof v !== 'object') return null;
   const ok = Number.isInteger(v.pid) && typeof v.host === 'string' && typeof v.token === 'string'
     && typeof v.started_at === 'string' && typeof v.heartbeat_at === 'string' && !Number.isNaN(Date.parse(v.heartbeat_at));
-  return ok ? { pid: v.pid!, host: v.host!, token: v.token!, started_at: v.started_at!, heartbeat_at: v.heartbeat_at! } : null;
+  if (!ok) return null;
+  const lease: Lease = { pid: v.pid!, host: v.host!, token: v.token!, started_at: v.started_at!, heartbeat_at: v.heartbeat_at! };
+  if (typeof v.expiry_ms === 'number' && v.expiry_ms > 0) lease.expiry_ms = v.expiry_ms;
+  return lease;
 }
 
 export function readLease(runDir: string): Lease | null {
@@ -50,7 +53,7 @@ export function pidAlive(pid: number): boolean {
 
 /** A lease is live when its heartbeat is fresh and, on this host, its process still exists. */
 export function leaseAlive(lease: Lease, nowMs = Date.now()): boolean {
-  if (nowMs - Date.parse(lease.heartbeat_at) > LEASE_TIMING.expiryMs) return false;
+  if (nowMs - Date.parse(lease.heartbeat_at) > (lease.expiry_ms ?? LEASE_TIMING.expiryMs)) return false;
   return lease.host !== os.hostname() || pidAlive(lease.pid);
 }
 
@@ -108,12 +111,20 @@ export function acquireLease(runDir: string, pid = process.pid): LeaseAttempt {
   throw new Error(`could not take the lease ${file}`);
 }
 
-/** Refreshes the heartbeat; false when the lease is no longer ours (it was reclaimed). */
-export function heartbeat(runDir: string, token: string, pid = process.pid): boolean {
+/** Refreshes the heartbeat (and, when given, the expiry it promises); false when the lease is no longer ours. */
+export function heartbeat(runDir: string, token: string, pid = process.pid, expiryMs?: number): boolean {
   const current = readLease(runDir);
   if (!current || current.token !== token) return false;
-  replaceAtomically(leaseFile(runDir), { ...current, pid, heartbeat_at: new Date().toISOString() });
+  replaceAtomically(leaseFile(runDir), { ...current, pid, heartbeat_at: new Date().toISOString(), ...(expiryMs ? { expiry_ms: expiryMs } : {}) });
   return true;
+}
+
+/** The lease timing of a run: its config's limits, else RUNR_LEASE_HEARTBEAT_MS / RUNR_LEASE_EXPIRY_MS, else 5 s / 30 s. */
+export function leaseTimingOf(limits: { lease_heartbeat_s?: number; lease_expiry_s?: number }): { heartbeatMs: number; expiryMs: number } {
+  return {
+    heartbeatMs: limits.lease_heartbeat_s !== undefined ? limits.lease_heartbeat_s * 1000 : LEASE_TIMING.heartbeatMs,
+    expiryMs: limits.lease_expiry_s !== undefined ? limits.lease_expiry_s * 1000 : LEASE_TIMING.expiryMs,
+  };
 }
 
 export function releaseLease(runDir: string, token: string): void {

@@ -156,6 +156,40 @@ describe('two executors never run the same run', () => {
   });
 });
 
+describe('lease timing from the config', () => {
+  it('lease.json promises limits.lease_expiry_s; a frozen executor\'s run turns stale once it has passed', async () => {
+    const repo = new TestRepo({
+      config: { limits: { stall_timeout_s: 30, worker_timeout_s: 60, verify_timeout_s: 60, result_grace_s: 1, lease_heartbeat_s: 0.2, lease_expiry_s: 1.5 } },
+      script: twoMilestoneScript({ 'IMPLEMENT:m1': [{ sleep_ms: 2500, write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }] }),
+    });
+    const frozen = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
+    const runDir = await until(() => newestRunDir(repo), 'the run directory');
+    const runId = path.basename(runDir);
+    const live = await until(async () => {
+      const s = await statusNow(runDir);
+      return s?.phase === 'IMPLEMENT' && s.lease ? s : null;
+    }, 'IMPLEMENT');
+    expect(JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8')).expiry_ms).toBe(1500);
+    process.kill(live.lease!.pid, 'SIGSTOP');
+    try {
+      const stale = await until(async () => ((await statusNow(runDir))?.stale ? true : null), 'the run to turn stale', 10_000);
+      expect(stale).toBe(true);
+      expect((await repo.runr(['resume', runId])).exitCode).toBe(0);
+    } finally {
+      process.kill(live.lease!.pid, 'SIGCONT');
+    }
+    expect((await frozen).exitCode).toBe(4);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+
+  it('refuses a heartbeat that is not shorter than the expiry (config_invalid, exit 2)', async () => {
+    const repo = new TestRepo({ config: { limits: { lease_heartbeat_s: 30, lease_expiry_s: 10 } } });
+    const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
+    expect(r.exitCode).toBe(2);
+    expect(JSON.parse(r.stdout).error.message).toContain('limits.lease_heartbeat_s: lease_heartbeat_s must be shorter than lease_expiry_s');
+  });
+});
+
 describe('racing resumes', () => {
   it('of one stale run: exactly one takes it over, the others are refused with exit 4', async () => {
     const repo = new TestRepo({
