@@ -8,5 +8,7 @@ export const LeaseSchema = z.object({
   heartbeat_at: z.string(),
   /** How old the heartbeat may get before the lease counts as expired (the holder's config). */
   expiry_ms: z.number().positive().optional(),
+  /** How often the holder promises to refresh the heartbeat. */
+  heartbeat_ms: z.number().positive().optional(),
 });
 export type Lease = z.infer<typeof LeaseSchema>;

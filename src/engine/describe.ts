@@ -6,6 +6,8 @@ export interface Liveness {
   /** The lease holder's pid, when there is a lease. */
   pid: number | null;
   alive: boolean;
+  /** A live lease whose heartbeat is overdue: since when, and when it expires (the run can then be taken over). */
+  overdue?: { since: string; expires_at: string } | null;
 }
 
 export interface Guidance {

@@ -32,6 +32,8 @@ export function buildStatus(state: RunState, live: Liveness): StatusOutput {
   if (state.phase !== 'STOPPED' || !state.finalized) {
     if (live.alive && live.pid !== null) out.lease = { pid: live.pid, alive: true };
     else out.stale = true;
+    // An executor that stopped beating (frozen, suspended): the run waits for its lease to expire.
+    if (live.alive && live.overdue) out.waiting = { reason: 'lease', since: live.overdue.since, retry_at: live.overdue.expires_at };
   }
   return out;
 }

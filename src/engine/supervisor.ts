@@ -35,9 +35,9 @@ export interface SuperviseOptions {
 export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
   const runDir = store.runDir;
   const timing = leaseTimingOf(store.state.config.limits);
-  let lost = !heartbeat(runDir, opts.leaseToken, process.pid, timing.expiryMs);
+  let lost = !heartbeat(runDir, opts.leaseToken, process.pid, timing);
   const beat = setInterval(() => {
-    if (!heartbeat(runDir, opts.leaseToken, process.pid, timing.expiryMs)) lost = true;
+    if (!heartbeat(runDir, opts.leaseToken, process.pid, timing)) lost = true;
   }, timing.heartbeatMs);
   let interrupted: string | null = null;
   let interrupt: (signal: string) => void = () => {};

@@ -25,6 +25,7 @@ export function parseLease(value: unknown): Lease | null {
   if (!ok) return null;
   const lease: Lease = { pid: v.pid!, host: v.host!, token: v.token!, started_at: v.started_at!, heartbeat_at: v.heartbeat_at! };
   if (typeof v.expiry_ms === 'number' && v.expiry_ms > 0) lease.expiry_ms = v.expiry_ms;
+  if (typeof v.heartbeat_ms === 'number' && v.heartbeat_ms > 0) lease.heartbeat_ms = v.heartbeat_ms;
   return lease;
 }
 
@@ -37,9 +38,9 @@ export function readLease(runDir: string): Lease | null {
 }
 
 /** Who executes the run: the lease holder's pid and whether it is alive. */
-export function liveness(runDir: string): { pid: number | null; alive: boolean } {
+export function liveness(runDir: string): { pid: number | null; alive: boolean; overdue: { since: string; expires_at: string } | null } {
   const lease = readLease(runDir);
-  return { pid: lease?.pid ?? null, alive: lease ? leaseAlive(lease) : false };
+  return { pid: lease?.pid ?? null, alive: lease ? leaseAlive(lease) : false, overdue: overdueLease(runDir) };
 }
 
 export function pidAlive(pid: number): boolean {
@@ -112,11 +113,24 @@ export function acquireLease(runDir: string, pid = process.pid): LeaseAttempt {
 }
 
 /** Refreshes the heartbeat (and, when given, the expiry it promises); false when the lease is no longer ours. */
-export function heartbeat(runDir: string, token: string, pid = process.pid, expiryMs?: number): boolean {
+export function heartbeat(runDir: string, token: string, pid = process.pid, timing?: { heartbeatMs: number; expiryMs: number }): boolean {
   const current = readLease(runDir);
   if (!current || current.token !== token) return false;
-  replaceAtomically(leaseFile(runDir), { ...current, pid, heartbeat_at: new Date().toISOString(), ...(expiryMs ? { expiry_ms: expiryMs } : {}) });
+  const promised = timing ? { heartbeat_ms: timing.heartbeatMs, expiry_ms: timing.expiryMs } : {};
+  replaceAtomically(leaseFile(runDir), { ...current, pid, heartbeat_at: new Date().toISOString(), ...promised });
   return true;
+}
+
+/**
+ * A live lease whose heartbeat is overdue (more than two beats late): its executor may be frozen,
+ * and another process may take the run over once the lease expires.
+ */
+export function overdueLease(runDir: string, nowMs = Date.now()): { since: string; expires_at: string } | null {
+  const lease = readLease(runDir);
+  if (!lease || !leaseAlive(lease, nowMs)) return null;
+  const beat = Date.parse(lease.heartbeat_at);
+  if (nowMs - beat <= 2 * (lease.heartbeat_ms ?? LEASE_TIMING.heartbeatMs)) return null;
+  return { since: lease.heartbeat_at, expires_at: new Date(beat + (lease.expiry_ms ?? LEASE_TIMING.expiryMs)).toISOString() };
 }
 
 /** The lease timing of a run: its config's limits, else RUNR_LEASE_HEARTBEAT_MS / RUNR_LEASE_EXPIRY_MS, else 5 s / 30 s. */

@@ -172,6 +172,10 @@ describe('lease timing from the config', () => {
     expect(JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8')).expiry_ms).toBe(1500);
     process.kill(live.lease!.pid, 'SIGSTOP');
     try {
+      // First the heartbeat is overdue: status says the run waits for the lease to expire, and until when.
+      const waiting = await until(async () => (await statusNow(runDir))?.waiting ?? null, 'a lease wait', 10_000);
+      const lease = JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8'));
+      expect(waiting).toEqual({ reason: 'lease', since: lease.heartbeat_at, retry_at: new Date(Date.parse(lease.heartbeat_at) + 1500).toISOString() });
       const stale = await until(async () => ((await statusNow(runDir))?.stale ? true : null), 'the run to turn stale', 10_000);
       expect(stale).toBe(true);
       expect((await repo.runr(['resume', runId])).exitCode).toBe(0);
