@@ -22,6 +22,7 @@ export async function execute(out: Output, store: RunStore, leaseToken: string, 
       leaseToken,
       onEvent: progressPrinter(out),
       crashAfterSeq: crashAfter ? Number(crashAfter) : undefined,
+      freezeAfterSeq: process.env.RUNR_TEST_FREEZE_AFTER_SEQ ? Number(process.env.RUNR_TEST_FREEZE_AFTER_SEQ) : undefined,
     });
     const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
     stopSummary(out, report);

@@ -5,6 +5,7 @@ import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
+import { JournalTakenOverError } from '../store/journal.js';
 import { killAllChildren } from '../util/process.js';
 import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
@@ -26,6 +27,8 @@ export interface SuperviseOptions {
   keepLease?: boolean;
   /** Test hook: exit abruptly (as kill -9 would) after the journal reaches this many events. */
   crashAfterSeq?: number;
+  /** Test hook: the process stops itself (SIGSTOP, as a suspended laptop would) right after journal event N. */
+  freezeAfterSeq?: number;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     const state = store.append(event);
     opts.onEvent?.(state, event);
     if (opts.crashAfterSeq !== undefined && store.seq >= opts.crashAfterSeq) process.kill(process.pid, 'SIGKILL');
+    if (opts.freezeAfterSeq !== undefined && store.seq === opts.freezeAfterSeq) process.kill(process.pid, 'SIGSTOP');
     return state;
   };
 
@@ -68,6 +72,9 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (!effect) throw new Error(`run ${state.run_id} has nothing left to do but is not stopped`);
       if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(state.run_id);
       journal({ type: 'effect_started', ts: now(), effect });
+      // Checked again: a process frozen while journaling (SIGSTOP, a suspended laptop) must not wake up
+      // and start a worker in a worktree that another executor has taken over meanwhile.
+      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(state.run_id);
       const result = await perform(effect, {
         state: store.state,
         deadlineMs: sessionDeadline(store.state),
@@ -81,6 +88,9 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     }
     writeReport(store.state);
     return store.state;
+  } catch (err) {
+    if (err instanceof LeaseLostError || err instanceof JournalTakenOverError) store.refreshCache();
+    throw err;
   } finally {
     clearInterval(beat);
     process.off('SIGINT', onSignal);

@@ -59,6 +59,16 @@ export class RunStore {
     return this.current;
   }
 
+  /**
+   * After the run was taken over: makes state.json match the journal again. A process frozen in the
+   * middle of writing it (SIGSTOP, a suspended laptop) completes that write when it wakes, putting
+   * back a state that is older than the journal.
+   */
+  refreshCache(): void {
+    const { state, validBytes } = rebuildState(this.runDir);
+    if (state) writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: validBytes });
+  }
+
   private persist(journalBytes: number, before: RunState | null = null): void {
     const state = this.state;
     writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes });

@@ -156,6 +156,36 @@ describe('two executors never run the same run', () => {
   });
 });
 
+describe('an executor frozen while journaling', () => {
+  it('wakes up after the takeover without starting a worker, and leaves state.json matching the journal', async () => {
+    const fast = { RUNR_LEASE_EXPIRY_MS: '1000', RUNR_LEASE_HEARTBEAT_MS: '200' };
+    const repo = new TestRepo({ script: twoMilestoneScript() });
+    // Event 6 is IMPLEMENT m1's effect_started: the executor stops itself right after journaling it.
+    const frozen = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json'], { env: { ...fast, RUNR_TEST_FREEZE_AFTER_SEQ: '6' } });
+    const runDir = await until(() => newestRunDir(repo), 'the run directory');
+    const runId = path.basename(runDir);
+    const pid = await until(() => {
+      try {
+        const holder = JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8')).pid as number;
+        return / T /.test(fs.readFileSync(`/proc/${holder}/stat`, 'utf8')) ? holder : null;
+      } catch {
+        return null;
+      }
+    }, 'the executor to stop itself');
+    try {
+      await until(async () => ((await statusNow(runDir))?.stale ? true : null), 'the lease to expire');
+      const resumed = await repo.runr(['resume', runId], { env: fast });
+      expect(resumed.exitCode, resumed.stderr).toBe(0);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const woke = await frozen;
+    expect(woke.exitCode, woke.stderr).toBe(4);
+    expect(promptKeys(repo)).toEqual(TWO_MILESTONE_KEYS);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+});
+
 describe('lease timing from the config', () => {
   it('lease.json promises limits.lease_expiry_s; a frozen executor\'s run turns stale once it has passed', async () => {
     const repo = new TestRepo({
