@@ -1,7 +1,7 @@
 import { detachSupervisor } from '../engine/detach.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { buildReport } from '../engine/report.js';
-import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../engine/stop-reasons.js';
 import { InterruptedError, supervise } from '../engine/supervisor.js';
 import type { RunStore } from '../store/run-store.js';
 import { stopSummary } from './render/human.js';
@@ -26,7 +26,7 @@ export async function execute(out: Output, store: RunStore, leaseToken: string, 
     });
     const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
     stopSummary(out, report);
-    return final.stop_reason ? STOP_REASONS[final.stop_reason].exitCode : EXIT.stopped;
+    return exitCodeFor(final.stop_reason);
   } catch (err) {
     if (err instanceof InterruptedError) {
       out.note(out.colors.yellow(`Run ${state.run_id} ${err.message}; nothing verified is lost. Continue with: runr resume ${state.run_id}`));

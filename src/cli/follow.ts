@@ -1,7 +1,7 @@
 import { buildReport } from '../engine/report.js';
 import { RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
-import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../engine/stop-reasons.js';
 import { followRun } from '../store/follow-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';
@@ -28,7 +28,7 @@ export default async function follow(runIdArg: string | undefined, flags: Follow
     return EXIT.stopped;
   }
   if (state && !out.json) stopSummary(out, buildReport(state, { pid: null, alive: false }, new Date().toISOString()));
-  return state?.stop_reason ? STOP_REASONS[state.stop_reason].exitCode : EXIT.stopped;
+  return exitCodeFor(state?.stop_reason);
 }
 
 /** Without an id: the newest run that a live process is executing. */

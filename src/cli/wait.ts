@@ -1,7 +1,7 @@
 import type { WaitOutput } from '../contracts/outputs.js';
 import { milestonesCompleted } from '../engine/describe.js';
 import { EXIT } from '../engine/exit-codes.js';
-import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../engine/stop-reasons.js';
 import { waitForTerminal } from '../store/watch-run.js';
 import { positiveNumber, resolveRunArg } from './context.js';
 import { createOutput } from './render/output.js';
@@ -28,6 +28,5 @@ export default async function wait(runIdArg: string, flags: WaitFlags): Promise<
   else if (end.end === 'stale') out.say(`Run ${runId} is not being executed by anyone (stale, in ${result.phase}). Continue it with: runr resume ${runId}`);
   else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} milestones checkpointed). Details: runr report ${runId}`);
   if (end.end === 'timeout') return EXIT.timedOut;
-  if (end.end === 'stale' || !result.stop_reason) return EXIT.stopped;
-  return STOP_REASONS[result.stop_reason].exitCode;
+  return end.end === 'stale' ? EXIT.stopped : exitCodeFor(result.stop_reason);
 }

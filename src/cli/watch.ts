@@ -1,13 +1,13 @@
 import type { WatchEvent } from '../contracts/outputs.js';
 import type { RunState } from '../contracts/state.js';
-import { guidance, milestonesCompleted } from '../engine/describe.js';
+import { guidance, isTerminal, milestonesCompleted } from '../engine/describe.js';
 import { detachSupervisor } from '../engine/detach.js';
 import { RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { resumeRun } from '../engine/resume-run.js';
-import { STOP_REASONS } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../engine/stop-reasons.js';
 import { decideAfterStop, type WatchPolicy } from '../engine/watch-policy.js';
-import { liveness } from '../store/lease.js';
+import { loadState } from '../store/load-state.js';
 import { waitForTerminal } from '../store/watch-run.js';
 import { positiveNumber, resolveRunArg } from './context.js';
 import { createOutput, type Output } from './render/output.js';
@@ -30,18 +30,11 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
   const intervalMs = (positiveNumber('--interval', flags.interval) ?? 5) * 1000;
   const emit = eventWriter(out);
   let attempts = 0;
-  let deadChecks = 0;
 
   for (;;) {
-    const end = await waitForTerminal(runDir, intervalMs);
+    const end = await untilStopped(runDir, intervalMs, (state) =>
+      emit({ event: 'watching', run_id: runId, phase: state.phase, elapsed_s: elapsedS(state), milestones_completed: milestonesCompleted(state) }));
     const state = end.state;
-    // A short --interval ends each wait before it can tell a dead executor: count those here too.
-    deadChecks = end.end === 'timeout' && !liveness(runDir).alive ? deadChecks + 1 : 0;
-    if (end.end === 'timeout' && deadChecks < 2) {
-      if (state) emit({ event: 'watching', run_id: runId, phase: state.phase, elapsed_s: elapsedS(state), milestones_completed: milestonesCompleted(state) });
-      continue;
-    }
-    deadChecks = 0;
     const stale = end.end !== 'terminal';
     const decision = decideAfterStop(state, stale, attempts, policy, Date.now());
     const reason = state?.stop_reason ?? null;
@@ -55,11 +48,11 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
           event: 'stopped', run_id: runId, stop_reason: reason, milestones_completed: state ? milestonesCompleted(state) : 0,
           next_action: g.next_action, suggested_command: g.suggested_command,
         });
-        return reason ? STOP_REASONS[reason].exitCode : EXIT.stopped;
+        return exitCodeFor(reason);
       }
       case 'gave_up':
         emit({ event: 'gave_up', run_id: runId, stop_reason: reason, attempt: attempts, suggested_command: `runr resume ${runId}` });
-        return reason ? STOP_REASONS[reason].exitCode : EXIT.stopped;
+        return exitCodeFor(reason);
       case 'resume': {
         emit({
           event: 'failed', run_id: runId, phase: state?.phase ?? 'PLAN', stop_reason: reason,
@@ -73,6 +66,21 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
         break;
       }
     }
+  }
+}
+
+/** Waits for the run to stop (or go stale), reporting its state every `intervalMs` meanwhile. */
+async function untilStopped(runDir: string, intervalMs: number, report: (state: RunState) => void) {
+  let waiting = true;
+  const ticker = setInterval(async () => {
+    const state = await loadState(runDir).catch(() => null);
+    if (waiting && state && !isTerminal(state)) report(state);
+  }, intervalMs);
+  try {
+    return await waitForTerminal(runDir, null);
+  } finally {
+    waiting = false;
+    clearInterval(ticker);
   }
 }
 

@@ -150,3 +150,8 @@ export const STOP_REASONS = {
 export type StopReason = keyof typeof STOP_REASONS;
 export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as [StopReason, ...StopReason[]];
 
+
+/** The exit code for a run that ended with this stop reason; a run with none (nobody executes it) is "stopped". */
+export function exitCodeFor(reason: StopReason | null | undefined): ExitCode {
+  return reason ? STOP_REASONS[reason].exitCode : EXIT.stopped;
+}

@@ -8,50 +8,57 @@ export type WaitEnd =
   | { end: 'timeout'; state: RunState | null }
   | { end: 'stale'; state: RunState | null };
 
-/** How often the lease is checked while waiting (a dead executor writes no file event). */
+/** How often the lease is checked while observing (a dead executor writes no file event). */
 const LEASE_CHECK_MS = 1_000;
 /** Consecutive checks without a live lease before the run counts as abandoned. */
 const STALE_CHECKS = 2;
 
 /**
- * Resolves when the run is terminal (noticed through file events on its directory), when the
- * timeout expires, or when nobody is executing the run any more, so a wait can never hang on a
- * run that will not move.
+ * Calls `check` on every file event in the run directory (and once a second) until it says the
+ * observation is over, until `timeoutMs`, or until nobody has executed the run for two lease
+ * checks: no observer can hang on a run that will not move.
  */
-export async function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
-  const now = await loadState(runDir);
-  if (now && isTerminal(now)) return { end: 'terminal', state: now };
+export async function observeRun(runDir: string, check: () => Promise<boolean> | boolean, timeoutMs: number | null = null): Promise<'done' | 'timeout' | 'stale'> {
+  if (await check()) return 'done';
   const { watch } = await import('chokidar');
   return new Promise((resolve) => {
-    let done = false;
+    let over = false;
     let misses = 0;
     // atomic: false — state.json is replaced by rename; chokidar's atomic mode would hold such events back ~100 ms.
     const watcher = watch(runDir, { depth: 0, ignoreInitial: true, atomic: false });
-    const finish = (result: WaitEnd) => {
-      if (done) return;
-      done = true;
+    const finish = (end: 'done' | 'timeout' | 'stale') => {
+      if (over) return;
+      over = true;
       clearInterval(leaseTimer);
       if (timer) clearTimeout(timer);
       // Answer first; closing the watcher can take a while and must not delay the caller.
-      resolve(result);
+      resolve(end);
       void watcher.close();
     };
-    const check = async () => {
-      const state = await loadState(runDir);
-      if (state && isTerminal(state)) finish({ end: 'terminal', state });
-      return state;
+    const recheck = async () => {
+      if (!over && (await check())) finish('done');
     };
     // Any event, not only state.json's: chokidar throttles repeated changes of one file, and the run's last
     // state.json write comes milliseconds after the one before it; lease.json and report.json follow it.
-    watcher.on('all', () => void check());
-    watcher.on('ready', () => void check());
+    watcher.on('all', () => void recheck());
+    watcher.on('ready', () => void recheck());
     const leaseTimer = setInterval(async () => {
-      const state = await check();
-      if (done) return;
+      await recheck();
+      if (over) return;
       misses = liveness(runDir).alive ? 0 : misses + 1;
-      if (misses >= STALE_CHECKS) finish({ end: 'stale', state });
+      if (misses >= STALE_CHECKS) finish('stale');
     }, LEASE_CHECK_MS);
-    const timer = timeoutMs !== null ? setTimeout(async () => finish({ end: 'timeout', state: await loadState(runDir) }), timeoutMs) : null;
-    void check();
+    const timer = timeoutMs !== null ? setTimeout(() => finish('timeout'), timeoutMs) : null;
   });
+}
+
+/** Resolves when the run is terminal (noticed through file events on its directory), on timeout, or when it is stale. */
+export async function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
+  let state: RunState | null = null;
+  const end = await observeRun(runDir, async () => {
+    state = await loadState(runDir);
+    return state !== null && isTerminal(state);
+  }, timeoutMs);
+  if (end === 'done') return { end: 'terminal', state: state! };
+  return { end, state: end === 'timeout' ? await loadState(runDir) : state };
 }

@@ -1,20 +1,17 @@
 // Failures real worker CLIs produce, injected by the fake model APIs: quota pressure, refused
 // credentials, a CLI that goes silent, and one that lingers after its result.
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { usageLimitReply as claudeUsageLimit } from '../fakes/anthropic-api.js';
 import { geminiQuotaErrorBody } from '../fakes/gemini-api.js';
-import type { FakeServer, Model, Reply } from '../fakes/model.js';
+import type { Model, Reply } from '../fakes/model.js';
 import { usageLimitReply as codexUsageLimit } from '../fakes/openai-api.js';
 import { runrModel, type RunrRequest } from '../fakes/runr-model.js';
 import { ROOT, type TestRepo } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { CLI_BIN, fakeClaude, fakeCodex, fakeGemini, processesIn, workerLogs, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
+import { closedAfterEach, CLI_BIN, fakeClaude, fakeCodex, fakeGemini, processesIn, workerLogs, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = closedAfterEach();
 
 type Fake = (repo: TestRepo, model: Model) => Promise<CliSetup>;
 const FAKES: Record<'claude' | 'codex' | 'gemini', Fake> = { claude: fakeClaude, codex: fakeCodex, gemini: fakeGemini };

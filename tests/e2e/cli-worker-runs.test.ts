@@ -1,14 +1,10 @@
 // Whole runs with the real worker CLIs (Claude Code, Codex, Gemini CLI), each pointed at its fake API.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../fakes/model.js';
+import { describe, expect, it } from 'vitest';
 import { runrModel } from '../fakes/runr-model.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { CLAUDE_PRICE, expectNotesCheckpointed, fakeClaude, fakeCodex, fakeGemini, workerLogs, writeWorkers, notesRepo } from '../helpers/real-clis.js';
+import { closedAfterEach, CLAUDE_PRICE, expectNotesCheckpointed, fakeClaude, fakeCodex, fakeGemini, workerLogs, writeWorkers, notesRepo } from '../helpers/real-clis.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = closedAfterEach();
 
 describe('claude worker (real Claude Code CLI, fake API)', () => {
   it('completes a 2-milestone run with claude in every phase; usage and cost match what the API reported', async () => {

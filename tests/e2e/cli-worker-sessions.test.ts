@@ -1,17 +1,14 @@
 // Worker sessions and cost budgets with the real Claude Code and Codex CLIs on their fake APIs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeServer, Reply } from '../fakes/model.js';
+import { describe, expect, it } from 'vitest';
+import type { Reply } from '../fakes/model.js';
 import { noteFile, runrModel, type RunrRequest } from '../fakes/runr-model.js';
 import type { TestRepo } from '../helpers/harness.js';
 import { reportOf, runToEnd } from '../helpers/e2e-support.js';
-import { fakeClaude, fakeCodex, fakeGemini, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
+import { closedAfterEach, fakeClaude, fakeCodex, fakeGemini, writeWorkers, type CliSetup, notesRepo } from '../helpers/real-clis.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = closedAfterEach();
 
 /** The attempt number runr's implementer prompt names (fresh: "Attempt N", continued: "(attempt N)"). */
 function attemptOf(r: RunrRequest): number {

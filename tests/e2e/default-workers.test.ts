@@ -3,19 +3,15 @@
 // credentials and settings come from the environment and their own config homes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claudeTestEnv, prepareClaudeHome, startAnthropicApi } from '../fakes/anthropic-api.js';
-import type { FakeServer } from '../fakes/model.js';
 import { codexTestEnv, prepareCodexHome, startOpenAiApi } from '../fakes/openai-api.js';
 import { runrModel } from '../fakes/runr-model.js';
 import { ROOT } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { expectNotesCheckpointed, notesRepo } from '../helpers/real-clis.js';
+import { closedAfterEach, expectNotesCheckpointed, notesRepo } from '../helpers/real-clis.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = closedAfterEach();
 
 describe('the default workers', () => {
   it('a config without "workers" runs Claude Code and Codex from PATH and completes a 2-milestone run', async () => {

@@ -3,16 +3,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DoctorOutputSchema, type DoctorCheck } from '../../src/contracts/outputs.js';
-import type { FakeServer, Model } from '../fakes/model.js';
+import type { Model } from '../fakes/model.js';
 import { AGENT, ROOT, TestRepo } from '../helpers/harness.js';
-import { fakeClaude, fakeCodex, fakeGemini, writeWorkers } from '../helpers/real-clis.js';
+import { closedAfterEach, fakeClaude, fakeCodex, fakeGemini, writeWorkers } from '../helpers/real-clis.js';
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const servers = closedAfterEach();
 
 const cliVersion = (pkg: string): string =>
   JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;

@@ -35,6 +35,17 @@ function newestRunDir(repo: TestRepo): string | null {
   return ids.length ? path.join(runs, ids.at(-1)!) : null;
 }
 
+/** Starts a run in the foreground and waits until it is in IMPLEMENT, executed by a live process. */
+async function runningInImplement(repo: TestRepo, env: Record<string, string> = {}) {
+  const running = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json'], { env });
+  const runDir = await until(() => newestRunDir(repo), 'the run directory');
+  const live = await until(async () => {
+    const s = await statusNow(runDir);
+    return s?.phase === 'IMPLEMENT' && s.lease ? s : null;
+  }, 'IMPLEMENT');
+  return { running, runDir, runId: path.basename(runDir), live };
+}
+
 /** A run stopped by kill -9 after IMPLEMENT of m1 was journaled (lease.json left behind by the dead executor). */
 async function crashedRun(repo: TestRepo): Promise<string> {
   const r = await startCrashingRun(repo, '7');
@@ -128,13 +139,7 @@ describe('two executors never run the same run', () => {
         'IMPLEMENT:m1': [{ sleep_ms: 2000 }, { write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }],
       }),
     });
-    const frozen = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json'], { env: fast });
-    const runDir = await until(() => newestRunDir(repo), 'the run directory');
-    const runId = path.basename(runDir);
-    const live = await until(async () => {
-      const s = await statusNow(runDir);
-      return s?.phase === 'IMPLEMENT' && s.lease ? s : null;
-    }, 'IMPLEMENT');
+    const { running: frozen, runDir, runId, live } = await runningInImplement(repo, fast);
     const pid = live.lease!.pid;
     process.kill(pid, 'SIGSTOP'); // as a suspended laptop or a stopped job would
     let resumed;
@@ -192,13 +197,7 @@ describe('lease timing from the config', () => {
       config: { limits: { stall_timeout_s: 30, worker_timeout_s: 60, verify_timeout_s: 60, result_grace_s: 1, lease_heartbeat_s: 0.2, lease_expiry_s: 1.5 } },
       script: twoMilestoneScript({ 'IMPLEMENT:m1': [{ sleep_ms: 2500, write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }] }),
     });
-    const frozen = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
-    const runDir = await until(() => newestRunDir(repo), 'the run directory');
-    const runId = path.basename(runDir);
-    const live = await until(async () => {
-      const s = await statusNow(runDir);
-      return s?.phase === 'IMPLEMENT' && s.lease ? s : null;
-    }, 'IMPLEMENT');
+    const { running: frozen, runDir, runId, live } = await runningInImplement(repo);
     expect(JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8')).expiry_ms).toBe(1500);
     process.kill(live.lease!.pid, 'SIGSTOP');
     try {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { claudeTestEnv, prepareClaudeHome, startAnthropicApi } from '../fakes/anthropic-api.js';
 import { geminiTestEnv, prepareGeminiHome, startGeminiApi } from '../fakes/gemini-api.js';
 import { CODEX_TEST_MODEL, codexTestEnv, prepareCodexHome, startOpenAiApi } from '../fakes/openai-api.js';
@@ -76,6 +76,15 @@ for (const f of fs.existsSync('notes') ? fs.readdirSync('notes') : []) {
   if (!/^ok milestone \\d+\\n$/.test(text)) { console.error('bad note ' + f + ': ' + JSON.stringify(text)); process.exit(1); }
 }
 `;
+
+/** The list a test file puts its fake API servers in; every one is closed after each test. */
+export function closedAfterEach(): FakeServer[] {
+  const servers: FakeServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return servers;
+}
 
 /** A test repository whose check.js is NOTES_CHECK. */
 export function notesRepo(task?: string): TestRepo {
