@@ -77,10 +77,53 @@ for (const size of SIZES) {
   console.log(`${String(size).padStart(13)} | ${String(report.total_duration_ms).padStart(12)} | ${String(worker).padStart(9)} | ${String(verify).padStart(9)} | ${String(setup).padStart(18)} | ${overhead.toFixed(1).padStart(6)}`);
 }
 
+// The sandbox's cost per worker call: the same runs confined (bubblewrap) and unconfined (--sandbox off),
+// and a bare process start (`true`) through runr's process runner with and without bwrap around it.
+{
+  const dir = makeRepo(10);
+  const perCall = { off: [], auto: [] };
+  const runOnce = (mode) => {
+    const r = spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json', '--sandbox', mode], { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`run --sandbox ${mode} failed: ${r.stderr}`);
+    const report = JSON.parse(execFileSync(process.execPath, [runr, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
+    const calls = ['PLAN', 'IMPLEMENT', 'REVIEW'].map((p) => report.phases[p]);
+    perCall[mode].push(calls.reduce((t, p) => t + p.duration_ms, 0) / calls.reduce((n, p) => n + p.count, 0));
+  };
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const { runProcess } = await import('../dist/util/process.js');
+  const { confine } = await import('../dist/workers/sandbox/confine.js');
+  const { probeSandbox } = await import('../dist/workers/sandbox/probe.js');
+  const { bwrap, reason } = await probeSandbox();
+  if (!bwrap) {
+    console.log(`\nsandbox: not measured (${reason})`);
+  } else {
+    for (let i = 0; i < 5; i++) for (const mode of ['off', 'auto']) runOnce(mode);
+    const [off, on] = [median(perCall.off), median(perCall.auto)];
+    console.log(`\nsandbox cost per worker call (median of 5 runs each, ${MILESTONES * 2 + 1} calls per run, trivial node worker)`);
+    console.log(`  unconfined ${off.toFixed(1)} ms, confined ${on.toFixed(1)} ms: +${(on - off).toFixed(1)} ms per call`);
+    const spawnMs = async (sandbox) => {
+      const xs = [];
+      for (let i = 0; i < 20; i++) {
+        const spec = sandbox ? confine({ bwrap, repoRoot: dir, workDir: dir, runDir: dir, writable: [] }, process.env) : undefined;
+        xs.push((await runProcess({ file: 'true', cwd: dir, env: process.env, sandbox: spec })).durationMs);
+      }
+      return xs.sort((a, b) => a - b)[10];
+    };
+    const bare = await spawnMs(false);
+    const boxed = await spawnMs(true);
+    console.log(`  process start (median of 20, \`true\`): ${bare} ms bare, ${boxed} ms in bubblewrap: +${boxed - bare} ms`);
+  }
+}
+
 // wait: how long after the run's last journal event `runr wait` returns (SPEC: within 100 ms).
 {
   const dir = makeRepo(10);
-  const release = path.join(dir, '..', 'release');
+  // The agent waits for this file: in a directory of its own, which the sandbox must show it (its /tmp is private).
+  const gate = path.join(dir, '..', 'gate');
+  const release = path.join(gate, 'release');
+  fs.mkdirSync(gate);
+  const configPath = path.join(dir, '.runr', 'runr.config.json');
+  fs.writeFileSync(configPath, JSON.stringify({ ...JSON.parse(fs.readFileSync(configPath, 'utf8')), sandbox_writable: [gate] }));
   fs.writeFileSync(path.join(dir, 'agent.mjs'), `import fs from 'node:fs';
 fs.readFileSync(0);
 while (!fs.existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 10));

@@ -55,6 +55,7 @@ program.command('run')
   .option('--budget-usd <amount>', 'stop before a worker call once reported cost reaches this')
   .option('--detach', 'hand execution to a background process and exit 0 at once')
   .option('--config <path>', 'config file (default: .runr/runr.config.json)')
+  .addOption(new Option('--sandbox <mode>', 'confine workers and verification with bubblewrap: auto (where it works), required, off; overrides the config').choices(['auto', 'required', 'off']))
   .addOption(json())
   .action(lazy(() => import('./run.js')));
 

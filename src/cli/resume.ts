@@ -2,13 +2,14 @@ import { resumeRun } from '../engine/resume-run.js';
 import { positiveNumber, resolveRunArg } from './context.js';
 import { execute } from './execute.js';
 import { createOutput } from './render/output.js';
+import { warnUnconfined } from './render/sandbox-note.js';
 
 interface ResumeFlags { repo: string; force?: boolean; time?: string; maxTicks?: string; budgetUsd?: string; detach?: boolean; json?: boolean }
 
 export default async function resume(runIdArg: string, flags: ResumeFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
-  const { store, leaseToken } = await resumeRun({
+  const { store, leaseToken, notices } = await resumeRun({
     runDir,
     force: Boolean(flags.force),
     timeMin: positiveNumber('--time', flags.time),
@@ -17,5 +18,7 @@ export default async function resume(runIdArg: string, flags: ResumeFlags): Prom
   });
   if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: 'resumed' });
   else out.say(out.colors.bold(`Resuming run ${runId}`) + out.colors.dim(` in ${store.state.phase}, ${store.state.milestones.filter((m) => m.status === 'complete').length}/${store.state.milestones.length} milestones done`));
+  warnUnconfined(out, store.state.sandbox);
+  for (const notice of notices ?? []) out.say(out.colors.yellow(`Note: ${notice}`));
   return execute(out, store, leaseToken, Boolean(flags.detach));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WorkerPhase } from '../engine/phases.js';
+import { SandboxModeSchema, SandboxWritableSchema } from './sandbox.js';
 
 const stringList = z.array(z.string().min(1));
 
@@ -8,6 +9,10 @@ const workerBase = {
   args: stringList.optional(),
   env: z.record(z.string(), z.string()).optional(),
   model: z.string().min(1).optional(),
+  /** This worker's own sandbox mode (overrides the top-level `sandbox`; `runr run --sandbox` overrides both). */
+  sandbox: SandboxModeSchema.optional(),
+  /** Extra paths this worker may write when confined (beyond the top-level `sandbox_writable`). */
+  sandbox_writable: SandboxWritableSchema.optional(),
 };
 
 export const CommandWorkerSchema = z.object({
@@ -85,6 +90,10 @@ export const ConfigSchema = z.object({
   limits: LimitsSchema.default(LimitsSchema.parse({})),
   /** Stop with awaiting_approval at these points until `runr approve` (or `runr reject`). */
   approvals: z.array(z.enum(APPROVAL_GATES)).default([]),
+  /** Confine workers and verification with bubblewrap: auto (default), required or off (docs/config.md#sandbox). */
+  sandbox: SandboxModeSchema.optional(),
+  /** Extra paths every confined worker and verification command may write. */
+  sandbox_writable: SandboxWritableSchema.optional(),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;

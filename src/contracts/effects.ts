@@ -62,6 +62,9 @@ export const WORKER_OUTCOMES = [
   'auth_failed',
 ] as const;
 
+/** What a worker call (or the verification of its work) changed that only runr may change (SPEC §11). */
+const TamperedSchema = z.array(z.string()).nullish();
+
 /**
  * What performing an effect produced. Journaled verbatim; the machine is the only reader.
  * (A plain union: some kinds have an ok and a failed shape, which a discriminated union cannot hold.)
@@ -94,12 +97,15 @@ export const EffectResultSchema = z.union([
     retry_after_s: z.number().nonnegative().nullish(),
     /** auth_failed (and other stops needing the user): the exact thing to do, e.g. which env var to set. */
     fix: z.string().nullish(),
+    tampered: TamperedSchema,
   }),
   z.object({
     kind: z.literal('guard'),
     ok: z.boolean(),
     violations: z.array(z.object({ path: z.string(), rule: z.enum(VIOLATION_RULES) })),
     changed: z.number().int(),
+    /** After VERIFY: the tree of the files' bytes that passed; the reviewer sees it and the checkpoint commits it. */
+    tree: z.string().nullish(),
   }),
   z.object({
     kind: z.literal('verify'),
@@ -108,9 +114,10 @@ export const EffectResultSchema = z.union([
     duration_ms: z.number(),
     failure: VerificationFailureSchema.nullish(),
     time_budget: z.boolean().optional(),
+    tampered: TamperedSchema,
   }),
   z.object({ kind: z.literal('checkpoint'), ok: z.literal(true), sha: z.string(), reused: z.boolean() }),
-  z.object({ kind: z.literal('checkpoint'), ok: z.literal(false), stop: z.literal('branch_mismatch'), detail: z.string() }),
+  z.object({ kind: z.literal('checkpoint'), ok: z.literal(false), stop: z.enum(['branch_mismatch', 'worker_tampered']), detail: z.string() }),
   z.object({ kind: z.literal('wait_until') }),
   z.object({ kind: z.literal('finalize'), wip_ref: z.string().nullish() }),
 ]);

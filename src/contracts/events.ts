@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { EffectResultSchema, EffectSchema } from './effects.js';
 import { ConfigSchema } from './config.js';
+import { SandboxDecisionSchema } from './sandbox.js';
 import { RunInitSchema } from './state.js';
 
 const base = { seq: z.number().int(), ts: z.string() };
 
 /** One line of events.ndjson. The state is the fold of these events through machine.step. */
 export const RunEventSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('run_started'), run: RunInitSchema }),
+  z.object({
+    ...base, type: z.literal('run_started'), run: RunInitSchema,
+    /** The session's sandbox decision (absent in journals written before runr had a sandbox). */
+    sandbox: SandboxDecisionSchema.optional(),
+  }),
   z.object({ ...base, type: z.literal('effect_started'), effect: EffectSchema }),
   z.object({ ...base, type: z.literal('effect_result'), effect_id: z.string(), result: EffectResultSchema }),
   z.object({
@@ -24,6 +29,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     approval: z.object({ verdict: z.enum(['approve', 'reject']), reason: z.string().optional() }).optional(),
     /** With --force the config is read again from disk. */
     config: ConfigSchema.optional(),
+    /** The sandbox decision of this session, probed again. */
+    sandbox: SandboxDecisionSchema.optional(),
   }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PHASES, TIMED_PHASES } from '../engine/phases.js';
 import { NEXT_ACTIONS, STOP_REASON_NAMES } from '../engine/stop-reasons.js';
 import { VerificationFailureSchema } from './effects.js';
+import { SandboxDecisionSchema } from './sandbox.js';
 import { RunUsageSchema } from './state.js';
 
 /** Every JSON object runr prints. Tests parse the CLI's stdout with these same schemas. */
@@ -42,6 +43,8 @@ export const StatusOutputSchema = z.object({
   lease: z.object({ pid: z.number().int(), alive: z.boolean() }).optional(),
   stale: z.literal(true).optional(),
   usage: RunUsageSchema,
+  /** Whether the current (or last) session runs workers confined, and why; null for runs from before the sandbox. */
+  sandbox: SandboxDecisionSchema.nullable(),
   next_action: z.enum(NEXT_ACTIONS),
   suggested_command: z.string(),
 });
@@ -98,6 +101,8 @@ export const ReportOutputSchema = z.object({
   })),
   last_worker_log: z.string().nullable(),
   wip_ref: z.string().nullable(),
+  /** Whether the last session ran workers confined, and why; null for runs from before the sandbox. */
+  sandbox: SandboxDecisionSchema.nullable(),
 });
 export type ReportOutput = z.infer<typeof ReportOutputSchema>;
 

@@ -3,6 +3,7 @@ import { PHASES, TIMED_PHASES } from '../engine/phases.js';
 import { STOP_REASON_NAMES } from '../engine/stop-reasons.js';
 import { APPROVAL_GATES, ConfigSchema } from './config.js';
 import { EffectSchema, VerificationFailureSchema } from './effects.js';
+import { SandboxDecisionSchema, SandboxModeSchema } from './sandbox.js';
 import { TaskSchema } from './task.js';
 
 export const UsageTotalsSchema = z.object({
@@ -41,6 +42,8 @@ export const RunOptionsSchema = z.object({
   time_budget_min: z.number().positive(),
   max_ticks: z.number().int().positive().nullable(),
   budget_usd: z.number().nonnegative().nullable(),
+  /** `runr run --sandbox`: the run's sandbox mode, over the config's (absent: the config decides). */
+  sandbox: SandboxModeSchema.optional(),
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
@@ -94,6 +97,8 @@ export const RunStateSchema = RunInitSchema.extend({
   last_verification_failure: VerificationFailureSchema.nullable(),
   guard_violation_files: z.array(z.string()).nullable(),
   checkpoint_sha: z.string().nullable(),
+  /** The tree of the milestone's files that passed verification: the reviewer sees it, the checkpoint commits it. */
+  verified_tree: z.string().nullish(),
   ticks: z.number().int(),
   session_ticks: z.number().int(),
   session_started_at: z.string(),
@@ -122,5 +127,7 @@ export const RunStateSchema = RunInitSchema.extend({
   phase_stats: z.record(z.enum(TIMED_PHASES), phaseStat),
   verify_stats: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
   last_worker_log: z.string().nullable(),
+  /** The sandbox decision of the current session (from `run_started`, then each `run_resumed`); absent in older runs. */
+  sandbox: SandboxDecisionSchema.optional(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;

@@ -3,6 +3,7 @@ import { WORKER_ROLES, DEFAULT_WORKERS } from '../contracts/config.js';
 import type { DoctorCheck, DoctorOutput } from '../contracts/outputs.js';
 import { defaultConfigPath } from '../store/paths.js';
 import { checkConfig, checkGit, checkNode, checkRepo } from './environment-checks.js';
+import { checkSandbox } from './sandbox-check.js';
 import { checkWorker } from './worker-checks.js';
 
 export interface DoctorOptions {
@@ -20,6 +21,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorOutput> {
   const configPath = opts.config ? path.resolve(opts.config) : repo.root ? defaultConfigPath(repo.root) : null;
   const { check, config } = configPath ? checkConfig(configPath) : { check: null, config: null };
   if (check) checks.push(check);
+  const sandbox = await checkSandbox(config);
+  checks.push(sandbox.check);
 
   // Workers that are the same program are checked once, under every role that uses them.
   const byWorker = new Map<string, { roles: string[]; worker: (typeof DEFAULT_WORKERS)[keyof typeof DEFAULT_WORKERS] }>();
@@ -31,7 +34,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorOutput> {
     byWorker.set(key, entry);
   }
   for (const { roles, worker } of byWorker.values()) {
-    checks.push(...await checkWorker(`${roles.join('+')} worker (${worker.type})`, worker, { ping: opts.ping }));
+    // A ping runs the way a run would: confined unless the worker's sandbox is off.
+    const { bwrap } = sandbox;
+    const confined = bwrap !== null && (worker.sandbox ?? config?.sandbox ?? 'auto') !== 'off';
+    const pingSandbox = confined ? { bwrap, writable: [...(config?.sandbox_writable ?? []), ...(worker.sandbox_writable ?? [])] } : null;
+    checks.push(...await checkWorker(`${roles.join('+')} worker (${worker.type})`, worker, { ping: opts.ping, sandbox: pingSandbox }));
   }
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }

@@ -5,12 +5,12 @@ import type { CliWorkerConfig, WorkerConfig } from '../contracts/config.js';
 import type { DoctorCheck } from '../contracts/outputs.js';
 import { credentialFix, type CliDialect } from '../workers/cli-dialect.js';
 import { DIALECTS } from '../workers/dialects.js';
-import { pingWorker } from './ping.js';
+import { pingWorker, type PingSandbox } from './ping.js';
 
 const PROBE_TIMEOUT_MS = 20_000;
 
 /** Checks one configured worker: installed, able to run headless, credentials present, and (with ping) answering. */
-export async function checkWorker(label: string, config: WorkerConfig, opts: { ping: boolean }): Promise<DoctorCheck[]> {
+export async function checkWorker(label: string, config: WorkerConfig, opts: { ping: boolean; sandbox?: PingSandbox | null }): Promise<DoctorCheck[]> {
   if (config.type === 'command') return [await checkCommand(label, config.bin ?? config.command[0] ?? '')];
   const dialect = DIALECTS[config.type];
   if (!dialect) return [{ name: `${label}: installed`, status: 'fail', detail: `worker type "${config.type}" is not supported`, fix: 'Use claude, codex, gemini or command' }];
@@ -31,7 +31,7 @@ export async function checkWorker(label: string, config: WorkerConfig, opts: { p
     ? { name: `${label}: headless`, status: 'ok', detail: `supports ${dialect.headlessHelp.marker}` }
     : { name: `${label}: headless`, status: 'fail', detail: `${file} ${dialect.headlessHelp.args.join(' ')} does not mention ${dialect.headlessHelp.marker}: this version cannot run headless as runr needs`, fix: `npm install -g ${dialect.npmPackage}@latest` });
   checks.push(checkCredentials(label, dialect, env));
-  if (opts.ping) checks.push(await pingWorker(label, dialect, config as CliWorkerConfig));
+  if (opts.ping) checks.push(await pingWorker(label, dialect, config as CliWorkerConfig, opts.sandbox ?? null));
   return checks;
 }
 

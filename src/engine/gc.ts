@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import type { GcOutput } from '../contracts/outputs.js';
-import { deleteBranch, pruneWorktrees, refExists, removeWorktree, uncommittedPaths, unmergedCommits } from '../git/cleanup.js';
+import { deleteBranch, deleteRef, pruneWorktrees, refExists, removeWorktree, uncommittedPaths, unmergedCommits } from '../git/cleanup.js';
 import { wipRefOf } from '../git/checkpoint.js';
 import { listRunIds } from '../store/list-runs.js';
 import { loadState } from '../store/load-state.js';
 import { runDirOf } from '../store/paths.js';
 import { isTerminal } from './describe.js';
+import { configRefOf } from './integrity/run-config.js';
 
 export interface GcOptions {
   repoRoot: string;
@@ -38,6 +39,7 @@ export async function collectGarbage(opts: GcOptions): Promise<GcOutput> {
       if (ownWorktree) await removeWorktree(opts.repoRoot, state.work_dir);
       if (!unmerged.length) await deleteBranch(opts.repoRoot, state.branch);
       fs.rmSync(runDir, { recursive: true, force: true });
+      await deleteRef(opts.repoRoot, configRefOf(runId));
     }
     out.removed.push({
       run_id: runId,

@@ -34,7 +34,7 @@ export function replay(events: Iterable<RunEvent>): RunState | null {
 }
 
 function apply(state: RunState | null, event: RunEvent): RunState {
-  if (event.type === 'run_started') return start(event.run, event.ts);
+  if (event.type === 'run_started') return { ...start(event.run, event.ts), ...(event.sandbox ? { sandbox: event.sandbox } : {}) };
   if (!state) throw new Error(`journal event ${event.seq} (${event.type}) comes before run_started`);
   const touched = { ...state, updated_at: event.ts };
   switch (event.type) {
@@ -68,6 +68,7 @@ function start(run: RunInit, ts: string): RunState {
     last_verification_failure: null,
     guard_violation_files: null,
     checkpoint_sha: null,
+    verified_tree: null,
     ticks: 0,
     session_ticks: 0,
     session_started_at: ts,
@@ -135,6 +136,11 @@ function onResult(state: RunState, effectId: string, result: EffectResult, ts: s
 }
 
 function dispatch(state: RunState, effect: Effect, result: EffectResult, ts: string): RunState {
+  const tampered = result.kind === 'worker' || result.kind === 'verify' ? result.tampered : null;
+  if (tampered?.length) {
+    const { id: _id, ...again } = effect;
+    return stop(state, 'worker_tampered', ts, { detail: `nothing was committed; changed during ${describeEffect(effect)}: ${tampered.join('; ')}`, resume: again });
+  }
   if (effect.kind === 'worker' && result.kind === 'worker') {
     if (effect.phase === 'PLAN') return onPlanResult(state, effect, result, ts);
     if (effect.phase === 'IMPLEMENT') return onImplementResult(state, effect, result, ts);
@@ -156,6 +162,10 @@ function dispatch(state: RunState, effect: Effect, result: EffectResult, ts: str
     return { ...state, finalized: true, wip_ref: result.wip_ref ?? null };
   }
   return state;
+}
+
+function describeEffect(effect: Effect): string {
+  return effect.kind === 'worker' ? `the ${effect.phase} worker call` : 'verification (which runs the worker\'s code)';
 }
 
 /** --time, --max-ticks and --budget-usd are checked before the next effect starts. */
@@ -187,6 +197,7 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
     ...state,
     options,
     config: event.config ?? state.config,
+    ...(event.sandbox ? { sandbox: event.sandbox } : {}),
     sessions: state.sessions + 1,
     session_started_at: event.ts,
     session_ticks: 0,

@@ -39,5 +39,6 @@ export function buildReport(state: RunState, live: Liveness, nowIso: string): Re
     milestone_list: state.milestones.map(({ id, goal, status, checkpoint_sha }) => ({ id, goal, status, checkpoint_sha })),
     last_worker_log: state.last_worker_log,
     wip_ref: state.wip_ref,
+    sandbox: state.sandbox ?? null,
   };
 }

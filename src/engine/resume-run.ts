@@ -8,6 +8,9 @@ import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
 import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { readConfig } from './start-run.js';
+import { sessionSandbox } from './sandbox-session.js';
+import { assertRunConfigIntact } from './integrity/verify-run-config.js';
+import { differences, RELOADABLE_CONFIG_KEYS } from './integrity/run-config.js';
 import { STOP_REASONS } from './stop-reasons.js';
 import { supervise } from './supervisor.js';
 
@@ -24,6 +27,8 @@ export interface ResumeInput {
 export interface ResumedRun {
   store: RunStore;
   leaseToken: string;
+  /** What the operator should know about this resume (settings the config file changes but the run keeps). */
+  notices?: string[];
 }
 
 function refuse(state: RunState, force: boolean, approval: ResumeInput['approval']): RunrError | null {
@@ -50,6 +55,18 @@ function refuse(state: RunState, force: boolean, approval: ResumeInput['approval
 }
 
 /**
+ * `resume --force` reads workers, limits and approvals again; scope, verification and sandbox stay as
+ * the run started (a file a worker can reach never widens what a run may commit). Says which of those
+ * the file now sets differently.
+ */
+function reloadedConfig(state: RunState): { config: RunState['config']; kept: string[] } {
+  const fresh = configForJournal(readConfig(state.config_path));
+  const reloaded = Object.fromEntries(RELOADABLE_CONFIG_KEYS.filter((k) => k in fresh).map((k) => [k, fresh[k]]));
+  const config = { ...state.config, ...reloaded };
+  return { config, kept: differences(config, fresh).map((p) => `config.${p}`) };
+}
+
+/**
  * Takes over a stopped or stale run: refuses runs that are complete, not resumable or executed by
  * a live process; reclaims a dead or expired lease; journals `run_resumed`.
  */
@@ -61,6 +78,7 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
   const token = lease.lease.token;
   try {
     const store = RunStore.open(input.runDir);
+    await assertRunConfigIntact(store.state);
     const refusal = refuse(store.state, input.force, input.approval);
     // A stop whose clean-up was cut short (a crash during finalize) is finished first. When that stop
     // is not to be resumed (complete, or not resumable), finishing it is all that is left: the caller
@@ -75,6 +93,10 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
       const dirty = await dirtyPaths(state.repo_root, state.preexisting_dirty);
       if (dirty.length && !state.options.allow_dirty) throw dirtyTreeError(dirty, `commit or stash your changes before resuming run ${state.run_id}`);
     }
+    const reloaded = input.force ? reloadedConfig(state) : null;
+    const config = reloaded?.config ?? null;
+    // Probed again: this session may run where bubblewrap is missing, or newly installed.
+    const sandbox = await sessionSandbox(config ?? state.config, state.options.sandbox);
     store.append({
       type: 'run_resumed',
       ts: new Date().toISOString(),
@@ -86,9 +108,13 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
         ...(input.budgetUsd !== undefined ? { budget_usd: input.budgetUsd } : {}),
       },
       ...(input.approval ? { approval: input.approval } : {}),
-      ...(input.force ? { config: configForJournal(readConfig(state.config_path)) } : {}),
+      ...(config ? { config } : {}),
+      sandbox,
     });
-    return { store, leaseToken: token };
+    const notices = reloaded?.kept.length
+      ? [`${reloaded.kept.join(', ')} in ${state.config_path} differ from the run's settings; the run keeps the ones it started with (start a new run to use the new ones)`]
+      : [];
+    return { store, leaseToken: token, notices };
   } catch (err) {
     releaseLease(input.runDir, token);
     throw err;

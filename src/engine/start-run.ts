@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WORKER_ROLES, type Config, type WorkerConfig, type WorkerRole } from '../contracts/config.js';
-import type { RunOptions } from '../contracts/state.js';
+import { RunInitSchema, type RunInit, type RunOptions } from '../contracts/state.js';
+import type { SandboxMode } from '../contracts/sandbox.js';
 import type { Task } from '../contracts/task.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { configForJournal } from '../config/stored-config.js';
@@ -14,6 +15,8 @@ import { parseTask, TaskError } from '../task/parse.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
 import { RunrError, usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
+import { recordRunConfig } from './integrity/run-config.js';
+import { sessionSandbox } from './sandbox-session.js';
 
 export interface StartRunInput {
   repoRoot: string;
@@ -26,6 +29,8 @@ export interface StartRunInput {
   timeMin?: number;
   maxTicks?: number;
   budgetUsd?: number;
+  /** `--sandbox`: the run's sandbox mode, over the config's. */
+  sandbox?: SandboxMode;
 }
 
 export interface StartedRun {
@@ -74,6 +79,7 @@ function applyTaskWorker(config: Config, task: Task): Config {
 export async function startRun(input: StartRunInput): Promise<StartedRun> {
   const config = readConfig(input.configPath);
   const task = readTask(input.taskFile);
+  const sandbox = await sessionSandbox(applyTaskWorker(config, task), input.sandbox);
   const base = await headSha(input.repoRoot);
   if (!base) throw usageError('no_commits', `${input.repoRoot} has no commits yet: commit something first (runr works on a branch from HEAD)`);
   await excludeRunrDir(input.repoRoot);
@@ -99,27 +105,27 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
     time_budget_min: input.timeMin ?? config.limits.time_budget_min,
     max_ticks: input.maxTicks ?? null,
     budget_usd: input.budgetUsd ?? null,
+    ...(input.sandbox ? { sandbox: input.sandbox } : {}),
   };
   const branch = `runr/${runId}`;
+  const run: RunInit = {
+    run_id: runId,
+    repo_root: input.repoRoot,
+    run_dir: runDir,
+    task_file: input.taskFile,
+    task,
+    config: configForJournal(applyTaskWorker(config, task)),
+    config_path: input.configPath,
+    options,
+    branch,
+    base_branch: input.worktree ? null : await currentBranch(input.repoRoot),
+    base_sha: base,
+    work_dir: input.worktree ? worktreePathOf(input.repoRoot, runId) : input.repoRoot,
+    preexisting_dirty: preexisting,
+  };
+  // Recorded before the journal: a run never exists without the record its resumes are checked against.
+  await recordRunConfig(input.repoRoot, RunInitSchema.parse(run));
   const store = RunStore.open(runDir);
-  store.append({
-    type: 'run_started',
-    ts: new Date().toISOString(),
-    run: {
-      run_id: runId,
-      repo_root: input.repoRoot,
-      run_dir: runDir,
-      task_file: input.taskFile,
-      task,
-      config: configForJournal(applyTaskWorker(config, task)),
-      config_path: input.configPath,
-      options,
-      branch,
-      base_branch: input.worktree ? null : await currentBranch(input.repoRoot),
-      base_sha: base,
-      work_dir: input.worktree ? worktreePathOf(input.repoRoot, runId) : input.repoRoot,
-      preexisting_dirty: preexisting,
-    },
-  });
+  store.append({ type: 'run_started', ts: new Date().toISOString(), run, sandbox });
   return { store, runId, runDir, leaseToken: lease.lease.token };
 }

@@ -20,6 +20,7 @@ export function buildStatus(state: RunState, live: Liveness): StatusOutput {
     worktree_path: state.work_dir,
     checkpoint_sha: state.checkpoint_sha,
     usage: state.usage,
+    sandbox: state.sandbox ?? null,
     next_action: g.next_action,
     suggested_command: g.suggested_command,
   };

@@ -140,6 +140,11 @@ export const STOP_REASONS = {
     explanation: "A worker CLI's credentials were refused or are missing; retrying cannot help until they are fixed.",
     suggest: (c) => `# ${c.fix ?? "Fix the worker's credentials (runr doctor checks them)"}, then: runr resume ${c.runId}`,
   },
+  worker_tampered: {
+    resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
+    explanation: "A worker, or its code run by verification, changed what only runr may change (another branch or ref, HEAD, git's config, hooks or info/, runr's own files, or your checkout); nothing was committed.",
+    suggest: (c) => `# See what changed in runr report ${c.runId} and put it back; then runr resume ${c.runId} --force, or start a new run`,
+  },
   branch_mismatch: {
     resumable: false, autoResumable: false, nextAction: 'resolve_branch_mismatch', exitCode: EXIT.stopped,
     explanation: 'The run branch moved under the run: it no longer points at the last checkpoint.',

@@ -84,6 +84,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (interrupted) throw new InterruptedError(`interrupted by ${interrupted}`);
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
       if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(store.state.run_id);
+      // Still ours, so a journal changed during the call was changed by what the call ran: put it back.
+      if ('tampered' in result && result.tampered?.length) store.restoreJournal();
       journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
     }
     writeReport(store.state);

@@ -4,10 +4,10 @@ import { raw } from './git.js';
 /**
  * Every path changed since HEAD, from one `git status` call: added, modified, deleted and untracked
  * files, a rename as its two names (--no-renames), files inside new directories listed one by one
- * (--untracked-files=all). Ignored files are not changes.
+ * (--untracked-files=all). Ignored files are not changes. `env` may name another index (GIT_INDEX_FILE).
  */
-export async function listChanges(cwd: string): Promise<ChangedPath[]> {
-  const out = await raw(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=none']);
+export async function listChanges(cwd: string, env: Record<string, string> = {}): Promise<ChangedPath[]> {
+  const out = await raw(cwd, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=none'], env);
   const changes: ChangedPath[] = [];
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;

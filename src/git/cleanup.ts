@@ -29,6 +29,10 @@ export async function deleteBranch(repoRoot: string, branch: string): Promise<vo
   await rawOrNull(repoRoot, ['branch', '-D', branch]);
 }
 
+export async function deleteRef(repoRoot: string, ref: string): Promise<void> {
+  await rawOrNull(repoRoot, ['update-ref', '-d', ref]);
+}
+
 export async function refExists(repoRoot: string, ref: string): Promise<boolean> {
   return gitSucceeds(repoRoot, ['rev-parse', '--verify', '-q', ref]);
 }

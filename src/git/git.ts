@@ -15,9 +15,36 @@ const USERS_OWN_ENVIRONMENT = {
   allowUnsafeConfigEnvCount: true,
   allowUnsafeDiffExternal: true,
   allowUnsafeTemplateDir: true,
-  // runr itself passes -c core.hooksPath=/dev/null to its commits, so no hook a worker wrote runs.
   allowUnsafeHooksPath: true,
+  // runr sets core.fsmonitor itself (to false, see NEUTRALISED).
+  allowUnsafeFsMonitor: true,
 };
+
+/**
+ * Repository config that runs programs inside git commands (hooks, an fsmonitor daemon). A worker can
+ * plant it; runr's own git commands never run it. Filters and attributes are covered differently:
+ * checkpoints hash the files' raw bytes (verified-tree.ts) and any config change during a worker
+ * call stops the run (engine/integrity).
+ */
+const NEUTRALISED: readonly [string, string][] = [
+  ['core.hooksPath', '/dev/null'],
+  ['core.fsmonitor', 'false'],
+];
+
+/**
+ * The environment of every git command runr runs: the caller's, with NEUTRALISED (and `overrides`)
+ * appended as GIT_CONFIG_* settings, which win over every config file.
+ */
+export function hardenedEnv(extra: Record<string, string> = {}, overrides: readonly [string, string][] = []): Record<string, string> {
+  const env = { ...process.env, ...extra, GIT_TERMINAL_PROMPT: '0' } as Record<string, string>;
+  const count = Number(env.GIT_CONFIG_COUNT ?? 0) || 0;
+  [...NEUTRALISED, ...overrides].forEach(([key, value], i) => {
+    env[`GIT_CONFIG_KEY_${count + i}`] = key;
+    env[`GIT_CONFIG_VALUE_${count + i}`] = value;
+  });
+  env.GIT_CONFIG_COUNT = String(count + NEUTRALISED.length + overrides.length);
+  return env;
+}
 
 /**
  * A git client rooted at `cwd`. Note: simple-git waits a fixed 50 ms after a command that printed
@@ -26,8 +53,7 @@ const USERS_OWN_ENVIRONMENT = {
  */
 export function gitAt(cwd: string, env: Record<string, string> = {}): SimpleGit {
   const git = simpleGit({ baseDir: cwd, trimmed: false, unsafe: USERS_OWN_ENVIRONMENT });
-  const merged = { ...process.env, ...env, GIT_TERMINAL_PROMPT: '0' } as Record<string, string>;
-  return git.env(merged);
+  return git.env(hardenedEnv(env));
 }
 
 export async function raw(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
@@ -61,6 +87,30 @@ export async function commitEnv(cwd: string): Promise<Record<string, string>> {
  * nothing on stderr as if it had succeeded, so these go through execa.
  */
 export async function gitSucceeds(cwd: string, args: string[]): Promise<boolean> {
+  return (await gitExec(cwd, args, { reject: false })).exitCode === 0;
+}
+
+export class GitCommandError extends Error {
+  constructor(readonly args: string[], readonly stderr: string, readonly exitCode: number | undefined) {
+    super(`git ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+  }
+}
+
+/**
+ * Plumbing that needs stdin or a reliable exit code (hash-object, update-index --index-info,
+ * update-ref with an expected old value), through execa. Throws GitCommandError unless `reject: false`.
+ */
+export async function gitExec(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; reject?: boolean; config?: readonly [string, string][] } = {},
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const { execa } = await import('execa');
-  return (await execa('git', args, { cwd, reject: false, stdin: 'ignore' })).exitCode === 0;
+  const r = await execa('git', args, {
+    cwd, env: hardenedEnv(opts.env, opts.config), extendEnv: false, reject: false, stripFinalNewline: false,
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
+  });
+  const exitCode = r.exitCode ?? -1;
+  if (exitCode !== 0 && opts.reject !== false) throw new GitCommandError(args, String(r.stderr), r.exitCode);
+  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode };
 }

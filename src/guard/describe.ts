@@ -3,10 +3,11 @@ import type { Violation, ViolationRule } from './scope.js';
 const RULE_WORDS: Record<ViolationRule, string> = {
   outside_allowlist: 'outside scope.allowlist',
   denylist: 'in scope.denylist',
-  always_denied: 'never allowed (.git/, .runr/, .env files)',
+  always_denied: 'never allowed (.git/, .runr/, .env files, names git refuses, nested repositories)',
   lockfile: 'a lockfile (allowed only with --allow-deps)',
   protected: 'protected by scope.protect',
   symlink_escape: 'a symlink that leads outside the worktree',
+  symlink_to_denied: 'a symlink that leads to a denied or protected path',
 };
 
 /** "path (why it is blocked)", for stop details and the human report. */

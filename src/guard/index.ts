@@ -1,9 +1,12 @@
 export { PRESETS, ENV_PRESET } from './presets.js';
 export { LOCKFILES, isLockfile } from './lockfiles.js';
 export { TOOL_CACHE_PATTERNS, isToolCache } from './tool-caches.js';
+export { foldName, gitRefusesPath } from './filenames.js';
+export { isAlwaysDenied } from './always-denied.js';
 export {
   checkChanges,
   checkPlannedFiles,
+  classifyLinkTarget,
   compileScope,
   isOutsideRepo,
   normalizeRepoPath,
@@ -17,5 +20,6 @@ export type {
   Violation,
   ViolationRule,
 } from './scope.js';
-export { findSymlinkEscapes } from './symlinks.js';
+export { findLinkViolations } from './symlinks.js';
+export { guardChanges } from './check.js';
 export { describeViolations } from './describe.js';

@@ -1,3 +1,5 @@
+import { foldName } from './filenames.js';
+
 /** Dependency lockfiles: changing one needs `--allow-deps` (SPEC §6). */
 export const LOCKFILES: readonly string[] = [
   'package-lock.json',
@@ -14,11 +16,10 @@ export const LOCKFILES: readonly string[] = [
   'composer.lock',
 ];
 
-const LOCKFILE_SET = new Set(LOCKFILES);
+const LOCKFILE_SET = new Set(LOCKFILES.map((name) => name.toLowerCase()));
 
-/** True when the path's basename is a lockfile, at any depth. */
+/** True when the path's basename is a lockfile, at any depth, in any case (see foldName). */
 export function isLockfile(path: string): boolean {
   const trimmed = path.replace(/\\/g, '/').replace(/\/+$/, '');
-  const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return LOCKFILE_SET.has(base);
+  return LOCKFILE_SET.has(foldName(trimmed.slice(trimmed.lastIndexOf('/') + 1)));
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isAlwaysDenied } from './always-denied.js';
 import { isLockfile } from './lockfiles.js';
 import { ENV_PRESET, PRESETS } from './presets.js';
 import { isToolCache } from './tool-caches.js';
@@ -22,7 +23,9 @@ export interface ChangedPath {
   status: ChangeStatus;
 }
 
-export const VIOLATION_RULES = ['outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape'] as const;
+export const VIOLATION_RULES = [
+  'outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape', 'symlink_to_denied',
+] as const;
 export type ViolationRule = (typeof VIOLATION_RULES)[number];
 
 export interface Violation {
@@ -37,7 +40,6 @@ export interface CompiledScope {
   readonly allowPatterns: readonly string[];
   readonly denyPatterns: readonly string[];
   readonly protectPatterns: readonly string[];
-  readonly alwaysDeniedPatterns: readonly string[];
   readonly allowDeps: boolean;
   readonly envAllowed: boolean;
   readonly allow: Matcher | null;
@@ -47,8 +49,6 @@ export interface CompiledScope {
 }
 
 const PM_OPTS = { dot: true } as const;
-const GIT_AND_RUNR = ['**/.git', '**/.git/**', '.runr', '.runr/**'];
-const ENV_FILES = ['**/.env', '**/.env.*'];
 
 export function unknownPresets(presets: string[]): string[] {
   return presets.filter((name) => !Object.hasOwn(PRESETS, name));
@@ -79,18 +79,16 @@ export function compileScope(rules: ScopeRules): CompiledScope {
   const allowPatterns = uniqueNormalized(restricting.length && envAllowed ? [...restricting, ...PRESETS[ENV_PRESET]!] : restricting);
   const denyPatterns = uniqueNormalized(rules.denylist);
   const protectPatterns = uniqueNormalized(rules.protect);
-  const alwaysDeniedPatterns = envAllowed ? GIT_AND_RUNR : [...GIT_AND_RUNR, ...ENV_FILES];
   return {
     allowPatterns,
     denyPatterns,
     protectPatterns,
-    alwaysDeniedPatterns,
     allowDeps: rules.allowDeps,
     envAllowed,
     allow: allowPatterns.length > 0 ? compile(allowPatterns) : null,
     deny: compile(denyPatterns),
     protect: compile(protectPatterns),
-    alwaysDenied: compile(alwaysDeniedPatterns),
+    alwaysDenied: (p) => isAlwaysDenied(p, envAllowed),
   };
 }
 
@@ -110,14 +108,23 @@ export function isOutsideRepo(normalized: string): boolean {
 type Verdict = ViolationRule | 'ignored' | null;
 
 function classify(scope: CompiledScope, p: string, existed: boolean): Verdict {
-  if (isOutsideRepo(p)) return 'always_denied';
+  if (isOutsideRepo(p) || scope.alwaysDenied(p)) return 'always_denied';
   if (isToolCache(p)) return 'ignored';
-  if (scope.alwaysDenied(p)) return 'always_denied';
   if (!scope.allowDeps && isLockfile(p)) return 'lockfile';
   if (scope.deny(p)) return 'denylist';
   if (existed && scope.protect(p)) return 'protected';
   if (scope.allow && !scope.allow(p)) return 'outside_allowlist';
   return null;
+}
+
+/**
+ * Whether a symlink may lead to `target` (normalized, inside the worktree): not to anything the
+ * guard denies, whatever the allowlist says, nor to the root, which holds .git.
+ */
+export function classifyLinkTarget(scope: CompiledScope, target: string): 'symlink_to_denied' | null {
+  const denied = target === '' || scope.alwaysDenied(target) || (!scope.allowDeps && isLockfile(target))
+    || scope.deny(target) || scope.protect(target);
+  return denied ? 'symlink_to_denied' : null;
 }
 
 export function checkChanges(
@@ -144,7 +151,7 @@ export function checkChanges(
 
 function safeMatcher(glob: string): Matcher | null {
   try {
-    return picomatch(glob, { dot: false });
+    return picomatch(glob, { dot: false, nocase: true });
   } catch {
     return null;
   }
@@ -165,9 +172,8 @@ function globTargetsAlwaysDenied(scope: CompiledScope, glob: string): boolean {
 }
 
 function classifyPlannedGlob(scope: CompiledScope, glob: string): Verdict {
-  if (isOutsideRepo(glob)) return 'always_denied';
+  if (isOutsideRepo(glob) || scope.alwaysDenied(glob) || globTargetsAlwaysDenied(scope, glob)) return 'always_denied';
   if (isToolCache(glob)) return 'ignored';
-  if (scope.alwaysDenied(glob) || globTargetsAlwaysDenied(scope, glob)) return 'always_denied';
   if (!scope.allowDeps && isLockfile(glob)) return 'lockfile';
   if (scope.deny(glob) || scope.denyPatterns.includes(glob)) return 'denylist';
   if (scope.protect(glob) || scope.protectPatterns.includes(glob)) return 'protected';

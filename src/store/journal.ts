@@ -6,13 +6,17 @@ import { journalPath } from './paths.js';
 
 /** events.ndjson: append-only, one JSON object per line, fsynced before anything acts on it. */
 
+export function journalLine(event: RunEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
 export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number): number {
   const fd = fs.openSync(journalPath(runDir), 'a');
   try {
     // Fencing: a writer that finds the journal longer than it left it has been taken over (a frozen
     // executor whose lease expired and was reclaimed) and must not write another event.
     if (expectedBytes !== undefined && fs.fstatSync(fd).size !== expectedBytes) throw new JournalTakenOverError(journalPath(runDir));
-    fs.writeSync(fd, `${JSON.stringify(event)}\n`);
+    fs.writeSync(fd, journalLine(event));
     fs.fsyncSync(fd);
     return fs.fstatSync(fd).size;
   } finally {
@@ -37,6 +41,8 @@ export interface JournalRead {
   events: RunEvent[];
   /** Bytes of the journal that hold complete, valid events. */
   validBytes: number;
+  /** Those bytes, as text. */
+  validText: string;
 }
 
 /**
@@ -48,7 +54,7 @@ export function readJournal(runDir: string): JournalRead {
   try {
     buf = fs.readFileSync(journalPath(runDir));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], validBytes: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], validBytes: 0, validText: '' };
     throw err;
   }
   const events: RunEvent[] = [];
@@ -72,7 +78,7 @@ export function readJournal(runDir: string): JournalRead {
     if (end === -1) break;
     offset = end + 1;
   }
-  return { events, validBytes };
+  return { events, validBytes, validText: buf.toString('utf8', 0, validBytes) };
 }
 
 function parseLine(line: string): RunEvent | null {

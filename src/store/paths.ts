@@ -19,6 +19,8 @@ export const RUN_FILES = {
   report: 'report.json',
   logs: 'logs',
   children: 'children.json',
+  /** New directories a stopped in-place run moved out of the user's tree (nested repositories no ref can hold). */
+  keptDirs: 'kept-dirs',
 } as const;
 
 export const RUN_ID_PATTERN = /^\d{14}$/;

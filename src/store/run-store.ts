@@ -2,17 +2,17 @@ import path from 'node:path';
 import { RunEventSchema, type RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { replay, step } from '../engine/machine.js';
-import { appendEvent, readJournal, repairJournalTail } from './journal.js';
-import { RUN_FILES } from './paths.js';
+import { appendEvent, journalLine, readJournal, repairJournalTail } from './journal.js';
+import { journalPath, RUN_FILES } from './paths.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic.js';
 import { statePath } from './state-file.js';
 
 export class RunNotStartedError extends Error {}
 
-export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number } {
-  const { events, validBytes } = readJournal(runDir);
+export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number; validText: string } {
+  const { events, validBytes, validText } = readJournal(runDir);
   const state = replay(events);
-  return { state, seq: events.at(-1)?.seq ?? 0, validBytes };
+  return { state, seq: events.at(-1)?.seq ?? 0, validBytes, validText };
 }
 
 /**
@@ -26,13 +26,15 @@ export class RunStore {
     private _seq: number,
     /** Size of the journal as this store last left it (appends are refused when it changed behind us). */
     private bytes: number,
+    /** The journal as this store wrote it, to put it back when someone else edited it (restoreJournal). */
+    private text: string,
   ) {}
 
   /** Opens a run for execution, always from the journal (the source of truth). */
   static open(runDir: string): RunStore {
-    const { state, seq, validBytes } = rebuildState(runDir);
+    const { state, seq, validBytes, validText } = rebuildState(runDir);
     repairJournalTail(runDir, validBytes);
-    const store = new RunStore(runDir, state, seq, validBytes);
+    const store = new RunStore(runDir, state, seq, validBytes, validText);
     if (state) store.persist(validBytes);
     return store;
   }
@@ -52,11 +54,21 @@ export class RunStore {
     const event = RunEventSchema.parse({ ...input, seq: this._seq + 1 });
     const bytes = appendEvent(this.runDir, event, this.bytes);
     this.bytes = bytes;
+    this.text += journalLine(event);
     this._seq = event.seq;
     const before = this.current;
     this.current = step(this.current, event).state;
     this.persist(bytes, before);
     return this.current;
+  }
+
+  /**
+   * Puts the journal back as this store wrote it. Only for an executor that still holds the lease
+   * (so nobody else may have written it) and found it edited behind its back: by a worker.
+   */
+  restoreJournal(): void {
+    writeTextAtomic(journalPath(this.runDir), this.text);
+    this.bytes = Buffer.byteLength(this.text);
   }
 
   /**

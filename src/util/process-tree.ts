@@ -55,6 +55,11 @@ function send(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Signals every process carrying the tag but `except` (a sandbox's bwrap, whose death would take its command down at once). */
+export function signalTagged(tag: string, signal: NodeJS.Signals, except?: number): void {
+  for (const pid of taggedPids(tag)) if (pid !== except) send(pid, signal);
+}
+
 /** Signals a process group and every process carrying the tag (or, with `prefix`, a tag starting with it). */
 export function signalTree(pgid: number | undefined, tag: string | undefined, signal: NodeJS.Signals, prefix = false): void {
   if (pgid) {

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
-import { signalTree, TAG_VAR } from './process-tree.js';
+import { signalTagged, signalTree, TAG_VAR } from './process-tree.js';
+import { findExecutable } from './which.js';
 
 export interface RunProcessOptions {
   file: string;
@@ -30,6 +31,8 @@ export interface RunProcessOptions {
   /** When runr ends a process, it asks with `stopSignal` (default SIGTERM) and kills after this long (default 3 s). */
   termGraceMs?: number;
   stopSignal?: NodeJS.Signals;
+  /** Run confined: `bwrap <args> -- <file> <args…>` (the arguments come from workers/sandbox). */
+  sandbox?: { bwrap: string; args: string[] };
 }
 
 export type ProcessEnd = 'exit' | 'stall' | 'timeout' | 'deadline' | 'grace' | 'spawn_error' | 'aborted';
@@ -69,11 +72,16 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   let stderr = '';
   let all = '';
   const tag = opts.tag ?? `${process.pid}-${++calls}-${started}`;
-  const child = execa(opts.file, opts.args ?? [], {
+  const command = confined(opts);
+  if (!command) {
+    const spawnError = `spawn ${opts.file} ENOENT`;
+    return { end: 'spawn_error', exitCode: null, stdout, stderr, all, durationMs: Date.now() - started, spawnError };
+  }
+  const child = execa(command.file, command.args, {
     cwd: opts.cwd,
     env: { ...opts.env, [TAG_VAR]: tag },
     extendEnv: false,
-    shell: opts.shell ?? false,
+    shell: command.shell,
     input: opts.input ?? '',
     detached: true,
     reject: false,
@@ -92,7 +100,8 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const stopWith = (why: ProcessEnd) => {
     if (end !== 'exit') return;
     end = why;
-    signalTree(pid, tag, opts.stopSignal ?? 'SIGTERM');
+    if (opts.sandbox) signalTagged(tag, opts.stopSignal ?? 'SIGTERM', pid);
+    else signalTree(pid, tag, opts.stopSignal ?? 'SIGTERM');
     timers.push(setTimeout(() => killTree(pid, tag), opts.termGraceMs ?? 3_000));
   };
   let stallTimer: NodeJS.Timeout | undefined;
@@ -137,4 +146,17 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     durationMs: Date.now() - started,
     spawnError,
   };
+}
+
+/**
+ * The command to spawn: as given, or wrapped in bubblewrap. bwrap reports a missing program only as
+ * its own exit code 1, so a confined program is looked up first and a missing one is a spawn error (null).
+ */
+function confined(opts: RunProcessOptions): { file: string; args: string[]; shell: boolean } | null {
+  if (!opts.sandbox) return { file: opts.file, args: opts.args ?? [], shell: opts.shell ?? false };
+  let command: string[];
+  if (opts.shell) command = ['/bin/sh', '-c', opts.file];
+  else if (findExecutable(opts.file, opts.env, opts.cwd)) command = [opts.file, ...(opts.args ?? [])];
+  else return null;
+  return { file: opts.sandbox.bwrap, args: [...opts.sandbox.args, '--', ...command], shell: false };
 }

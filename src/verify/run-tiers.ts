@@ -3,6 +3,7 @@ import type { Config } from '../contracts/config.js';
 import type { ResultOf, VerificationFailure } from '../contracts/effects.js';
 import { runProcess } from '../util/process.js';
 import { redact } from '../workers/redact.js';
+import { confine, describeConfinement, type SandboxSpec } from '../workers/sandbox/confine.js';
 import { excerpt } from './excerpt.js';
 
 export const TIERS = ['tier0', 'tier1', 'tier2'] as const;
@@ -16,6 +17,9 @@ export interface VerifyOptions {
   /** Marks the commands and everything they start, so that leftovers can be found (see util/process-tree). */
   tag?: string;
   onSpawn?: (pid: number) => void;
+  /** Run the commands confined (they run the worker's code); absent: unconfined, for the reason in `unconfined`. */
+  sandbox?: SandboxSpec;
+  unconfined?: string;
 }
 
 /** Runs the verification tiers in order, fail-fast, saving every command's output to the log. */
@@ -23,13 +27,16 @@ export async function runVerification(verification: Config['verification'], opts
   const started = Date.now();
   const commands: ResultOf<'verify'>['commands'] = [];
   const log = fs.openSync(opts.logPath, 'a');
+  const confinement = opts.sandbox ? confine(opts.sandbox, opts.env) : null;
   try {
+    fs.writeSync(log, `# sandbox: ${describeConfinement(confinement, opts.unconfined ?? 'no sandbox')}\n`);
     for (const tier of TIERS) {
       for (const command of verification[tier]) {
         fs.writeSync(log, `$ ${command}    # ${tier}\n`);
         const out = await runProcess({
           file: command, shell: true, cwd: opts.workDir, env: opts.env,
           timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag,
+          sandbox: confinement ?? undefined,
         });
         const output = redact(out.all);
         fs.writeSync(log, `${output}${output.endsWith('\n') || !output ? '' : '\n'}# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);

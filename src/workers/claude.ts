@@ -124,6 +124,13 @@ export const claude: CliDialect = {
       ...(sessionId ? ['--resume', sessionId] : []),
     ];
   },
+  // Its config dir (sessions, credentials, settings). Without CLAUDE_CONFIG_DIR it also keeps
+  // ~/.claude.json, which it rewrites by a rename in HOME: that stays read-only, so those updates
+  // (counters, caches) are dropped in the sandbox; the call works regardless (docs/workers.md).
+  sandboxPaths: (env, home) => ({
+    dirs: [env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), ...(env.CLAUDE_CODE_TMPDIR ? [env.CLAUDE_CODE_TMPDIR] : [])],
+    files: env.CLAUDE_CONFIG_DIR ? [] : [path.join(home, '.claude.json')],
+  }),
   reportsCost: true,
   createParser: () => new ClaudeParser(),
   credentials: {

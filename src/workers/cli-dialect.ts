@@ -1,4 +1,5 @@
 import type { CliWorkerConfig, CliWorkerType } from '../contracts/config.js';
+import type { OwnPaths } from './sandbox/confine.js';
 
 /** What a CLI's machine-readable output said about a call, once it is over. */
 export interface CliSummary {
@@ -37,6 +38,8 @@ export interface CallOptions {
   /** Continue this session instead of starting a new one. */
   sessionId: string | null;
   workDir: string;
+  /** The call runs inside runr's sandbox (a CLI's own sandbox would fail nested in it). */
+  sandboxed: boolean;
 }
 
 /** Everything runr knows about one worker CLI: how to call it headless and how to read it. */
@@ -49,6 +52,11 @@ export interface CliDialect {
   npmPackage: string;
   /** Arguments for a headless call; the prompt itself always goes on stdin. */
   args(opts: CallOptions): string[];
+  /**
+   * What the CLI writes for itself (config, sessions, logs), from its effective environment: writable
+   * when it runs in runr's sandbox.
+   */
+  sandboxPaths(env: NodeJS.ProcessEnv, home: string): OwnPaths;
   /** Environment laid over runr's own (before the worker config's `env`). */
   env?(opts: CallOptions): Record<string, string>;
   createParser(): CliParser;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { CliWorkerConfig, Price } from '../contracts/config.js';
 import { runProcess } from '../util/process.js';
 import { processTag } from '../util/process-tree.js';
@@ -6,6 +7,7 @@ import { OUTPUT_TAIL_CHARS } from './command.js';
 import { extractLastJsonObject } from './extract-result.js';
 import { abnormalEnd } from './process-end.js';
 import { redactValue } from './redact.js';
+import { confine, describeConfinement } from './sandbox/confine.js';
 import { Transcript } from './transcript.js';
 import type { SessionUsage, WorkerAdapter, WorkerContext, WorkerOutput } from './types.js';
 
@@ -29,12 +31,14 @@ export class CliWorker implements WorkerAdapter {
 
   private async call(prompt: string, sessionId: string | null, priorUsage: SessionUsage | undefined, ctx: WorkerContext) {
     const { dialect, config } = this;
-    const opts = { config, sessionId, workDir: ctx.workDir };
+    const opts = { config, sessionId, workDir: ctx.workDir, sandboxed: Boolean(ctx.sandbox) };
     const file = config.bin ?? dialect.defaultBin;
     const args = [...dialect.args(opts), ...(config.args ?? [])];
     const env = { ...process.env, ...dialect.env?.(opts), ...config.env };
+    const confinement = ctx.sandbox ? confine(ctx.sandbox, env, dialect.sandboxPaths(env, env.HOME || os.homedir())) : null;
     const log = new Transcript(ctx.logPath, { ...process.env, ...config.env });
     log.section(`${ctx.phase} worker (${dialect.product}${sessionId ? `, continuing session ${sessionId}` : ''}): ${[file, ...args].join(' ')}`);
+    log.section(`sandbox: ${describeConfinement(confinement, ctx.unconfined ?? 'no sandbox')}`);
     log.section('prompt (on stdin)', prompt);
     log.section('output');
 
@@ -56,6 +60,7 @@ export class CliWorker implements WorkerAdapter {
       onSpawn: ctx.onSpawn,
       tag: processTag(ctx.runDir),
       stopSignal: dialect.stopSignal,
+      sandbox: confinement ?? undefined,
     });
     if (pending) parser.line(pending);
     const summary = parser.summary({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode });

@@ -90,18 +90,22 @@ export const codex: CliDialect = {
   product: 'Codex',
   defaultBin: 'codex',
   npmPackage: '@openai/codex',
-  args({ config, sessionId }) {
-    // workspace-write: edits and commands in the worktree, nothing outside it. `exec resume` does not
-    // remember the sandbox, so it is given again.
+  args({ config, sessionId, sandboxed }) {
+    // workspace-write: edits and commands in the worktree, nothing outside it. Inside runr's sandbox,
+    // Codex's own (bubblewrap again, nested) cannot start and every write would fail: runr's confines
+    // it instead. `exec resume` does not remember the sandbox, so it is given again.
     const skip = config.skip_permissions;
     const model = config.model ? ['-m', config.model] : [];
+    const mode = sandboxed ? 'danger-full-access' : 'workspace-write';
     if (sessionId) {
-      const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['-c', 'sandbox_mode="workspace-write"'];
+      const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['-c', `sandbox_mode="${mode}"`];
       return ['exec', 'resume', '--json', '--skip-git-repo-check', ...sandbox, ...model, sessionId, '-'];
     }
-    const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['--sandbox', 'workspace-write'];
+    const sandbox = skip ? ['--dangerously-bypass-approvals-and-sandbox'] : ['--sandbox', mode];
     return ['exec', '--json', '--skip-git-repo-check', ...sandbox, ...model, '-'];
   },
+  // Config, auth, sessions, logs and the helper binaries it unpacks all live in CODEX_HOME.
+  sandboxPaths: (env) => ({ dirs: [codexHome(env)] }),
   reportsCost: false,
   createParser: () => new CodexParser(),
   // SIGINT makes Codex end the commands it started (they run in sessions of their own) and exit.

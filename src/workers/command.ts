@@ -4,6 +4,7 @@ import { processTag } from '../util/process-tree.js';
 import { extractLastJsonObject } from './extract-result.js';
 import { abnormalEnd } from './process-end.js';
 import { redactValue } from './redact.js';
+import { confine, describeConfinement } from './sandbox/confine.js';
 import { Transcript } from './transcript.js';
 import type { WorkerAdapter, WorkerContext, WorkerOutput } from './types.js';
 
@@ -34,6 +35,8 @@ export class CommandWorker implements WorkerAdapter {
     // Secrets the worker is given through the config's env count as secrets too.
     const log = new Transcript(ctx.logPath, { ...process.env, ...this.config.env });
     log.section(`${ctx.phase} worker: ${[file, ...args].join(' ')}`);
+    const confinement = ctx.sandbox ? confine(ctx.sandbox, env) : null;
+    log.section(`sandbox: ${describeConfinement(confinement, ctx.unconfined ?? 'no sandbox')}`);
     log.section('prompt', prompt);
     log.section('output');
     const out = await runProcess({
@@ -43,6 +46,7 @@ export class CommandWorker implements WorkerAdapter {
       onOutput: (chunk) => log.output(chunk),
       onSpawn: ctx.onSpawn,
       tag: processTag(ctx.runDir),
+      sandbox: confinement ?? undefined,
     });
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);
 

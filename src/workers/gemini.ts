@@ -92,6 +92,8 @@ export const gemini: CliDialect = {
       '-p', '',
     ];
   },
+  // Settings, sessions, history and project registry: $GEMINI_CLI_HOME/.gemini (else ~/.gemini).
+  sandboxPaths: (env, home) => ({ dirs: [path.join(env.GEMINI_CLI_HOME || home, '.gemini')] }),
   reportsCost: false,
   createParser: () => new GeminiParser(),
   credentials: {

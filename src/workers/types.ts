@@ -1,5 +1,6 @@
 import type { ResultOf } from '../contracts/effects.js';
 import type { WorkerPhase } from '../engine/phases.js';
+import type { SandboxSpec } from './sandbox/confine.js';
 
 export interface WorkerContext {
   phase: WorkerPhase;
@@ -23,6 +24,9 @@ export interface WorkerContext {
    */
   continuation?: { sessionId: string; prompt: string; usage?: SessionUsage };
   onSpawn?: (pid: number) => void;
+  /** Run confined (runr's sandbox); absent: unconfined, for the reason in `unconfined` (said in the transcript). */
+  sandbox?: SandboxSpec;
+  unconfined?: string;
 }
 
 export type WorkerOutput = Omit<ResultOf<'worker'>, 'kind'>;

@@ -8,9 +8,13 @@
 // Observation steps (files land in AGENT_STATE_DIR, never in the worktree): dump_env writes the RUNR_* and
 // TEST_* environment plus cwd as JSON; pid_file writes the agent's pid; spawn_sleeper starts a long-lived
 // grandchild and writes its pid; print_env prints NAME=value for the named variables on stdout.
-// exec runs commands (e.g. [["git", "mv", "a", "b"]]) after the file steps.
+// exec runs commands (e.g. [["git", "mv", "a", "b"]]) after the file steps; with exec_log, their exit status and
+// output land in that file. Sandbox probes (never fatal): try_write {path: content} attempts each write,
+// try_connect [path] a connection to each unix socket, try_kill_runr a SIGKILL of the pid in
+// $RUNR_RUN_DIR/lease.json; their outcomes ("ok" or the error code) land in tries.json.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 const phase = process.env.RUNR_PHASE;
@@ -47,7 +51,32 @@ for (const [file, content] of Object.entries(step.write ?? {})) {
 for (const file of step.delete ?? []) fs.rmSync(file, { recursive: true, force: true });
 for (const [from, to] of Object.entries(step.rename ?? {})) fs.renameSync(from, to);
 for (const dir of step.mkdir ?? []) fs.mkdirSync(dir, { recursive: true });
-for (const [cmd, ...args] of step.exec ?? []) spawnSync(cmd, args, { stdio: 'ignore' });
+const execs = (step.exec ?? []).map(([cmd, ...args]) => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return { command: [cmd, ...args].join(' '), status: r.status, stdout: r.stdout, stderr: r.stderr };
+});
+if (step.exec_log) fs.writeFileSync(path.join(stateDir, step.exec_log), JSON.stringify(execs));
+const tries = {};
+const attempt = (name, fn) => {
+  try {
+    fn();
+    tries[name] = 'ok';
+  } catch (err) {
+    tries[name] = err.code ?? String(err);
+  }
+};
+// Paths may name environment variables ($RUNR_RUN_DIR/events.ndjson).
+const expand = (p) => p.replace(/\$(\w+)/g, (_, name) => process.env[name] ?? '');
+for (const [file, content] of Object.entries(step.try_write ?? {})) attempt(file, () => fs.writeFileSync(expand(file), content));
+if (step.try_kill_runr) {
+  attempt('kill runr', () => process.kill(JSON.parse(fs.readFileSync(path.join(process.env.RUNR_RUN_DIR, 'lease.json'), 'utf8')).pid, 'SIGKILL'));
+}
+for (const socket of step.try_connect ?? []) {
+  tries[socket] = await new Promise((resolve) => {
+    const conn = net.connect(socket).on('connect', () => { conn.destroy(); resolve('ok'); }).on('error', (err) => resolve(err.code ?? String(err)));
+  });
+}
+if (step.try_write || step.try_kill_runr || step.try_connect) fs.writeFileSync(path.join(stateDir, 'tries.json'), JSON.stringify(tries));
 for (const [link, target] of Object.entries(step.symlink ?? {})) {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(target, link);

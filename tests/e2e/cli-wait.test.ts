@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 /** `runr wait` (and `run --detach`) through the built CLI: output shape, exit codes, timeouts. */
 import { describe, expect, it } from 'vitest';
@@ -39,8 +38,10 @@ describe('wait --for terminal', () => {
   });
 
   it('with run --detach: the run executes in the background; --timeout 1 exits 124 with timed_out, wait returns when it completes', async () => {
-    const release = path.join(os.tmpdir(), `runr-release-${process.pid}-${Date.now()}`);
-    const repo = new TestRepo({ script: { IMPLEMENT: [{ wait_for: release, write: { 'src/a.js': 'a\n' }, result: ok() }] } });
+    const repo = new TestRepo();
+    // In the agent's state dir: a confined worker sees its own, empty /tmp.
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ IMPLEMENT: [{ wait_for: release, write: { 'src/a.js': 'a\n' }, result: ok() }] });
     // The worker blocks until `release` exists, so `run --detach` can only have returned "at once".
     const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--fast', '--detach', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);

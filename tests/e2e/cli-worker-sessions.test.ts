@@ -70,9 +70,11 @@ describe('a session the CLI no longer knows', () => {
     const cli = await fakeClaude(repo, model);
     servers.push(cli.server);
     writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
-    // Verification first wipes Claude Code's stored sessions, so that the fix's --resume finds nothing.
+    // Verification first wipes Claude Code's stored sessions, so that the fix's --resume finds nothing
+    // (verification runs confined: the config lets it write there).
     const config = JSON.parse(repo.read('.runr/runr.config.json'));
     config.verification.tier0 = [`rm -rf ${path.join(cli.home, '.claude', 'projects')}`];
+    config.sandbox_writable = [...config.sandbox_writable, path.join(cli.home, '.claude')];
     repo.write('.runr/runr.config.json', JSON.stringify(config));
 
     const run = await runToEnd(repo);

@@ -6,6 +6,11 @@ import {
   TWO_MILESTONE_KEYS, twoMilestoneScript,
 } from '../helpers/crash.js';
 
+/**
+ * Workers that play runr's own death (kill_parent) run unconfined: a confined worker lives in its own
+ * pid namespace, where runr cannot even be named (tests/e2e/sandbox.test.ts shows it cannot kill runr).
+ */
+const KILLS_RUNR = { sandbox: 'off' };
 
 /** A stale run (its executor was killed): status says so and points at resume; nothing is half-applied. */
 async function expectStale(repo: TestRepo, runId: string) {
@@ -44,7 +49,7 @@ describe('kill -9 of the executor while a worker runs, then resume', () => {
   ];
 
   it.each(cases)('during $phase: the run is stale, resume completes it without redoing finished work', async ({ phase, script, keys }) => {
-    const repo = new TestRepo({ script: twoMilestoneScript(script) });
+    const repo = new TestRepo({ script: twoMilestoneScript(script), config: KILLS_RUNR });
     const first = await startRun(repo);
     expectKilled(first);
     const s = await expectStale(repo, first.runId);
@@ -137,7 +142,7 @@ describe('kill -9 right after journal event N (RUNR_TEST_CRASH_AFTER_SEQ), then 
 describe('kill -9 after the checkpoint commit, before its result is journaled', () => {
   it('finds the crash-made commit on resume instead of committing twice', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
-    const first = await startRun(repo, [], gitKillingRunrAfter('echo " $* " | grep -q " commit "'));
+    const first = await startRun(repo, [], gitKillingRunrAfter('echo " $* " | grep -q " update-ref -m runr: checkpoint "'));
     expectKilled(first);
     const runId = first.runId;
     const journal = describeJournal(repo.events(runId));
@@ -168,6 +173,7 @@ describe('kill -9 of a run in the repository itself (no --worktree)', () => {
 
   it('during IMPLEMENT: resume completes, and the user is back on their branch with a clean tree', async () => {
     const repo = new TestRepo({
+      config: KILLS_RUNR,
       script: twoMilestoneScript({
         'IMPLEMENT:m2': [
           { write: { 'src/b.js': 'half' }, kill_parent: true },

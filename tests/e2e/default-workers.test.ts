@@ -1,7 +1,6 @@
 // The default worker configuration (claude plans and reviews, codex implements), run the way a user
 // with API keys runs it: the config names no workers, the CLIs are found on PATH, and their
 // credentials and settings come from the environment and their own config homes.
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeTestEnv, prepareClaudeHome, startAnthropicApi } from '../fakes/anthropic-api.js';
@@ -9,7 +8,7 @@ import { codexTestEnv, prepareCodexHome, startOpenAiApi } from '../fakes/openai-
 import { runrModel } from '../fakes/runr-model.js';
 import { ROOT } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
-import { closedAfterEach, expectNotesCheckpointed, notesRepo } from '../helpers/real-clis.js';
+import { closedAfterEach, expectNotesCheckpointed, homeFor, notesRepo } from '../helpers/real-clis.js';
 
 const servers = closedAfterEach();
 
@@ -24,8 +23,7 @@ describe('the default workers', () => {
     const anthropic = await startAnthropicApi(model);
     const openai = await startOpenAiApi(model);
     servers.push(anthropic, openai);
-    const home = path.join(path.dirname(repo.dir), 'home');
-    fs.mkdirSync(home);
+    const home = homeFor(repo, 'user');
     prepareClaudeHome(home);
     prepareCodexHome(home, openai.url);
     const { TZ: _tz, ...codexEnv } = codexTestEnv(openai.url, home);

@@ -62,7 +62,7 @@ describe('runr doctor: a healthy setup', () => {
     expect(r.out.ok).toBe(true);
     expect(r.out.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(r.names).toEqual([
-      'node', 'git', 'repository', 'config',
+      'node', 'git', 'repository', 'config', 'sandbox',
       ...workerChecks('planner worker (claude)', ...CLI_CHECKS),
       ...workerChecks('implementer worker (codex)', ...CLI_CHECKS),
       ...workerChecks('reviewer worker (gemini)', ...CLI_CHECKS),
@@ -98,7 +98,7 @@ describe('runr doctor: a healthy setup', () => {
 
     const r = await doctor(repo);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.names.slice(4)).toEqual([
+    expect(r.names.slice(5)).toEqual([
       ...workerChecks('planner+reviewer worker (claude)', ...CLI_CHECKS),
       'implementer worker (command): installed',
     ]);
@@ -153,7 +153,7 @@ describe('runr doctor: what fails, with its fix', () => {
 
     const r = await doctor(repo);
     expect(r.exitCode).toBe(1);
-    expect(r.names.slice(4)).toEqual([
+    expect(r.names.slice(5)).toEqual([
       'planner worker (claude): installed', 'implementer worker (command): installed', 'reviewer worker (gemini): installed',
     ]);
     const claude = r.check('planner worker (claude): installed');
@@ -222,7 +222,7 @@ describe('runr doctor --ping', () => {
 
     const r = await doctor(repo, ['--ping']);
     expect(r.exitCode, JSON.stringify(r.out.checks, null, 2)).toBe(0);
-    expect(r.names.slice(4)).toEqual([
+    expect(r.names.slice(5)).toEqual([
       ...workerChecks('planner+reviewer worker (claude)', ...CLI_CHECKS, 'ping'),
       ...workerChecks('implementer worker (codex)', ...CLI_CHECKS, 'ping'),
     ]);

@@ -26,8 +26,10 @@ describe('runr gc', () => {
     expect(dry).toMatchObject({ dry_run: true, removed: [{ run_id: run.runId, worktree_removed: true }] });
     expect(fs.existsSync(repo.runDir(run.runId))).toBe(true);
 
+    expect(repo.git('for-each-ref', '--format=%(refname)', 'refs/runr/config')).toBe(`refs/runr/config/${run.runId}`);
     const result = await gc(repo);
     expect(result.removed).toEqual([{ run_id: run.runId, worktree_removed: true, branch_deleted: false, branch_kept: `runr/${run.runId}` }]);
+    expect(repo.git('for-each-ref', 'refs/runr/config')).toBe('');
     expect(fs.existsSync(repo.runDir(run.runId))).toBe(false);
     expect(fs.existsSync(run.status.worktree_path)).toBe(false);
     expect(worktrees(repo)).toHaveLength(1);

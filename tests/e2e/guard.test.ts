@@ -129,6 +129,18 @@ describe('scope guard: always denied', () => {
   });
 });
 
+describe('scope guard: symlinks inside the worktree', () => {
+  it('links to allowed files and directories are committed as links', async () => {
+    const repo = repoWith(
+      { write: { 'src/a.js': 'a\n' }, symlink: { 'src/inner.js': 'a.js', 'lib': 'src', 'src/readme.md': '../README.md' } },
+      { allowlist: ['src/**', 'lib'] },
+    );
+    const run = await expectCompleteWith(repo, [], ['lib', 'src/a.js', 'src/inner.js', 'src/readme.md']);
+    const modes = repo.git('ls-tree', '-r', `runr/${run.runId}`, 'lib', 'src/inner.js').split('\n').map((l) => l.split(' ')[0]);
+    expect(modes).toEqual(['120000', '120000']);
+  });
+});
+
 describe('scope guard: protected files', () => {
   const files = { 'tests/check.test.js': 'assert(true)\n' };
   const scope = { allowlist: ['src/**', 'tests/**'], protect: ['tests/**'] };

@@ -120,6 +120,7 @@ describe('init: writing', () => {
     const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
     const worker = { type: 'command', command: ['node', AGENT] };
     config.workers = { planner: worker, implementer: worker, reviewer: worker };
+    config.sandbox_writable = [repo.stateDir]; // where the scripted agent keeps its state
     fs.writeFileSync(configPath, JSON.stringify(config));
     const task = path.join('.runr', 'tasks', fs.readdirSync(path.join(repo.dir, '.runr', 'tasks')).sort()[0]!);
     const run = await repo.runr(['run', '--task', task, '--worktree', '--fast', '--json']);

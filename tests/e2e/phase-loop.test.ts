@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { approve, ok, plan, TestRepo } from '../helpers/harness.js';
-import { agentFile, alive, expectNothingCommitted, filesOf, promptKeys, promptsOf, reportOf, runToEnd, statusOf } from '../helpers/e2e-support.js';
+import { agentProcesses, expectNothingCommitted, filesOf, promptKeys, promptsOf, reportOf, runToEnd, statusOf } from '../helpers/e2e-support.js';
 
 /** The phase loop (SPEC §4): review rounds, --fast, blocked implementers, plan checks, limits. */
 
@@ -209,7 +209,7 @@ describe('limits', () => {
     expect(run.status.next_action).toBe('resume');
     // (On a very slow machine the budget may run out during PLAN already; then there is no implementer to check.)
     if (fs.existsSync(path.join(repo.stateDir, 'impl.pid'))) {
-      expect(alive(Number(agentFile(repo, 'impl.pid')))).toBe(false);
+      expect(agentProcesses(repo)).toEqual([]);
       expect(run.status.stop_detail).toMatch(/while the worker was running/); // killed, not waited for
     }
   });

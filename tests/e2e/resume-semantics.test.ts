@@ -59,6 +59,33 @@ describe('resume refuses what it must not continue', () => {
   });
 });
 
+describe('resume --force and the scope a run started with', () => {
+  it('re-reads workers and limits, never a widened scope: the out-of-scope file still stops the run', async () => {
+    const repo = new TestRepo({
+      config: { scope: { allowlist: ['src/**'], denylist: [], presets: [], protect: [] } },
+      script: twoMilestoneScript({
+        'IMPLEMENT:m1': [{ write: { 'src/a.js': 'export const a = 1;\n', 'lib/x.js': 'x\n' }, result: { status: 'ok', summary: 'a' } }],
+      }),
+    });
+    const first = await startRun(repo);
+    expect((await statusOf(repo, first.runId)).guard_violation_files).toEqual(['lib/x.js']);
+
+    const configFile = path.join(repo.dir, '.runr', 'runr.config.json');
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, scope: { ...config.scope, allowlist: ['**'] }, limits: { ...config.limits, max_verify_retries: 7 } }));
+    const r = await repo.runr(['resume', first.runId, '--force']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('config.scope.allowlist');
+    expect(r.stdout).toContain('keeps the ones it started with');
+    const s = await statusOf(repo, first.runId);
+    expect(s).toMatchObject({ stop_reason: 'guard_violation', guard_violation_files: ['lib/x.js'] });
+    expect(repo.git('ls-tree', '-r', '--name-only', `runr/${first.runId}`)).not.toContain('lib/x.js');
+    const resumed = repo.events(first.runId).find((e) => e.type === 'run_resumed');
+    expect(resumed.config.scope.allowlist).toEqual(['src/**']);
+    expect(resumed.config.limits.max_verify_retries).toBe(7);
+  });
+});
+
 describe('budget_exceeded', () => {
   it('stops before the next worker call; resume --budget-usd with a higher budget continues', async () => {
     const repo = new TestRepo({

@@ -11,6 +11,10 @@ export type XStep = Step & {
   spawn_sleeper?: string;
   print_env?: string[];
   exec?: string[][];
+  exec_log?: string;
+  try_write?: Record<string, string>;
+  try_kill_runr?: boolean;
+  try_connect?: string[];
 };
 export type XScript = Record<string, XStep[]>;
 
@@ -110,3 +114,19 @@ export function filesUnder(dir: string, skip: string[] = []): string[] {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Live processes of this test's runs: runr, its workers (and bwrap around them) and whatever they
+ * spawned all carry the test's AGENT_STATE_DIR. Found by environment: a confined agent sees only its
+ * own pid namespace, so the pid it reports (pid_file) is not the host's.
+ */
+export function agentProcesses(repo: TestRepo): number[] {
+  const needle = `AGENT_STATE_DIR=${repo.stateDir}\0`;
+  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
+    try {
+      return alive(pid) && fs.readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle);
+    } catch {
+      return false;
+    }
+  });
+}

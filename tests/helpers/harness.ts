@@ -107,6 +107,8 @@ export class TestRepo {
       verification: { tier0: [], tier1: [], tier2: ['node check.js'] },
       workers: { planner: worker, implementer: worker, reviewer: worker },
       limits: { stall_timeout_s: 30, worker_timeout_s: 60, verify_timeout_s: 60, result_grace_s: 1 },
+      // The scripted agent (and verification commands of some tests) write into AGENT_STATE_DIR.
+      sandbox_writable: [this.stateDir],
       ...overrides,
     };
     this.write('.runr/runr.config.json', JSON.stringify(config, null, 2));

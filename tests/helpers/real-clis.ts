@@ -10,8 +10,8 @@ import { ROOT, TestRepo } from './harness.js';
 
 /**
  * The real worker CLIs (pinned devDependencies) against the project's fake model APIs on
- * 127.0.0.1. Each CLI gets its own HOME inside the test's temp dir, given through the worker
- * config's `env`, so runr itself runs with the developer's environment untouched.
+ * 127.0.0.1. Each CLI gets its own HOME (under .test-homes/), given through the worker config's
+ * `env`, so runr itself runs with the developer's environment untouched.
  */
 export const CLI_BIN = (name: 'claude' | 'codex' | 'gemini') => path.join(ROOT, 'node_modules', '.bin', name);
 
@@ -26,9 +26,18 @@ export interface CliSetup {
   home: string;
 }
 
-function homeFor(repo: TestRepo, name: string): string {
-  const home = path.join(path.dirname(repo.dir), `${name}-home`);
+/**
+ * The CLIs' homes live outside the system temp dir: Codex refuses to unpack the helper its own
+ * sandbox needs under it, and then every file write of an unconfined Codex fails (while it exits 0).
+ * Removed after each test (see closedAfterEach).
+ */
+export const TEST_HOMES = path.join(ROOT, '.test-homes');
+const homes: string[] = [];
+
+export function homeFor(repo: TestRepo, name: string): string {
+  const home = path.join(TEST_HOMES, path.basename(path.dirname(repo.dir)), `${name}-home`);
   fs.mkdirSync(home, { recursive: true });
+  homes.push(path.dirname(home));
   return home;
 }
 
@@ -77,11 +86,12 @@ for (const f of fs.existsSync('notes') ? fs.readdirSync('notes') : []) {
 }
 `;
 
-/** The list a test file puts its fake API servers in; every one is closed after each test. */
+/** The list a test file puts its fake API servers in; every one is closed (and every CLI home removed) after each test. */
 export function closedAfterEach(): FakeServer[] {
   const servers: FakeServer[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
+    for (const dir of homes.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
   return servers;
 }

@@ -3,6 +3,7 @@ import {
   PRESETS,
   checkChanges,
   checkPlannedFiles,
+  classifyLinkTarget,
   compileScope,
   isLockfile,
   isToolCache,
@@ -112,6 +113,71 @@ describe('denylist and always-denied', () => {
       { path: '/etc/passwd', rule: 'always_denied' },
       { path: '../x', rule: 'always_denied' },
     ]);
+  });
+});
+
+describe('names matched as case-insensitive filesystems and git read them', () => {
+  it('denies .git as any component in every spelling git refuses, even with allowlist **', () => {
+    const paths = ['src/.GIT/config', '.Git/HEAD', 'a/.git./x', 'a/.git /x', 'GIT~1/config', 'a/.git::$INDEX_ALLOCATION/x', '.g\u200cit/hooks/x', 'vendor/.git\ufeff/config'];
+    expect(check({ allowlist: ['**'] }, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
+  });
+
+  it('does not deny names that only look like .git', () => {
+    expect(check({}, ['.gitignore', '.github/ci.yml', '.gitmodules', 'src/.gitx', 'a/git~2/x', 'src/git.ts']).violations).toEqual([]);
+  });
+
+  it('denies .env files in any case and with trailing dots or spaces, unless the env preset', () => {
+    const paths = ['.ENV', '.Env.Local', 'apps/web/.ENV.production', '.env.', 'cfg/.env ', '.env::$DATA'];
+    expect(check({}, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
+    expect(check({ presets: ['env'] }, paths).violations).toEqual([]);
+  });
+
+  it('denies .runr at the root in any case, and only at the root', () => {
+    expect(check({}, ['.RUNR/runr.config.json', '.Runr./x', 'src/.runr/x']).violations).toEqual([
+      { path: '.RUNR/runr.config.json', rule: 'always_denied' },
+      { path: '.Runr./x', rule: 'always_denied' },
+    ]);
+  });
+
+  it('recognizes lockfiles in any case', () => {
+    const changes = ['Package-Lock.json', 'apps/web/YARN.LOCK', 'cargo.lock'];
+    expect(check({}, changes).violations).toEqual(changes.map((p) => ({ path: p, rule: 'lockfile' })));
+    expect(check({ allowDeps: true }, changes).violations).toEqual([]);
+  });
+
+  it('applies the same rules to planned files', () => {
+    const scope = compileScope(rules());
+    expect(checkPlannedFiles(scope, ['src/.GIT/config', 'pkg/.Git/**', '.ENV*', 'Package-Lock.json', 'src/ok.ts'])).toEqual([
+      { path: 'src/.GIT/config', rule: 'always_denied' },
+      { path: 'pkg/.Git/**', rule: 'always_denied' },
+      { path: '.ENV*', rule: 'always_denied' },
+      { path: 'Package-Lock.json', rule: 'lockfile' },
+    ]);
+  });
+});
+
+describe('symlink targets', () => {
+  const scope = compileScope(rules({ allowlist: ['src/**'], denylist: ['secrets/**'], protect: ['tests/**'] }));
+
+  it('a link may not lead to anything the guard denies', () => {
+    for (const target of ['.env', 'apps/.env.local', '.ENV', '.git', '.git/config', 'sub/.GIT/HEAD', '.runr/runr.config.json', 'package-lock.json', 'secrets/key.pem', 'tests/check.test.js', 'tests']) {
+      expect(classifyLinkTarget(scope, target), target).toBe('symlink_to_denied');
+    }
+  });
+
+  it('nor to the worktree root, which holds .git', () => {
+    expect(classifyLinkTarget(scope, '')).toBe('symlink_to_denied');
+  });
+
+  it('may lead anywhere else, inside or outside the allowlist', () => {
+    for (const target of ['src/a.ts', 'README.md', 'docs', 'src']) expect(classifyLinkTarget(scope, target), target).toBeNull();
+  });
+
+  it('follows the run\'s rules: the env preset and --allow-deps lift their denies', () => {
+    const lenient = compileScope(rules({ presets: ['env'], allowDeps: true }));
+    expect(classifyLinkTarget(lenient, '.env')).toBeNull();
+    expect(classifyLinkTarget(lenient, 'package-lock.json')).toBeNull();
+    expect(classifyLinkTarget(lenient, '.git/config')).toBe('symlink_to_denied');
   });
 });
 

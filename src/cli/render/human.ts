@@ -1,5 +1,6 @@
 import type { UsageTotals } from '../../contracts/state.js';
 import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
+import type { SandboxDecision } from '../../contracts/sandbox.js';
 import type { Output } from './output.js';
 
 const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
@@ -34,6 +35,7 @@ export function renderStatus(out: Output, s: StatusOutput): void {
   if (s.waiting) out.say(`  waiting: ${s.waiting.reason}${s.waiting.retry_at ? ` until ${s.waiting.retry_at}` : ''}`);
   if (s.guard_violation_files) out.say(`  blocked files: ${s.guard_violation_files.join(', ')}`);
   if (s.usage.total.calls) out.say(`  usage: ${usageLine(s.usage.total)}`);
+  saySandbox(out, s.sandbox);
   if (s.stop_detail) out.say(`  ${s.stop_detail.split('\n')[0]}`);
   out.say(`  next: ${c.bold(s.suggested_command)}`);
 }
@@ -45,6 +47,15 @@ export function renderKpis(out: Output, r: ReportOutput): void {
   out.say(`  phases: ${phases.join(', ') || 'none yet'}`);
   out.say(`  verify: ${r.verify.attempts} attempts, ${r.verify.retries} retries, ${secs(r.verify.total_duration_ms)}`);
   renderUsage(out, r.usage);
+}
+
+/** Whether workers ran confined: one line, in yellow when the sandbox was wanted but missing. */
+function saySandbox(out: Output, d: SandboxDecision | null): void {
+  if (!d) return;
+  const open = Object.entries(d.workers).filter(([, confined]) => !confined).map(([role]) => role);
+  if (d.active) out.say(`  sandbox: active — ${d.reason}${open.length ? `; unconfined: ${open.join(', ')}` : ''}`);
+  else if (d.mode === 'off') out.say(`  sandbox: off — ${d.reason}`);
+  else out.say(out.colors.yellow(`  sandbox: not active — ${d.reason}`));
 }
 
 function usageLine(u: UsageTotals): string {
@@ -86,6 +97,7 @@ export function renderReport(out: Output, r: ReportOutput): void {
     out.say('');
     out.say(c.red(`guard_violation: blocked changes to ${r.guard_violation_files.join(', ')}`));
   }
+  saySandbox(out, r.sandbox);
   if (r.last_worker_log) out.say(c.dim(`  last worker transcript: ${r.last_worker_log}`));
   if (r.wip_ref) out.say(c.dim(`  uncommitted work saved as ${r.wip_ref} (resume restores it)`));
   out.say('');

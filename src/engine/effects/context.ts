@@ -4,6 +4,7 @@ import type { Effect } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { isToolCache, type ChangedPath } from '../../guard/index.js';
 import { listChanges } from '../../git/changes.js';
+import { ensureRunIndex, runIndexEnv } from '../../git/run-index.js';
 import { RUN_FILES } from '../../store/paths.js';
 import { addSeconds } from '../state-ops.js';
 
@@ -27,10 +28,20 @@ export function logPathFor(state: RunState, effect: Effect, name: string): strin
   return path.join(dir, `${effect.id}-${name}.log`);
 }
 
-/** The run's own changes since the last checkpoint: tool caches and pre-existing dirt left out. */
+/** The commit the run branch must point at: the last checkpoint, or where the run started. */
+export function expectedHead(state: RunState): string {
+  return state.checkpoint_sha ?? state.base_sha;
+}
+
+/**
+ * The run's own changes since the last checkpoint, compared file by file against runr's own index
+ * (never the worker's): tool caches and pre-existing dirt left out.
+ */
 export async function runChanges(state: RunState): Promise<{ changes: ChangedPath[]; caches: string[] }> {
   const preexisting = new Set(state.preexisting_dirty);
-  const all = (await listChanges(state.work_dir)).filter((c) => !preexisting.has(c.path));
+  // Never against a missing index: git would take every file for a change.
+  await ensureRunIndex(state.work_dir, state.run_dir, expectedHead(state), false);
+  const all = (await listChanges(state.work_dir, runIndexEnv(state.run_dir))).filter((c) => !preexisting.has(c.path));
   return {
     changes: all.filter((c) => !isToolCache(c.path)),
     caches: all.filter((c) => isToolCache(c.path)).map((c) => c.path),

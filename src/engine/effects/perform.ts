@@ -1,9 +1,15 @@
 import type { Effect, EffectOf, EffectResult, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
 import { ROLE_OF_PHASE, workerFor } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
 import { workerWithSecrets } from '../../config/stored-config.js';
-import { checkChanges, compileScope, findSymlinkEscapes } from '../../guard/index.js';
-import { checkpointTrailer, commitPaths, diffIncludingNew } from '../../git/checkpoint.js';
+import { compileScope, guardChanges } from '../../guard/index.js';
+import { checkpointTrailer } from '../../git/checkpoint.js';
+import { headState } from '../../git/refs.js';
+import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
+import { commitOnBranch, pathsDiffering, treeFromDisk, treePatch } from '../../git/verified-tree.js';
+import { tamperings } from '../integrity/compare.js';
+import { takeSnapshot } from '../integrity/snapshot.js';
 import { buildPrompt } from '../../prompts/build.js';
 import { runVerification } from '../../verify/run-tiers.js';
 import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
@@ -11,7 +17,8 @@ import { scopeRules } from '../phases/plan.js';
 import { sessionToContinue } from '../worker-sessions.js';
 import { clearChildren } from './children.js';
 import { processTag } from '../../util/process-tree.js';
-import { logPathFor, runChanges, type PerformContext } from './context.js';
+import { expectedHead, logPathFor, runChanges, type PerformContext } from './context.js';
+import { verifyConfinement, workerConfinement } from './sandbox.js';
 import { branchCheck, finalizeWorkspace, prepareWorkspace, uncommitWorkerCommits } from './workspace.js';
 
 const SCHEMA_OF = { PLAN: PlanResultSchema, IMPLEMENT: ImplementResultSchema, REVIEW: ReviewResultSchema } as const;
@@ -21,9 +28,9 @@ export async function perform(effect: Effect, ctx: PerformContext): Promise<Effe
   try {
     switch (effect.kind) {
       case 'prepare_workspace': return await prepareWorkspace(ctx.state);
-      case 'worker': return await performWorker(effect, ctx);
-      case 'guard': return await performGuard(ctx);
-      case 'verify': return await performVerify(effect, ctx);
+      case 'worker': return await watched(ctx.state, () => performWorker(effect, ctx));
+      case 'guard': return await performGuard(effect, ctx);
+      case 'verify': return await watched(ctx.state, () => performVerify(effect, ctx));
       case 'checkpoint': return await performCheckpoint(effect, ctx);
       case 'wait_until': return await performWait(effect, ctx);
       case 'finalize': return await finalizeWorkspace(ctx.state);
@@ -44,11 +51,8 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
     if (err instanceof WorkerUnavailableError) return { kind: 'worker', outcome: 'missing', detail: `${role}: ${err.message}` };
     throw err;
   }
-  let diff: string | undefined;
-  if (effect.phase === 'REVIEW') {
-    const { changes } = await runChanges(state);
-    diff = await diffIncludingNew(state.work_dir, changes.map((c) => c.path));
-  }
+  // The reviewer reads exactly the tree that passed verification, which is the one a checkpoint commits.
+  const diff = effect.phase === 'REVIEW' ? await reviewedPatch(state) : undefined;
   const limits = state.config.limits;
   const schema = SCHEMA_OF[effect.phase];
   const suffix = `${effect.phase.toLowerCase()}-m${effect.milestone_index + 1}-a${effect.attempt}${effect.followup ? `-f${effect.followup}` : ''}`;
@@ -70,19 +74,23 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
       ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, continued: true }) }
       : undefined,
     onSpawn: ctx.onSpawn,
+    ...workerConfinement(state, role, config),
   });
   return { kind: 'worker', ...output };
 }
 
-async function performGuard(ctx: PerformContext): Promise<ResultOf<'guard'>> {
+async function performGuard(effect: EffectOf<'guard'>, ctx: PerformContext): Promise<ResultOf<'guard'>> {
   const { state } = ctx;
   await uncommitWorkerCommits(state);
   const { changes } = await runChanges(state);
-  const { violations } = checkChanges(compileScope(scopeRules(state)), changes);
-  const flagged = new Set(violations.map((v) => v.path));
-  const escapes = await findSymlinkEscapes(state.work_dir, changes.filter((c) => c.status !== 'deleted').map((c) => c.path));
-  const all = [...violations, ...escapes.filter((v) => !flagged.has(v.path))];
-  return { kind: 'guard', ok: all.length === 0, violations: all, changed: changes.length };
+  const all = await guardChanges(state.work_dir, compileScope(scopeRules(state)), changes);
+  if (all.length) return { kind: 'guard', ok: false, violations: all, changed: changes.length };
+  // The bytes on disk as a tree: what verification runs on (after IMPLEMENT) or ran on (after VERIFY).
+  const built = await treeFromDisk(state.work_dir, expectedHead(state), changes.map((c) => c.path));
+  if (!built.ok) {
+    return { kind: 'guard', ok: false, violations: built.refused.map((r) => ({ path: r.path, rule: 'always_denied' as const })), changed: changes.length };
+  }
+  return { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: effect.after === 'VERIFY' ? built.tree : null };
 }
 
 async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): Promise<ResultOf<'verify'>> {
@@ -95,6 +103,7 @@ async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): P
     env: { ...process.env, RUNR_RUN_ID: state.run_id, RUNR_RUN_DIR: state.run_dir },
     tag: processTag(state.run_dir),
     onSpawn: ctx.onSpawn,
+    ...verifyConfinement(state),
   });
 }
 
@@ -103,13 +112,25 @@ async function performCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformCon
   const index = effect.milestone_index;
   const check = await branchCheck(state);
   if (!check.ok) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: check.detail };
-  if (check.crashMade === index + 1) return { kind: 'checkpoint', ok: true, sha: check.head, reused: true };
+  if (check.crashMade === index + 1) {
+    await syncIndexes(state);
+    return { kind: 'checkpoint', ok: true, sha: check.head, reused: true };
+  }
   if (check.crashMade !== null) {
     return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} ends in a checkpoint of milestone ${check.crashMade}, not ${index + 1}` };
   }
-
-  const milestone = state.milestones[index];
+  const head = await headState(state.work_dir);
+  if (head !== `refs/heads/${state.branch}`) {
+    return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `HEAD of ${state.work_dir} is ${head}, not ${state.branch}: nothing was committed` };
+  }
   const { changes } = await runChanges(state);
+  const built = await treeFromDisk(state.work_dir, check.head, changes.map((c) => c.path));
+  const verified = state.verified_tree ?? null;
+  if (!built.ok || (verified && built.tree !== verified)) {
+    const differing = built.ok && verified ? await pathsDiffering(state.work_dir, verified, built.tree) : built.ok ? [] : built.refused.map((r) => r.path);
+    return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `files changed after verification and review, nothing was committed: ${differing.join(', ')}` };
+  }
+  const milestone = state.milestones[index];
   const message = [
     `runr: ${milestone?.goal ?? state.task.title}`.slice(0, 200),
     '',
@@ -119,8 +140,38 @@ async function performCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformCon
     checkpointTrailer(state.run_id, index),
     '',
   ].join('\n');
-  const sha = await commitPaths(state.work_dir, changes.map((c) => c.path), message);
-  return { kind: 'checkpoint', ok: true, sha, reused: false };
+  const made = await commitOnBranch(state.work_dir, { tree: built.tree, parent: check.head, branch: state.branch, message });
+  if (!made.ok) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: made.detail };
+  await syncIndexes(state);
+  return { kind: 'checkpoint', ok: true, sha: made.sha, reused: false };
+}
+
+/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. */
+async function syncIndexes(state: RunState): Promise<void> {
+  await resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir));
+  await resetIndexToHead(state.work_dir);
+}
+
+/** The milestone's patch: from the last checkpoint to the verified tree (built from disk for a run verified before runr recorded it). */
+async function reviewedPatch(state: RunState): Promise<string> {
+  let tree = state.verified_tree ?? null;
+  if (!tree) {
+    const { changes } = await runChanges(state);
+    const built = await treeFromDisk(state.work_dir, expectedHead(state), changes.map((c) => c.path));
+    tree = built.ok ? built.tree : expectedHead(state);
+  }
+  return treePatch(state.work_dir, expectedHead(state), tree);
+}
+
+/**
+ * Runs a worker call or verification (which runs the worker's code) between two integrity snapshots;
+ * anything it changed that only runr may change is reported with the result (SPEC §11).
+ */
+async function watched<R extends ResultOf<'worker'> | ResultOf<'verify'>>(state: RunState, fn: () => Promise<R>): Promise<R> {
+  const before = await takeSnapshot(state);
+  const result = await fn();
+  const found = await tamperings(state, before, await takeSnapshot(state));
+  return found.length ? { ...result, tampered: found } : result;
 }
 
 async function performWait(effect: EffectOf<'wait_until'>, ctx: PerformContext): Promise<ResultOf<'wait_until'>> {

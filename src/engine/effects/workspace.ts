@@ -1,15 +1,14 @@
-import type { RunState } from '../../contracts/state.js';
+import path from 'node:path';
 import type { ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { gitRefusesPath } from '../../guard/index.js';
+import { RUN_FILES } from '../../store/paths.js';
 import { gitSucceeds, raw } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
 import { discardPaths, findCheckpointAt, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
+import { ensureRunIndex, resetIndexToHead } from '../../git/run-index.js';
 import { killLeftoverChildren } from './children.js';
-import { runChanges } from './context.js';
-
-/** The commit the run branch must point at: the last checkpoint, or where the run started. */
-export function expectedHead(state: RunState): string {
-  return state.checkpoint_sha ?? state.base_sha;
-}
+import { expectedHead, runChanges } from './context.js';
 
 export type BranchCheck =
   | { ok: true; head: string; /** the milestone (1-based) of a checkpoint committed just before a crash */ crashMade: number | null }
@@ -55,6 +54,8 @@ export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepa
   }
   const check = await branchCheck(state);
   if (!check.ok) return { kind: 'prepare_workspace', ok: false, stop: 'branch_mismatch', detail: check.detail };
+  // Before the first worker call, the worktree's index is git's and the user's own and may be copied.
+  await ensureRunIndex(state.work_dir, state.run_dir, check.head, state.sessions === 1 && state.ticks === 0);
   return { kind: 'prepare_workspace', ok: true, head_sha: check.head };
 }
 
@@ -64,12 +65,17 @@ export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepa
  */
 export async function finalizeWorkspace(state: RunState): Promise<ResultOf<'finalize'>> {
   if (state.options.worktree) return { kind: 'finalize', wip_ref: null };
+  // After tampering, the repository's git config and hooks are not the user's any more: runr runs no
+  // git command there that could run them (status, reset and checkout run filters), and leaves it as it is.
+  if (state.stop_reason === 'worker_tampered') return { kind: 'finalize', wip_ref: null };
   if ((await currentBranch(state.repo_root)) === state.branch) {
     const { changes } = await runChanges(state);
-    if (changes.length > 0) {
-      await saveWip(state.repo_root, state.run_id, changes.map((c) => c.path));
-      await discardPaths(state.repo_root, changes);
-    }
+    // Names git refuses on some system (`.GIT`, `git~1`) never go into a ref, even one only runr reads.
+    const savable = changes.map((c) => c.path).filter((p) => !gitRefusesPath(p));
+    if (savable.length > 0) await saveWip(state.repo_root, state.run_id, savable);
+    // Whatever a worker staged stays on the run branch's side: the user's branch gets an index at its own HEAD.
+    await resetIndexToHead(state.repo_root);
+    if (changes.length > 0) await discardPaths(state.repo_root, changes, path.join(state.run_dir, RUN_FILES.keptDirs));
     await checkout(state.repo_root, state.base_branch ?? state.base_sha);
   }
   // Whatever is saved under the wip ref, also when a crash cut an earlier clean-up short after it saved

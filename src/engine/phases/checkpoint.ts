@@ -6,7 +6,7 @@ import { startMilestone } from './plan.js';
 /** CHECKPOINT: the verified, reviewed milestone is a commit; then the next milestone or done. */
 export function onCheckpointResult(state: RunState, effect: EffectOf<'checkpoint'>, result: ResultOf<'checkpoint'>, ts: string): RunState {
   const { id: _id, ...again } = effect;
-  if (!result.ok) return stop(state, 'branch_mismatch', ts, { detail: result.detail, resume: again });
+  if (!result.ok) return stop(state, result.stop, ts, { detail: result.detail, resume: again });
 
   const index = effect.milestone_index;
   const next = { ...updateMilestone(state, index, { status: 'complete', checkpoint_sha: result.sha }), checkpoint_sha: result.sha };

@@ -15,7 +15,7 @@ export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result
       guard_violation_files: result.violations.map((v) => v.path),
     };
   }
-  const cleared: RunState = { ...state, guard_violation_files: null };
+  const cleared: RunState = { ...state, guard_violation_files: null, verified_tree: effect.after === 'VERIFY' ? result.tree ?? null : null };
   if (effect.after === 'IMPLEMENT') {
     return schedule(cleared, {
       kind: 'verify', milestone_index: effect.milestone_index, attempt: state.verification_failures + 1,

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * A file's identity without reading it: inode, size, modification and change time. ctime cannot be
+ * set by a process (utimes sets mtime, and changes ctime), so a rewrite that keeps size and mtime
+ * still shows.
+ */
+export function fingerprint(file: string): string {
+  try {
+    const st = fs.lstatSync(file, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Fingerprints of a directory's files, recursively (symlinks not followed); empty when it does not exist. */
+export function fingerprintTree(dir: string, into: Record<string, string> = {}): Record<string, string> {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return into;
+  }
+  into[dir] = fingerprint(dir);
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) fingerprintTree(full, into);
+    else into[full] = fingerprint(full);
+  }
+  return into;
+}

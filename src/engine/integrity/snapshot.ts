@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { RunState } from '../../contracts/state.js';
+import { runIndexEnv } from '../../git/run-index.js';
+import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headState, listRefs } from '../../git/refs.js';
+import { journalPath } from '../../store/paths.js';
+import { configRefOf } from './run-config.js';
+import { fingerprint, fingerprintTree } from './fingerprint.js';
+
+/**
+ * What a worker (or the verification commands, which run its code) must leave as it was: every
+ * ref but runr's own, HEAD of the run's working tree, git's effective config, hooks and info/, the
+ * worktree's links to its repository, runr's own files for the run, and in worktree mode the user's
+ * checkout. Taken before and after each call; engine/integrity/compare.ts says what differs.
+ */
+export interface IntegritySnapshot {
+  refs: Record<string, string>;
+  ownBranch: string | null;
+  workHead: string;
+  config: string[];
+  files: Record<string, string>;
+  checkout: { head: string; paths: Record<string, string> } | null;
+}
+
+/**
+ * Refs left out: runr's own namespaces (each run checks its own branch itself, and other runs move
+ * theirs) and remote-tracking refs (a fetch moves them).
+ */
+function unwatched(ref: string, state: RunState): boolean {
+  if (ref === configRefOf(state.run_id)) return false;
+  return ref.startsWith('refs/heads/runr/') || ref.startsWith('refs/runr/') || ref.startsWith('refs/remotes/');
+}
+
+export async function takeSnapshot(state: RunState): Promise<IntegritySnapshot> {
+  const work = state.work_dir;
+  const config = await effectiveConfig(work);
+  const [refs, workHead, dirs, checkout] = await Promise.all([
+    listRefs(work),
+    headState(work),
+    gitDirs(work),
+    state.options.worktree ? userCheckout(state.repo_root, filtersOff(config)) : Promise.resolve(null),
+  ]);
+  const files: Record<string, string> = {};
+  fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
+  fingerprintTree(path.join(dirs.commonDir, 'info'), files);
+  const hooksPath = config.map((l) => /^core\.hookspath=(.*)  \(/i.exec(l)?.[1]).find(Boolean);
+  if (hooksPath) fingerprintTree(path.resolve(work, hooksPath), files);
+  const own = [path.join(dirs.commonDir, 'config'), state.config_path, journalPath(state.run_dir), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
+  if (dirs.gitDir !== dirs.commonDir) {
+    own.push(path.join(work, '.git'), ...['commondir', 'gitdir', 'config.worktree'].map((f) => path.join(dirs.gitDir, f)));
+  }
+  for (const f of own) files[f] = fingerprint(f);
+
+  const kept: Record<string, string> = {};
+  for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;
+  return { refs: kept, ownBranch: refs.get(`refs/heads/${state.branch}`) ?? null, workHead, config, files, checkout };
+}
+
+async function userCheckout(repoRoot: string, config: [string, string][]): Promise<IntegritySnapshot['checkout']> {
+  const [head, dirty] = await Promise.all([headState(repoRoot), checkoutStatus(repoRoot, config)]);
+  const paths: Record<string, string> = {};
+  for (const p of dirty) paths[p] = fingerprint(path.join(repoRoot, p));
+  return { head, paths };
+}

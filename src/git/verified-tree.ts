@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { commitEnv, gitExec } from './git.js';
+
+/** A path runr will not put into a tree, and why. */
+export interface RefusedPath {
+  path: string;
+  reason: string;
+}
+
+export type DiskTree = { ok: true; tree: string } | { ok: false; refused: RefusedPath[] };
+
+type Entry = { path: string; mode: string; sha: string | null };
+
+/**
+ * The tree `base` becomes with `paths` as they are on disk, byte for byte: no clean filter, no
+ * end-of-line conversion, no attribute applies (hash-object --no-filters), and a symlink is its
+ * target text. Built in a throwaway index: writes blobs and one tree object, moves no ref and leaves
+ * every index of the worktree alone. What verification ran on is what this tree holds.
+ */
+export async function treeFromDisk(workDir: string, base: string, paths: string[]): Promise<DiskTree> {
+  const refused: RefusedPath[] = [];
+  const files: string[] = [];
+  const entries: Entry[] = [];
+  for (const p of [...new Set(paths)]) {
+    if (/[\n\0]/.test(p)) { refused.push({ path: p, reason: 'its name holds a newline' }); continue; }
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(path.join(workDir, p));
+    } catch {
+      entries.push({ path: p, mode: '0', sha: null });
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      const target = fs.readlinkSync(path.join(workDir, p));
+      const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--stdin'], { input: target });
+      entries.push({ path: p, mode: '120000', sha: stdout.trim() });
+    } else if (st.isFile()) {
+      files.push(p);
+      entries.push({ path: p, mode: st.mode & 0o111 ? '100755' : '100644', sha: null });
+    } else if (st.isDirectory() && (await isGitlink(workDir, base, p))) {
+      // A submodule: its entry is the commit checked out in it.
+      const { stdout } = await gitExec(path.join(workDir, p), ['rev-parse', '--verify', 'HEAD']);
+      entries.push({ path: p, mode: '160000', sha: stdout.trim() });
+    } else {
+      refused.push({ path: p, reason: st.isDirectory() ? 'it is a directory (a nested git repository?), not a file' : 'it is not a regular file or a symlink' });
+    }
+  }
+  if (refused.length) return { ok: false, refused };
+
+  if (files.length) {
+    const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${files.join('\n')}\n` });
+    const shas = stdout.trim().split('\n');
+    const byPath = new Map(files.map((f, i) => [f, shas[i] ?? '']));
+    for (const e of entries) if (e.mode === '100644' || e.mode === '100755') e.sha = byPath.get(e.path) ?? null;
+  }
+  return withTempIndex(async (env) => {
+    await gitExec(workDir, ['read-tree', base], { env });
+    const zero = '0'.repeat(base.length);
+    const input = entries.map((e) => `${e.mode} ${e.sha ?? zero}\t${e.path}\0`).join('');
+    const update = await gitExec(workDir, ['update-index', '-z', '--index-info'], { env, input, reject: false });
+    if (update.exitCode !== 0) return { ok: false, refused: refusedBy(update.stderr, entries) };
+    const tree = (await gitExec(workDir, ['write-tree'], { env })).stdout.trim();
+    return { ok: true, tree };
+  });
+}
+
+async function isGitlink(workDir: string, base: string, p: string): Promise<boolean> {
+  const { stdout } = await gitExec(workDir, ['ls-tree', base, '--', `:(literal)${p}`]);
+  return stdout.startsWith('160000 ');
+}
+
+/** git names the path it refuses ("invalid path 'src/.GIT/config'"); every entry when it names none. */
+function refusedBy(stderr: string, entries: Entry[]): RefusedPath[] {
+  const named = entries.filter((e) => stderr.includes(`'${e.path}'`) || stderr.includes(` ${e.path}\n`));
+  const reason = `git refuses it: ${stderr.trim().split('\n')[0] ?? ''}`;
+  return (named.length ? named : entries).map((e) => ({ path: e.path, reason }));
+}
+
+async function withTempIndex<T>(fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-idx-'));
+  try {
+    return await fn({ GIT_INDEX_FILE: path.join(dir, 'index') });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Commits `tree` on top of `parent` and moves `refs/heads/<branch>` to it only if the branch still
+ * points at `parent` (compare-and-swap): a checkpoint lands on the run branch or nowhere.
+ */
+export async function commitOnBranch(
+  workDir: string,
+  opts: { tree: string; parent: string; branch: string; message: string },
+): Promise<{ ok: true; sha: string } | { ok: false; detail: string }> {
+  const env = await commitEnv(workDir);
+  const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
+  const ref = `refs/heads/${opts.branch}`;
+  const moved = await gitExec(workDir, ['update-ref', '-m', 'runr: checkpoint', ref, sha, opts.parent], { reject: false });
+  if (moved.exitCode !== 0) return { ok: false, detail: `${ref} no longer points at ${opts.parent.slice(0, 12)}: ${moved.stderr.trim()}` };
+  return { ok: true, sha };
+}
+
+/** Paths whose content differs between two trees. */
+export async function pathsDiffering(cwd: string, a: string, b: string): Promise<string[]> {
+  const { stdout } = await gitExec(cwd, ['diff-tree', '-r', '--name-only', '-z', '--no-renames', a, b]);
+  return stdout.split('\0').filter(Boolean);
+}
+
+/** The patch from one tree or commit to another, as the reviewer reads it: no external diff, no textconv. */
+export async function treePatch(cwd: string, from: string, to: string, maxBytes = 60_000): Promise<string> {
+  const { stdout } = await gitExec(cwd, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--stat', '--patch', from, to]);
+  return stdout.length > maxBytes ? `${stdout.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : stdout;
+}
