@@ -32,13 +32,11 @@ function unwatched(ref: string, state: RunState): boolean {
 
 export async function takeSnapshot(state: RunState): Promise<IntegritySnapshot> {
   const work = state.work_dir;
-  const config = await effectiveConfig(work);
-  const [refs, workHead, dirs, checkout] = await Promise.all([
-    listRefs(work),
-    headState(work),
-    gitDirs(work),
-    state.options.worktree ? userCheckout(state.repo_root, filtersOff(config)) : Promise.resolve(null),
-  ]);
+  const configAndCheckout = effectiveConfig(work).then(async (config) => ({
+    config,
+    checkout: state.options.worktree ? await userCheckout(state.repo_root, filtersOff(config)) : null,
+  }));
+  const [refs, workHead, dirs, { config, checkout }] = await Promise.all([listRefs(work), headState(work), gitDirs(work), configAndCheckout]);
   const files: Record<string, string> = {};
   fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
   fingerprintTree(path.join(dirs.commonDir, 'info'), files);
