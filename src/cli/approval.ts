@@ -1,7 +1,7 @@
 import { resumeRun } from '../engine/resume-run.js';
-import { loadState } from '../store/load-state.js';
 import { resolveRunArg } from './context.js';
 import { execute } from './execute.js';
+import { requireRunState } from './run-state.js';
 import { createOutput } from './render/output.js';
 
 export interface ApprovalFlags { repo: string; reason?: string; detach?: boolean; json?: boolean }
@@ -11,7 +11,7 @@ export async function decide(verdict: 'approve' | 'reject', runIdArg: string, fl
   const out = createOutput(Boolean(flags.json));
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
   const approval = verdict === 'approve' ? { verdict } : { verdict, reason: flags.reason };
-  const before = await loadState(runDir);
+  const before = await requireRunState(runDir, runId);
   const { store, leaseToken } = await resumeRun({ runDir, force: false, approval });
   const what = before?.approval_gate === 'plan' ? 'plan' : 'checkpoint';
   if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: verdict === 'approve' ? 'approved' : 'rejected' });

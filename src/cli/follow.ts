@@ -12,6 +12,7 @@ import { resolveRepo, resolveRunArg } from './context.js';
 import { stopSummary } from './render/human.js';
 import { createOutput } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
+import { requireRunState } from './run-state.js';
 
 interface FollowFlags { repo: string; json?: boolean }
 
@@ -19,6 +20,7 @@ interface FollowFlags { repo: string; json?: boolean }
 export default async function follow(runIdArg: string | undefined, flags: FollowFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
   const { runId, runDir } = runIdArg ? await resolveRunArg(flags.repo, runIdArg) : await newestRunning(flags.repo);
+  await requireRunState(runDir, runId);
   const print = progressPrinter(out);
   if (!out.json) out.say(out.colors.bold(`Following run ${runId}`));
   const end = await followRun(runDir, (state, event) => (out.json ? out.data(event) : print(state, event)));

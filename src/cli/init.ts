@@ -26,7 +26,7 @@ export default async function init(flags: InitFlags): Promise<number> {
   const repoRoot = await resolveRepo(flags.repo);
   const plan = await planInit(repoRoot);
   if (flags.print) {
-    out.data(plan.config);
+    out.data(out.json ? { config_path: plan.configPath, config: plan.config, written: false, detected: plan.detection } : plan.config);
     for (const note of plan.detection.notes) out.note(`note: ${note}`);
     return EXIT.ok;
   }

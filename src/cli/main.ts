@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../engine/exit-codes.js';
 import { VERSION } from '../version.js';
+import { exitFlushed, ignoreClosedPipes } from './flush.js';
 import { reportError } from './render/output.js';
 
 type Action = (...args: any[]) => Promise<number>;
@@ -16,9 +17,9 @@ function lazy(load: () => Promise<{ default: Action }>) {
     } catch (err) {
       code = reportError(err, Boolean(opts?.json));
     }
-    // Every command is one-shot: once it has answered, leave, rather than wait for timers a library
-    // left behind (chokidar keeps a 1 s rescan throttle alive after close()).
-    process.exit(code);
+    // Every command is one-shot: once it has answered (and its output is flushed), leave, rather than
+    // wait for timers a library left behind (chokidar keeps a 1 s rescan throttle alive after close()).
+    await exitFlushed(code);
   };
 }
 
@@ -148,21 +149,41 @@ program.command('doctor')
   .addOption(json())
   .action(lazy(() => import('./doctor.js')));
 
+/** The command word when it names no command: commander would show the root help for `runr nope --help`. */
+function unknownCommand(args: string[]): string | null {
+  const word = args.find((a) => !a.startsWith('-'));
+  if (word === undefined || word === 'help') return null;
+  return program.commands.some((c) => c.name() === word || c.aliases().includes(word)) ? null : word;
+}
+
 program.command('__supervise', { hidden: true })
   .argument('<run_id>')
   .addOption(repo())
   .action(lazy(() => import('./supervise.js')));
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
-    if (!ok && process.argv.includes('--json')) {
-      process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
+async function main(): Promise<void> {
+  const unknown = unknownCommand(process.argv.slice(2));
+  if (unknown !== null) {
+    const message = `unknown command '${unknown}' (see runr --help)`;
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+    else process.stderr.write(`error: ${message}\n`);
+    process.exitCode = EXIT.usage;
+    return;
+  }
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+      if (!ok && process.argv.includes('--json')) {
+        process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
+      }
+      process.exitCode = ok ? EXIT.ok : EXIT.usage;
+    } else {
+      process.exitCode = reportError(err, process.argv.includes('--json'));
     }
-    process.exitCode = ok ? EXIT.ok : EXIT.usage;
-  } else {
-    process.exitCode = reportError(err, process.argv.includes('--json'));
   }
 }
+
+ignoreClosedPipes();
+await main();

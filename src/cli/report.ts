@@ -1,9 +1,8 @@
-import { RunrError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { buildReport } from '../engine/report.js';
-import { loadState } from '../store/load-state.js';
 import { liveness } from '../store/lease.js';
 import { resolveRunArg } from './context.js';
+import { requireRunState } from './run-state.js';
 import { renderKpis, renderReport } from './render/human.js';
 import { createOutput } from './render/output.js';
 
@@ -12,8 +11,7 @@ interface ReportFlags { repo: string; kpiOnly?: boolean; json?: boolean }
 export default async function report(runIdArg: string, flags: ReportFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
   const { runDir, runId } = await resolveRunArg(flags.repo, runIdArg);
-  const state = await loadState(runDir);
-  if (!state) throw new RunrError('run_not_found', `Run not found: ${runId} has no journal (it never started)`, EXIT.notFound);
+  const state = await requireRunState(runDir, runId);
   const r = buildReport(state, liveness(runDir), new Date().toISOString());
   if (out.json) out.data(r);
   else if (flags.kpiOnly) renderKpis(out, r);

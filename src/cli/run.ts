@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { SandboxMode } from '../contracts/sandbox.js';
 import { startRun } from '../engine/start-run.js';
 import { defaultConfigPath } from '../store/paths.js';
-import { positiveNumber, resolveRepo } from './context.js';
+import { positiveNumber, TIME_FLAG_MAX, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 import { execute } from './execute.js';
 import { unpricedRoles } from '../workers/index.js';
@@ -24,7 +24,7 @@ export default async function run(flags: RunFlags): Promise<number> {
     fast: Boolean(flags.fast),
     allowDeps: Boolean(flags.allowDeps),
     allowDirty: Boolean(flags.allowDirty),
-    timeMin: positiveNumber('--time', flags.time),
+    timeMin: positiveNumber('--time', flags.time, false, TIME_FLAG_MAX),
     maxTicks: positiveNumber('--max-ticks', flags.maxTicks, true),
     budgetUsd: positiveNumber('--budget-usd', flags.budgetUsd),
     sandbox: flags.sandbox,

@@ -1,20 +1,19 @@
 import { buildStatus } from '../engine/status.js';
-import { usageError, RunrError } from '../engine/errors.js';
+import { usageError } from '../engine/errors.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
 import { loadState } from '../store/load-state.js';
 import { liveness } from '../store/lease.js';
 import { resolveRepo, resolveRunArg } from './context.js';
+import { requireRunState } from './run-state.js';
 import { renderStatus } from './render/human.js';
 import { createOutput } from './render/output.js';
 
 interface StatusFlags { repo: string; all?: boolean; human?: boolean; json?: boolean }
 
 async function statusOf(runDir: string, runId: string) {
-  const state = await loadState(runDir);
-  if (!state) throw new RunrError('run_not_found', `Run not found: ${runId} has no journal (it never started)`, EXIT.notFound);
-  return buildStatus(state, liveness(runDir));
+  return buildStatus(await requireRunState(runDir, runId), liveness(runDir));
 }
 
 export default async function status(runIdArg: string | undefined, flags: StatusFlags): Promise<number> {

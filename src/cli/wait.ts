@@ -3,8 +3,10 @@ import { milestonesCompleted } from '../engine/describe.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { exitCodeFor } from '../engine/stop-reasons.js';
 import { waitForTerminal } from '../store/watch-run.js';
-import { positiveNumber, resolveRunArg } from './context.js';
+import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
+import { requireRunState } from './run-state.js';
+import { plural } from './render/plural.js';
 
 interface WaitFlags { repo: string; for: string; timeout?: string; json?: boolean }
 
@@ -12,7 +14,8 @@ interface WaitFlags { repo: string; for: string; timeout?: string; json?: boolea
 export default async function wait(runIdArg: string, flags: WaitFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
   const { runDir, runId } = await resolveRunArg(flags.repo, runIdArg);
-  const timeout = positiveNumber('--timeout', flags.timeout);
+  const timeout = positiveNumber('--timeout', flags.timeout, false, SECONDS_FLAG_MAX);
+  await requireRunState(runDir, runId);
   const end = await waitForTerminal(runDir, timeout === undefined ? null : timeout * 1000);
   const state = end.state;
   const result: WaitOutput = {
@@ -26,7 +29,7 @@ export default async function wait(runIdArg: string, flags: WaitFlags): Promise<
   if (out.json) out.data(result);
   else if (end.end === 'timeout') out.say(`Still running after ${timeout} s: run ${runId} is in ${result.phase}.`);
   else if (end.end === 'stale') out.say(`Run ${runId} is not being executed by anyone (stale, in ${result.phase}). Continue it with: runr resume ${runId}`);
-  else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} milestones checkpointed). Details: runr report ${runId}`);
+  else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} ${plural(result.milestones_completed, 'milestone')} checkpointed). Details: runr report ${runId}`);
   if (end.end === 'timeout') return EXIT.timedOut;
   return end.end === 'stale' ? EXIT.stopped : exitCodeFor(result.stop_reason);
 }

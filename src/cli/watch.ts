@@ -9,8 +9,9 @@ import { exitCodeFor } from '../engine/stop-reasons.js';
 import { decideAfterStop, type WatchPolicy } from '../engine/watch-policy.js';
 import { loadState } from '../store/load-state.js';
 import { waitForTerminal } from '../store/watch-run.js';
-import { positiveNumber, resolveRunArg } from './context.js';
+import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput, type Output } from './render/output.js';
+import { plural } from './render/plural.js';
 
 interface WatchFlags {
   repo: string; autoResume?: boolean; maxAttempts?: string; cooldown?: string; interval?: string; json?: boolean;
@@ -25,9 +26,9 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
   const policy: WatchPolicy = {
     autoResume: Boolean(flags.autoResume),
     maxAttempts: positiveNumber('--max-attempts', flags.maxAttempts, true) ?? 3,
-    cooldownS: flags.cooldown === '0' ? 0 : positiveNumber('--cooldown', flags.cooldown) ?? 10,
+    cooldownS: flags.cooldown === '0' ? 0 : positiveNumber('--cooldown', flags.cooldown, false, SECONDS_FLAG_MAX) ?? 10,
   };
-  const intervalMs = (positiveNumber('--interval', flags.interval) ?? 5) * 1000;
+  const intervalMs = (positiveNumber('--interval', flags.interval, false, SECONDS_FLAG_MAX) ?? 5) * 1000;
   const emit = eventWriter(out);
   let attempts = 0;
 
@@ -112,7 +113,7 @@ function eventWriter(out: Output): (event: WatchEvent) => void {
     const c = out.colors;
     switch (event.event) {
       case 'watching':
-        out.say(c.dim(`watching ${event.run_id}: ${event.phase}, ${event.milestones_completed} milestones done, ${event.elapsed_s} s into this session`));
+        out.say(c.dim(`watching ${event.run_id}: ${event.phase}, ${event.milestones_completed} ${plural(event.milestones_completed, 'milestone')} done, ${event.elapsed_s} s into this session`));
         break;
       case 'failed':
         out.say(c.yellow(`${event.run_id} ${event.stale ? 'is not being executed by anyone (stale)' : `stopped: ${event.stop_reason}`}; resuming at ${event.resume_at} (attempt ${event.attempt + 1})`));
@@ -121,7 +122,7 @@ function eventWriter(out: Output): (event: WatchEvent) => void {
         out.say(`resumed ${event.run_id} (attempt ${event.attempt})`);
         break;
       case 'succeeded':
-        out.say(c.green(`✓ ${event.run_id} complete: ${event.milestones_completed} milestones checkpointed`));
+        out.say(c.green(`✓ ${event.run_id} complete: ${event.milestones_completed} ${plural(event.milestones_completed, 'milestone')} checkpointed`));
         break;
       case 'gave_up':
         out.say(c.red(`gave up on ${event.run_id} after ${event.attempt} resume attempts: ${event.stop_reason ?? 'stale'}. Next: ${event.suggested_command}`));

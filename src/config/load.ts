@@ -14,7 +14,7 @@ export function loadConfig(file: string): Config {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(text.replace(/^\uFEFF/, '')); // editors on Windows may save a byte-order mark
   } catch (err) {
     throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
   }

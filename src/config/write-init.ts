@@ -6,6 +6,7 @@ import { commitEnv, raw } from '../git/git.js';
 import { excludeRunrDir } from '../git/repo.js';
 import { defaultConfigPath, runrDir } from '../store/paths.js';
 import { detectProject, type Detection } from './detect.js';
+import { keepInstalledTiers } from './installed-tiers.js';
 import { buildInitConfig, demoTemplatePaths, exampleTasks } from './init-files.js';
 
 export interface InitPlan {
@@ -16,7 +17,7 @@ export interface InitPlan {
 }
 
 export async function planInit(repoRoot: string): Promise<InitPlan> {
-  const detection = await detectProject(repoRoot);
+  const detection = keepInstalledTiers(await detectProject(repoRoot), process.env, repoRoot);
   return {
     configPath: defaultConfigPath(repoRoot),
     config: buildInitConfig(detection, path.basename(repoRoot)),

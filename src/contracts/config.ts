@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import type { WorkerPhase } from '../engine/phases.js';
+import { globSchema } from './glob.js';
 import { SandboxModeSchema, SandboxWritableSchema } from './sandbox.js';
 
 const stringList = z.array(z.string().min(1));
+const globList = z.array(globSchema);
+
+/**
+ * Upper bounds of every limit that becomes a timer: Node fires a setTimeout above 2^31 ms (~24.8 days)
+ * at once, so these stay well below it (docs/config.md#limits).
+ */
+export const MAX_TIMEOUT_S = 86_400;
+export const MAX_GRACE_S = 3_600;
+export const MAX_TIME_BUDGET_MIN = 10_080;
+const seconds = (max: number, label: string) => z.number().positive().max(max, `must be at most ${max} seconds (${label})`);
 
 const workerBase = {
   bin: z.string().min(1).optional(),
@@ -51,15 +62,15 @@ export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 export const LimitsSchema = z.object({
   max_verify_retries: z.number().int().min(0).default(3),
   max_review_rounds: z.number().int().min(1).default(3),
-  stall_timeout_s: z.number().positive().default(600),
-  worker_timeout_s: z.number().positive().default(1800),
-  verify_timeout_s: z.number().positive().default(900),
-  time_budget_min: z.number().positive().default(120),
+  stall_timeout_s: seconds(MAX_TIMEOUT_S, '1 day').default(600),
+  worker_timeout_s: seconds(MAX_TIMEOUT_S, '1 day').default(1800),
+  verify_timeout_s: seconds(MAX_TIMEOUT_S, '1 day').default(900),
+  time_budget_min: z.number().positive().max(MAX_TIME_BUDGET_MIN, `must be at most ${MAX_TIME_BUDGET_MIN} minutes (7 days)`).default(120),
   /** Seconds a worker may linger after printing its final result before it is killed. */
-  result_grace_s: z.number().positive().default(10),
+  result_grace_s: seconds(MAX_GRACE_S, '1 hour').default(10),
   /** How often the executor refreshes its lease, and how old a heartbeat may get before others may take the run over (defaults 5 and 30). */
-  lease_heartbeat_s: z.number().positive().optional(),
-  lease_expiry_s: z.number().positive().optional(),
+  lease_heartbeat_s: seconds(MAX_GRACE_S, '1 hour').optional(),
+  lease_expiry_s: seconds(MAX_TIMEOUT_S, '1 day').optional(),
 }).strict().refine((l) => (l.lease_heartbeat_s ?? 5) < (l.lease_expiry_s ?? 30), {
   message: 'lease_heartbeat_s must be shorter than lease_expiry_s', path: ['lease_heartbeat_s'],
 });
@@ -72,10 +83,10 @@ export const ConfigSchema = z.object({
   $schema: z.string().optional(),
   agent: z.object({ name: z.string(), version: z.string().optional() }).passthrough().optional(),
   scope: z.object({
-    allowlist: stringList.default([]),
-    denylist: stringList.default([]),
+    allowlist: globList.default([]),
+    denylist: globList.default([]),
     presets: stringList.default([]),
-    protect: stringList.default([]),
+    protect: globList.default([]),
   }).strict().default({ allowlist: [], denylist: [], presets: [], protect: [] }),
   verification: z.object({
     tier0: stringList.default([]),

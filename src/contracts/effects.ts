@@ -44,6 +44,8 @@ export const VerificationFailureSchema = z.object({
   timed_out: z.boolean(),
   excerpt: z.string(),
   log_path: z.string(),
+  /** The program the shell could not find (exit 127, and not on PATH): a configuration problem, not a failed check. */
+  missing_program: z.string().optional(),
 });
 export type VerificationFailure = z.infer<typeof VerificationFailureSchema>;
 

@@ -4,6 +4,7 @@ import type { DoctorCheck, DoctorOutput } from '../contracts/outputs.js';
 import { defaultConfigPath } from '../store/paths.js';
 import { checkConfig, checkGit, checkNode, checkRepo } from './environment-checks.js';
 import { checkSandbox } from './sandbox-check.js';
+import { checkVerification } from './verification-checks.js';
 import { checkWorker } from './worker-checks.js';
 
 export interface DoctorOptions {
@@ -40,5 +41,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorOutput> {
     const pingSandbox = confined ? { bwrap, writable: [...(config?.sandbox_writable ?? []), ...(worker.sandbox_writable ?? [])] } : null;
     checks.push(...await checkWorker(`${roles.join('+')} worker (${worker.type})`, worker, { ping: opts.ping, sandbox: pingSandbox }));
   }
+  if (config && configPath) checks.push(...checkVerification(config, repo.root ?? path.resolve(opts.repo), configPath));
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }

@@ -50,6 +50,11 @@ export const STOP_REASONS = {
     explanation: 'Verification kept failing for this milestone after the allowed number of fix attempts.',
     suggest: resume,
   },
+  verification_command_missing: {
+    resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
+    explanation: 'A verification command names a program that is not installed (or not on PATH); no fix attempt can help.',
+    suggest: (c) => `# ${c.fix ?? 'Install the program the verification command names'}, then: runr resume ${c.runId}`,
+  },
   stalled_timeout: {
     resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
     explanation: 'A worker produced no output for too long, or ran past its time limit, and was killed.',

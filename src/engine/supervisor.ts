@@ -52,9 +52,12 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       resolve();
     };
   });
-  const onSignal = (signal: NodeJS.Signals) => interrupt(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // Named here, not taken from the listener's argument: the spinner (ora's stdin discarder) turns a
+  // Ctrl-C byte into a bare process.emit('SIGINT'), whose listeners receive no signal name.
+  const onSigint = () => interrupt('SIGINT');
+  const onSigterm = () => interrupt('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
 
   const journal = (event: RunEventInput) => {
     const state = store.append(event);
@@ -95,8 +98,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     throw err;
   } finally {
     clearInterval(beat);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
     if (!opts.keepLease) releaseLease(runDir, opts.leaseToken);
   }
 }

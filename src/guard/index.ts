@@ -1,5 +1,6 @@
 export { PRESETS, ENV_PRESET } from './presets.js';
 export { LOCKFILES, isLockfile } from './lockfiles.js';
+export { DEPENDENCY_MANIFESTS, isDependencyFile } from './dependency-files.js';
 export { TOOL_CACHE_PATTERNS, isToolCache } from './tool-caches.js';
 export { foldName, gitRefusesPath } from './filenames.js';
 export { isAlwaysDenied } from './always-denied.js';

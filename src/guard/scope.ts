@@ -1,6 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { isAlwaysDenied } from './always-denied.js';
+import { isDependencyFile } from './dependency-files.js';
 import { isLockfile } from './lockfiles.js';
 import { ENV_PRESET, PRESETS } from './presets.js';
 import { isToolCache } from './tool-caches.js';
@@ -113,7 +114,8 @@ function classify(scope: CompiledScope, p: string, existed: boolean): Verdict {
   if (!scope.allowDeps && isLockfile(p)) return 'lockfile';
   if (scope.deny(p)) return 'denylist';
   if (existed && scope.protect(p)) return 'protected';
-  if (scope.allow && !scope.allow(p)) return 'outside_allowlist';
+  // --allow-deps: manifests and lockfiles anywhere, whatever the allowlist (never past deny/protect above).
+  if (scope.allow && !scope.allow(p) && !(scope.allowDeps && isDependencyFile(p))) return 'outside_allowlist';
   return null;
 }
 

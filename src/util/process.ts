@@ -33,6 +33,11 @@ export interface RunProcessOptions {
   stopSignal?: NodeJS.Signals;
   /** Run confined: `bwrap <args> -- <file> <args…>` (the arguments come from workers/sandbox). */
   sandbox?: { bwrap: string; args: string[] };
+  /**
+   * Once the child has exited, how long its leftovers (a background job still holding stdout) may
+   * go on printing before they are killed (default 1 s). The child's own exit decides the outcome.
+   */
+  exitDrainMs?: number;
 }
 
 export type ProcessEnd = 'exit' | 'stall' | 'timeout' | 'deadline' | 'grace' | 'spawn_error' | 'aborted';
@@ -97,7 +102,10 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
 
   const timers: NodeJS.Timeout[] = [];
   // Ask first (an agent CLI then stops the tool commands it started), kill what is left after the grace.
+  let exited = false;
   const stopWith = (why: ProcessEnd) => {
+    // After the child's own exit only its leftovers remain: end them, the outcome stands.
+    if (exited) return killTree(pid, tag);
     if (end !== 'exit') return;
     end = why;
     if (opts.sandbox) signalTagged(tag, opts.stopSignal ?? 'SIGTERM', pid);
@@ -129,9 +137,16 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   armStall();
   if (opts.timeoutMs) timers.push(setTimeout(() => stopWith('timeout'), opts.timeoutMs));
   if (opts.deadlineMs) timers.push(setTimeout(() => stopWith('deadline'), Math.max(0, opts.deadlineMs - Date.now())));
+  // execa settles only when stdout and stderr close; a background job that inherited them would
+  // otherwise keep a finished command "running" until it timed out.
+  let drainTimer: NodeJS.Timeout | undefined;
+  child.once('exit', () => {
+    exited = true;
+    drainTimer = setTimeout(() => killTree(pid, tag), opts.exitDrainMs ?? 1_000);
+  });
 
   const result = await child;
-  for (const t of [...timers, stallTimer, graceTimer]) if (t) clearTimeout(t);
+  for (const t of [...timers, stallTimer, graceTimer, drainTimer]) if (t) clearTimeout(t);
   killTree(pid, tag); // descendants that outlived their parent go too
   if (pid) live.delete(pid);
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')

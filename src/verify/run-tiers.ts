@@ -5,6 +5,7 @@ import { runProcess } from '../util/process.js';
 import { redact } from '../workers/redact.js';
 import { confine, describeConfinement, type SandboxSpec } from '../workers/sandbox/confine.js';
 import { excerpt } from './excerpt.js';
+import { missingProgramOf } from './programs.js';
 
 export const TIERS = ['tier0', 'tier1', 'tier2'] as const;
 
@@ -51,6 +52,8 @@ export async function runVerification(verification: Config['verification'], opts
             excerpt: excerpt(timedOut ? `${output}\n[runr: killed after ${Math.round(opts.timeoutMs / 1000)} s]` : output),
             log_path: opts.logPath,
           };
+          const missing = out.end === 'exit' ? missingProgramOf(command, out.exitCode, out.all, opts.env, opts.workDir) : null;
+          if (missing) failure.missing_program = missing;
           return { kind: 'verify', ok: false, commands, duration_ms: Date.now() - started, failure };
         }
       }

@@ -38,6 +38,8 @@ async function doctor(repo: TestRepo, args: string[] = [], opts: { cwd?: string;
   return { ...r, out, names, check };
 }
 
+/** The check of the default test config's verification command (`node check.js`). */
+const NODE_CHECK = 'verification tier2: node check.js';
 const workerChecks = (label: string, ...kinds: string[]) => kinds.map((k) => `${label}: ${k}`);
 const CLI_CHECKS = ['installed', 'headless', 'credentials'];
 
@@ -66,6 +68,7 @@ describe('runr doctor: a healthy setup', () => {
       ...workerChecks('planner worker (claude)', ...CLI_CHECKS),
       ...workerChecks('implementer worker (codex)', ...CLI_CHECKS),
       ...workerChecks('reviewer worker (gemini)', ...CLI_CHECKS),
+      NODE_CHECK,
     ]);
     expect(r.check('node').detail).toContain(process.versions.node);
     expect(r.check('git').detail).toMatch(/^git version /);
@@ -101,6 +104,7 @@ describe('runr doctor: a healthy setup', () => {
     expect(r.names.slice(5)).toEqual([
       ...workerChecks('planner+reviewer worker (claude)', ...CLI_CHECKS),
       'implementer worker (command): installed',
+      NODE_CHECK,
     ]);
     expect(r.check('implementer worker (command): installed')).toMatchObject({ status: 'ok', detail: expect.stringContaining('node found') });
   });
@@ -155,6 +159,7 @@ describe('runr doctor: what fails, with its fix', () => {
     expect(r.exitCode).toBe(1);
     expect(r.names.slice(5)).toEqual([
       'planner worker (claude): installed', 'implementer worker (command): installed', 'reviewer worker (gemini): installed',
+      NODE_CHECK,
     ]);
     const claude = r.check('planner worker (claude): installed');
     expect(claude).toMatchObject({ status: 'fail', detail: expect.stringContaining('no-such-claude') });
@@ -212,6 +217,28 @@ describe('runr doctor: what fails, with its fix', () => {
   });
 });
 
+describe('runr doctor: verification commands', () => {
+  it('checks each verification command\'s program: ok when found, fail naming the missing program and the fix', async () => {
+    const repo = new TestRepo({
+      config: {
+        workers: { planner: COMMAND_WORKER, implementer: COMMAND_WORKER, reviewer: COMMAND_WORKER },
+        verification: { tier0: ['FOO=1 node check.js'], tier1: [], tier2: ['definitely-not-installed-xyz --check', 'cd src && also-not-installed-xyz'] },
+      },
+    });
+    const r = await doctor(repo);
+    expect(r.exitCode).toBe(1);
+    expect(r.out.ok).toBe(false);
+    expect(r.check('verification tier0: FOO=1 node check.js')).toMatchObject({ status: 'ok', detail: 'node found' });
+    const missing = r.check('verification tier2: definitely-not-installed-xyz --check');
+    expect(missing).toMatchObject({ status: 'fail', detail: expect.stringContaining('definitely-not-installed-xyz not found') });
+    expect(missing.fix).toContain('Install definitely-not-installed-xyz');
+    expect(missing.fix).toContain(path.join(repo.dir, '.runr', 'runr.config.json'));
+    expect(r.check('verification tier2: cd src && also-not-installed-xyz')).toMatchObject({ status: 'fail', detail: expect.stringContaining('also-not-installed-xyz') });
+    const human = await repo.runr(['doctor'], { timeoutMs: 120_000 });
+    expect(human.stdout).toMatch(/^fail {2}verification tier2: definitely-not-installed-xyz --check: /m);
+  });
+});
+
 describe('runr doctor --ping', () => {
   it('makes one call per distinct CLI worker and passes when each answers {"ok":true}', async () => {
     const repo = new TestRepo();
@@ -225,6 +252,7 @@ describe('runr doctor --ping', () => {
     expect(r.names.slice(5)).toEqual([
       ...workerChecks('planner+reviewer worker (claude)', ...CLI_CHECKS, 'ping'),
       ...workerChecks('implementer worker (codex)', ...CLI_CHECKS, 'ping'),
+      NODE_CHECK,
     ]);
     expect(r.check('planner+reviewer worker (claude): ping')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^answered in .*, cost \$\d/) });
     expect(r.check('implementer worker (codex): ping')).toMatchObject({ status: 'ok', detail: expect.stringContaining('answered in') });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { approve, ok, plan, startRun, TestRepo, type Script } from '../helpers/harness.js';
+import { AGENT, approve, ok, plan, startRun, TestRepo, type Script } from '../helpers/harness.js';
 import { expectGuardStop, filesOf, promptKeys, runToEnd, statusOf, worktreeOf } from '../helpers/e2e-support.js';
 
 /** Scope guard after IMPLEMENT (SPEC §6): what the implementer changed decides whether the run may go on. */
@@ -115,6 +115,32 @@ describe('scope guard: always denied', () => {
   it('--allow-deps allows lockfile changes, which are then committed', async () => {
     const repo = repoWith({ write: { 'src/a.js': 'a\n', 'package-lock.json': '{}\n' } });
     await expectCompleteWith(repo, ['--allow-deps'], ['package-lock.json', 'src/a.js']);
+  });
+
+  describe('with the allowlist runr init writes', () => {
+    const deps = { write: { 'src/a.js': 'a\n', 'package.json': '{"name":"app","scripts":{"test":"node check.js"},"dependencies":{"left-pad":"1.3.0"}}\n', 'package-lock.json': '{"lockfileVersion":3}\n' } };
+    async function initRepo() {
+      const repo = new TestRepo({ files: { 'package.json': '{"name":"app","scripts":{"test":"node check.js"}}\n', 'package-lock.json': '{}\n', 'src/index.js': '\n' }, script: implementing(deps) });
+      const init = await repo.runr(['init', '--force', '--json']);
+      expect(init.exitCode, init.stderr).toBe(0);
+      const configPath = path.join(repo.dir, '.runr', 'runr.config.json');
+      const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+      expect(config.scope.allowlist).toEqual(['src/**']);
+      const worker = { type: 'command', command: ['node', AGENT] };
+      fs.writeFileSync(configPath, JSON.stringify({ ...config, workers: { planner: worker, implementer: worker, reviewer: worker }, sandbox_writable: [repo.stateDir] }));
+      return repo;
+    }
+
+    it('--allow-deps lets package.json and package-lock.json through, and both are committed', async () => {
+      await expectCompleteWith(await initRepo(), ['--allow-deps'], ['package-lock.json', 'package.json', 'src/a.js']);
+    });
+
+    it('without --allow-deps the same change is a guard violation', async () => {
+      const repo = await initRepo();
+      const main = repo.git('rev-parse', 'main');
+      const { status } = await expectGuardStop(repo, await startRun(repo), ['package-lock.json', 'package.json'], main);
+      expect(status.stop_detail).toContain('package.json (outside scope.allowlist)');
+    });
   });
 
   it('a symlink resolving outside the worktree is a violation; one inside it is not', async () => {

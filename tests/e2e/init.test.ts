@@ -8,13 +8,27 @@ import { expectJsonError, plainRepo, runrIn, tempDir } from '../helpers/cli.js';
 import { AGENT, git, TestRepo } from '../helpers/harness.js';
 
 /** `init --print` in a repo holding `files`: the config it prints, checked to write nothing. */
-async function printed(files: Record<string, string>) {
+async function printed(files: Record<string, string>, env: Record<string, string> = {}) {
   const dir = plainRepo(files);
-  const r = await runrIn(dir, ['init', '--print']);
+  const r = await runrIn(dir, ['init', '--print'], env);
   expect(r.exitCode, r.stderr).toBe(0);
   expect(fs.existsSync(path.join(dir, '.runr'))).toBe(false);
   expect(git(dir, 'status', '--porcelain')).toBe('');
   return ConfigSchema.parse(JSON.parse(r.stdout));
+}
+
+/** PATH with stand-ins for `tools` first: init keeps only commands whose programs it finds. */
+function pathWith(...tools: string[]): Record<string, string> {
+  const bin = path.join(tempDir(), 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  for (const t of tools) fs.writeFileSync(path.join(bin, t), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  return { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+}
+
+/** PATH without the directories holding `tool`. */
+function pathWithout(tool: string): Record<string, string> {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, tool)));
+  return { PATH: dirs.join(path.delimiter) };
 }
 
 const pkg = (scripts: Record<string, string>, devDependencies: Record<string, string> = {}, dependencies: Record<string, string> = {}) =>
@@ -38,7 +52,7 @@ describe('init: detection (with --print, which writes nothing)', () => {
     const c = await printed({
       'package.json': pkg({ build: 'tsc', test: 'echo "Error: no test specified" && exit 1' }, { jest: '^29' }),
       'pnpm-lock.yaml': 'lockfileVersion: 9\n',
-    });
+    }, pathWith('pnpm'));
     expect(c.verification).toEqual({ tier0: [], tier1: ['pnpm run build'], tier2: [] });
     expect(c.scope.presets).toContain('jest');
   });
@@ -48,18 +62,35 @@ describe('init: detection (with --print, which writes nothing)', () => {
       'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\n\n[tool.pytest.ini_options]\ntestpaths = ["tests"]\n',
       'app/__init__.py': '',
       'tests/test_app.py': 'def test_ok():\n    assert True\n',
-    });
+    }, pathWith('python'));
     expect(c.verification.tier2).toEqual(['python -m pytest']);
     expect(c.scope.presets).toEqual(expect.arrayContaining(['python', 'pytest']));
     expect(c.scope.allowlist).toEqual(expect.arrayContaining(['app/**', 'tests/**']));
   });
 
   it('Go module, and a Makefile test target', async () => {
-    const go = await printed({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n' });
+    const go = await printed({ 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n' }, pathWith('go'));
     expect(go.verification).toEqual({ tier0: ['go vet ./...'], tier1: ['go build ./...'], tier2: ['go test ./...'] });
     expect(go.scope.presets).toContain('go');
     const make = await printed({ Makefile: 'CC := cc\n\nbuild:\n\tcc -o app main.c\n\ntest: build\n\t./app --self-test\n' });
     expect(make.verification.tier2).toEqual(['make test']);
+  });
+
+  it('leaves out the commands whose program is not installed, and says so on stderr', async () => {
+    const files = { 'go.mod': 'module example.com/app\n\ngo 1.22\n', 'main.go': 'package main\n\nfunc main() {}\n' };
+    const dir = plainRepo(files);
+    const r = await runrIn(dir, ['init', '--print'], pathWithout('go'));
+    expect(r.exitCode, r.stderr).toBe(0);
+    const c = ConfigSchema.parse(JSON.parse(r.stdout));
+    expect(c.verification).toEqual({ tier0: [], tier1: [], tier2: [] });
+    expect(c.scope.presets).toContain('go');
+    expect(r.stderr).toMatch(/go not found .*"go test \.\/\.\.\."/);
+    // Python with ruff configured but not installed: pytest is kept, ruff is left out.
+    const py = await printed({
+      'pyproject.toml': '[project]\nname = "app"\n\n[tool.ruff]\nline-length = 100\n\n[tool.pytest.ini_options]\n',
+      'app/__init__.py': '',
+    }, { PATH: pathWith('python').PATH.split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, 'ruff'))).join(path.delimiter) });
+    expect(py.verification).toEqual({ tier0: [], tier1: [], tier2: ['python -m pytest'] });
   });
 
   it('an empty project prints a valid config with a note (on stderr) to fill in verification', async () => {

@@ -199,9 +199,33 @@ describe('lockfiles', () => {
     expect(check({ allowlist: ['**'], allowDeps: true }, changes).violations).toEqual([]);
   });
 
-  it('allowDeps still requires the allowlist', () => {
-    expect(check({ allowlist: ['src/**'], allowDeps: true }, ['package-lock.json']).violations).toEqual([
-      { path: 'package-lock.json', rule: 'outside_allowlist' },
+  it('allowDeps lets dependency manifests and lockfiles past the allowlist, at the root and in subdirectories', () => {
+    const deps = [
+      'package.json', 'package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'bun.lock',
+      'pyproject.toml', 'requirements.txt', 'requirements-dev.txt', 'poetry.lock', 'uv.lock',
+      'go.mod', 'go.sum', 'Cargo.toml', 'Cargo.lock', 'Gemfile', 'Gemfile.lock', 'composer.json', 'composer.lock',
+      'apps/web/package.json', 'apps/web/package-lock.json', 'services/api/go.mod', 'crates/x/Cargo.toml', 'py/requirements.txt',
+    ];
+    const r = { allowlist: ['src/**'] };
+    expect(check({ ...r, allowDeps: true }, deps).violations).toEqual([]);
+    const without = check(r, deps).violations;
+    expect(without.map((v) => v.path)).toEqual(deps);
+    expect(without.find((v) => v.path === 'package.json')?.rule).toBe('outside_allowlist');
+  });
+
+  it('allowDeps allows nothing else outside the allowlist', () => {
+    const r = { allowlist: ['src/**'], allowDeps: true };
+    const other = ['README.md', 'lib/x.js', 'package.json.bak', 'docs/requirements.md', 'tsconfig.json', 'Gemfile.rb'];
+    expect(check(r, other).violations).toEqual(other.map((p) => ({ path: p, rule: 'outside_allowlist' })));
+  });
+
+  it('allowDeps never lifts the denylist, protect or the always-denied rules', () => {
+    const r = { allowlist: ['src/**'], allowDeps: true, denylist: ['apps/**'], protect: ['package.json'] };
+    expect(check(r, ['apps/web/package-lock.json', 'package.json', '.git/Cargo.lock', '.runr/go.mod']).violations).toEqual([
+      { path: 'apps/web/package-lock.json', rule: 'denylist' },
+      { path: 'package.json', rule: 'protected' },
+      { path: '.git/Cargo.lock', rule: 'always_denied' },
+      { path: '.runr/go.mod', rule: 'always_denied' },
     ]);
   });
 

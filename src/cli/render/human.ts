@@ -2,6 +2,7 @@ import type { UsageTotals } from '../../contracts/state.js';
 import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
 import type { SandboxDecision } from '../../contracts/sandbox.js';
 import type { Output } from './output.js';
+import { plural } from './plural.js';
 
 const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -9,9 +10,9 @@ const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` :
 export function stopSummary(out: Output, r: ReportOutput): void {
   const c = out.colors;
   if (r.outcome === 'complete') {
-    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} milestones verified and checkpointed on ${r.branch}`));
+    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} verified and checkpointed on ${r.branch}`));
   } else if (r.outcome === 'stopped') {
-    out.say(c.red(`✗ Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} milestones checkpointed)`));
+    out.say(c.red(`✗ Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} checkpointed)`));
     out.say(`  ${r.explanation}`);
     if (r.stop_detail) out.say(`  ${r.stop_detail.split('\n')[0]}`);
     if (r.guard_violation_files?.length) out.say(`  Blocked files: ${r.guard_violation_files.join(', ')}`);

@@ -28,7 +28,8 @@ export function createOutput(json: boolean): Output {
     say: (text) => human.write(`${text}\n`),
     note: (text) => process.stderr.write(`${text}\n`),
     colors: pc.createColors(colorEnabled(human)),
-    interactive: colorEnabled(human),
+    // A terminal that reports no width (some bare ptys) makes a spinner's line clearing run away.
+    interactive: colorEnabled(human) && Boolean((human as NodeJS.WriteStream).columns),
   };
 }
 

@@ -25,6 +25,16 @@ export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, resu
       kind: 'guard', after: 'VERIFY', milestone_index: effect.milestone_index,
     });
   }
+  const missing = result.failure?.missing_program;
+  if (result.failure && missing) {
+    // Not the implementer's failure: no fix attempt, no retry count; resume re-runs this verification.
+    const { tier, command } = result.failure;
+    return stop({ ...next, last_verification_failure: result.failure }, 'verification_command_missing', ts, {
+      detail: `${command} (verification.${tier}): ${missing} is not installed or not on PATH`,
+      fix: `Install ${missing} (verification.${tier} runs "${command}"), or change that command in ${state.config_path} and start a new run`,
+      resume: again,
+    });
+  }
   const failures = state.verification_failures + 1;
   next = {
     ...next,
