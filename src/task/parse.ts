@@ -43,11 +43,14 @@ export function parseTask(text: string, file: string): Task {
   }
   const get = (k: string) => (sections[k] ?? []).join('\n').trim();
   const goal = get('goal');
+  if (!title.trim()) {
+    throw new TaskError(`${file}: the task has no "# Title" line (a task file starts with "# Title", then "## Goal"; see the operator guide's task format)`);
+  }
   if (!goal) {
     throw new TaskError(`${file}: the task has no "## Goal" section (a task file needs "# Title" and "## Goal"; see the operator guide's task format)`);
   }
   return {
-    title: title || goal.split('\n')[0]!.slice(0, 80),
+    title,
     goal,
     requirements: get('requirements'),
     success_criteria: get('success_criteria'),

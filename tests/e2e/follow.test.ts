@@ -71,6 +71,21 @@ describe('runr follow', () => {
     expect(r.stdout).toMatch(/WAITING +quota_wait: a worker is rate limited; retrying at \S+ \(in [0-2] s\)/);
   });
 
+  it('replaying a finished run shows a quota wait as long as it was, not "in 0 s"', async () => {
+    const repo = new TestRepo({
+      script: {
+        PLAN: [{ result: { status: 'rate_limited', retry_after_s: 2 } }, { result: plan('add a') }],
+        IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }],
+        REVIEW: [{ result: approve() }],
+      },
+    });
+    const run = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = await repo.runr(['follow', 'latest']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/WAITING +quota_wait: a worker is rate limited; retrying at \S+ \(in [12] s\)/);
+  });
+
   it('ends, saying how to continue, when the run\'s executor dies', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript({ 'IMPLEMENT:m1': [{ sleep_ms: 1500, write: { 'src/a.js': 'a\n' }, result: ok('a') }] }) });
     const started = repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json'], { env: { [CRASH]: '6' } });

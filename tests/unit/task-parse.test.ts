@@ -34,6 +34,11 @@ describe('parseTask', () => {
     expect(t.body.startsWith('# Add dark mode toggle')).toBe(true);
   });
 
+  it('rejects a task without a "# Title" line, saying what is missing', () => {
+    expect(() => parseTask('## Goal\nAdd dark mode.\n', 'untitled.md')).toThrow(/untitled\.md: the task has no "# Title" line/);
+    expect(() => parseTask('Some text\n## Goal\nAdd dark mode.\n', 'untitled.md')).toThrow(/no "# Title"/);
+  });
+
   it('rejects a task without a Goal, saying what is missing', () => {
     expect(() => parseTask('# Make the app better\n\nAdd dark mode and other improvements.', 'vague.md')).toThrow(/no "## Goal" section/);
   });

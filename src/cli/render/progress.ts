@@ -18,7 +18,8 @@ function startedText(state: RunState, event: Extract<RunEventInput, { type: 'eff
       return `REVIEW     ${ms}asking the reviewer${e.followup ? ` (follow-up ${e.followup})` : ''}`;
     case 'verify': return `VERIFY     ${ms}running verification`;
     case 'checkpoint': return `CHECKPOINT ${ms}committing`;
-    case 'wait_until': return `WAITING    ${e.reason}: a worker is rate limited; retrying at ${e.until} (in ${Math.max(0, Math.round((Date.parse(e.until) - Date.now()) / 1000))} s)`;
+    // Counted from the event, not from now: a replayed wait shows how long it was.
+    case 'wait_until': return `WAITING    ${e.reason}: a worker is rate limited; retrying at ${e.until} (in ${Math.max(0, Math.round((Date.parse(e.until) - Date.parse(event.ts)) / 1000))} s)`;
     default: return null;
   }
 }
