@@ -1,24 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { commitEnv, raw, rawOrNull } from './git.js';
+import { commitEnv, gitExec, raw, rawOrNull } from './git.js';
 import { treeFromDisk } from './verified-tree.js';
 
 export const TRAILER = 'Runr-Checkpoint';
 
 export function checkpointTrailer(runId: string, milestoneIndex: number): string {
   return `${TRAILER}: ${runId}/m${milestoneIndex + 1}`;
-}
-
-async function withTempFile<T>(text: string, fn: (file: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-'));
-  const file = path.join(dir, 'data');
-  fs.writeFileSync(file, text);
-  try {
-    return await fn(file);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -50,7 +38,7 @@ export async function findWip(cwd: string, runId: string): Promise<string | null
 /** Puts the work saved by saveWip back into the working tree (unstaged). */
 export async function restoreWip(cwd: string, ref: string): Promise<void> {
   const patch = await raw(cwd, ['diff', '--binary', '--no-textconv', '--no-ext-diff', 'HEAD', ref]);
-  if (patch.trim()) await withTempFile(patch, (file) => raw(cwd, ['apply', '--whitespace=nowarn', file]));
+  if (patch.trim()) await gitExec(cwd, ['apply', '--whitespace=nowarn', '-'], { input: patch });
   await raw(cwd, ['update-ref', '-d', ref]);
 }
 

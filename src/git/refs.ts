@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { gitExec } from './git.js';
+import { gitExec, gitSucceeds } from './git.js';
 
 /** Every ref of the repository and the commit (or object) it points at. */
 export async function listRefs(cwd: string): Promise<Map<string, string>> {
@@ -53,5 +53,5 @@ export async function checkoutStatus(cwd: string, config: [string, string][] = [
 
 /** Whether `ancestor` is `commit` or one of its ancestors. */
 export async function isAncestor(cwd: string, ancestor: string, commit: string): Promise<boolean> {
-  return (await gitExec(cwd, ['merge-base', '--is-ancestor', ancestor, commit], { reject: false })).exitCode === 0;
+  return gitSucceeds(cwd, ['merge-base', '--is-ancestor', ancestor, commit]);
 }

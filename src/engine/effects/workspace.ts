@@ -3,9 +3,10 @@ import type { ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { gitRefusesPath } from '../../guard/index.js';
 import { RUN_FILES } from '../../store/paths.js';
-import { gitSucceeds, raw } from '../../git/git.js';
+import { raw } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
 import { discardPaths, findCheckpointAt, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
+import { isAncestor } from '../../git/refs.js';
 import { ensureRunIndex, resetIndexToHead } from '../../git/run-index.js';
 import { killLeftoverChildren } from './children.js';
 import { expectedHead, runChanges } from './context.js';
@@ -33,7 +34,7 @@ export async function uncommitWorkerCommits(state: RunState): Promise<void> {
   const head = await headSha(state.work_dir);
   const expected = expectedHead(state);
   if (!head || head === expected) return;
-  if (!(await gitSucceeds(state.work_dir, ['merge-base', '--is-ancestor', expected, head]))) return;
+  if (!(await isAncestor(state.work_dir, expected, head))) return;
   await raw(state.work_dir, ['reset', '--soft', expected]);
 }
 
