@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DoctorOutputSchema, ErrorOutputSchema } from '../../src/contracts/outputs.js';
-import { approve, ok, plan, ROOT, TestRepo } from '../helpers/harness.js';
+import { approve, ok, plan, TestRepo } from '../helpers/harness.js';
 import { agentFile, reportOf, runToEnd, statusOf, type XScript } from '../helpers/e2e-support.js';
+import { TEST_HOMES } from '../helpers/real-clis.js';
 
 /** Where bubblewrap is "missing": RUNR_BWRAP names the binary runr looks for. */
 const NO_BWRAP = { RUNR_BWRAP: '/nonexistent/bwrap' };
@@ -108,8 +109,8 @@ describe('a confined worker (sandbox auto, bubblewrap present)', () => {
 describe('sockets and temp dirs', () => {
   it('a confined worker cannot reach the user\'s runtime directory (session bus, agents), and its $TMPDIR is its own; unconfined, both are the user\'s', async () => {
     // Outside /tmp, which is private to a confined worker anyway.
-    fs.mkdirSync(path.join(ROOT, '.test-homes'), { recursive: true });
-    const runtime = fs.mkdtempSync(path.join(ROOT, '.test-homes', 'runtime-'));
+    fs.mkdirSync(TEST_HOMES, { recursive: true });
+    const runtime = fs.mkdtempSync(path.join(TEST_HOMES, 'runtime-'));
     const bus = path.join(runtime, 'bus');
     const tmpdir = path.join(runtime, 'tmp');
     fs.mkdirSync(tmpdir);

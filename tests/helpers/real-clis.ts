@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { claudeTestEnv, prepareClaudeHome, startAnthropicApi } from '../fakes/anthropic-api.js';
@@ -29,9 +30,16 @@ export interface CliSetup {
 /**
  * The CLIs' homes live outside the system temp dir: Codex refuses to unpack the helper its own
  * sandbox needs under it, and then every file write of an unconfined Codex fails (while it exits 0).
- * Removed after each test (see closedAfterEach).
+ * (Under the home directory when the checkout itself is in the temp dir.) Removed after each test (see closedAfterEach).
  */
-export const TEST_HOMES = path.join(ROOT, '.test-homes');
+export const TEST_HOMES = insideTempDir(ROOT) ? path.join(os.homedir(), '.cache', 'runr-test-homes') : path.join(ROOT, '.test-homes');
+
+/** True when `dir` lies in the system temp dir (a checkout there, as CI may make one). */
+function insideTempDir(dir: string): boolean {
+  const tmp = fs.realpathSync(os.tmpdir());
+  const real = fs.realpathSync(dir);
+  return real === tmp || real.startsWith(`${tmp}${path.sep}`);
+}
 const homes: string[] = [];
 
 export function homeFor(repo: TestRepo, name: string): string {

@@ -151,3 +151,12 @@ describe('decideSandbox', () => {
     expect(decideSandbox(config({ workers: { reviewer: { type: 'claude', sandbox: 'required' } } }), 'off', works).decision.workers.reviewer).toBe(false);
   });
 });
+
+describe('runr installed under /tmp', () => {
+  it('stays readable, not writable, through the private /tmp', () => {
+    const args = bwrapArgs({ ...worktreeLayout(), readable: ['/tmp/checkout'] }, everything);
+    expect(access(args, '/tmp/checkout/tests/agents/scripted-agent.mjs')).toBe('ro');
+    expect(access(args, '/tmp/other')).toBe('private');
+    expect(access(args, `${WT}/src/a.js`)).toBe('rw');
+  });
+});

@@ -30,6 +30,8 @@ export interface SandboxLayout {
    * and a temp dir of its own.
    */
   hidden: string[];
+  /** Read-only paths under /tmp that must stay visible through its private tmpfs (runr's own install there). */
+  readable?: string[];
 }
 
 /** What a path is, for bubblewrap (which binds only what exists). */
@@ -65,6 +67,7 @@ export function bwrapArgs(layout: SandboxLayout, kind: (p: string) => PathKind =
   };
 
   for (const p of layout.hidden) bind(p, 'hide', 0);
+  for (const p of layout.readable ?? []) bind(p, false, 0);
   // The checkout: readable (a worktree sees its node_modules), writable only for a run in place.
   bind(repoRoot, inPlace, 0);
   const protectedDirs = [path.join(repoRoot, '.runr'), runDir, ...(common ? [common] : [])];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bwrapArgs } from './bwrap-args.js';
 
 /** What the engine hands a worker adapter or the verification runner when the process is to run confined. */
@@ -85,6 +86,12 @@ function hiddenPaths(env: Record<string, string | undefined>): string[] {
   return [...new Set(found.filter((p): p is string => p !== null && p !== '/tmp'))];
 }
 
+/**
+ * runr's own install (dist/workers/sandbox/ → the package root). Where it lies under /tmp (a checkout
+ * in a temp dir), the private /tmp would hide it, and with it the workers and CLIs it ships or runs.
+ */
+const RUNR_ROOT = real(fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, ''));
+
 /** The bubblewrap command line that confines one process with this environment. */
 export function confine(spec: SandboxSpec, env: Record<string, string | undefined>, own: OwnPaths = {}): Confinement {
   const home = env.HOME || os.homedir();
@@ -100,7 +107,10 @@ export function confine(spec: SandboxSpec, env: Record<string, string | undefine
   const repoRoot = real(spec.repoRoot) ?? spec.repoRoot;
   const workDir = real(spec.workDir) ?? spec.workDir;
   const { common, admin } = gitDirs(repoRoot, workDir);
-  const args = bwrapArgs({ repoRoot, workDir, runDir: real(spec.runDir) ?? spec.runDir, gitCommonDir: common, worktreeGitDir: admin, writable, hidden: hiddenPaths(env) });
+  const args = bwrapArgs({
+    repoRoot, workDir, runDir: real(spec.runDir) ?? spec.runDir, gitCommonDir: common, worktreeGitDir: admin, writable, hidden: hiddenPaths(env),
+    readable: RUNR_ROOT && (RUNR_ROOT === '/tmp' || RUNR_ROOT.startsWith('/tmp/')) ? [RUNR_ROOT] : [],
+  });
   return { bwrap: spec.bwrap, args, writable };
 }
 
