@@ -5,6 +5,7 @@ import type { CliWorkerConfig, WorkerConfig } from '../contracts/config.js';
 import type { DoctorCheck } from '../contracts/outputs.js';
 import { credentialFix, type CliDialect } from '../workers/cli-dialect.js';
 import { DIALECTS } from '../workers/dialects.js';
+import { checkOwnSandbox } from './own-sandbox-check.js';
 import { pingWorker, type PingSandbox } from './ping.js';
 
 const PROBE_TIMEOUT_MS = 20_000;
@@ -31,6 +32,8 @@ export async function checkWorker(label: string, config: WorkerConfig, opts: { p
     ? { name: `${label}: headless`, status: 'ok', detail: `supports ${dialect.headlessHelp.marker}` }
     : { name: `${label}: headless`, status: 'fail', detail: `${file} ${dialect.headlessHelp.args.join(' ')} does not mention ${dialect.headlessHelp.marker}: this version cannot run headless as runr needs`, fix: `npm install -g ${dialect.npmPackage}@latest` });
   checks.push(checkCredentials(label, dialect, env));
+  const own = await checkOwnSandbox(label, dialect, config as CliWorkerConfig, env, Boolean(opts.sandbox));
+  if (own) checks.push(own);
   if (opts.ping) checks.push(await pingWorker(label, dialect, config as CliWorkerConfig, opts.sandbox ?? null));
   return checks;
 }

@@ -127,7 +127,7 @@ export const STOP_REASONS = {
   },
   plan_rejection: {
     resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,
-    explanation: 'The planner returned no usable plan, even after a corrective follow-up.',
+    explanation: 'The planner returned no usable plan, even after its follow-ups.',
     suggest: () => '# Make the task file more specific (Goal, Requirements, Success Criteria), then start a new run',
   },
   config_invalid: {

@@ -74,6 +74,11 @@ export interface CliDialect {
   };
   /** `doctor`: arguments whose help text must mention `marker` for headless use to work. */
   headlessHelp: { args: string[]; marker: string };
+  /**
+   * `doctor`: the CLI's own sandbox, for CLIs that confine their tools themselves when runr does not:
+   * arguments that run `command` inside it as a run would (in the current directory), without a model call.
+   */
+  ownSandbox?: { name: string; probeArgs(command: string[]): string[] };
 }
 
 /** What to do when a CLI's credentials are refused: the exact env var or login step. */

@@ -118,4 +118,8 @@ export const codex: CliDialect = {
     login: 'run `codex login`',
   },
   headlessHelp: { args: ['exec', '--help'], marker: '--json' },
+  ownSandbox: {
+    name: 'workspace-write sandbox',
+    probeArgs: (command) => ['sandbox', '-c', 'sandbox_mode="workspace-write"', '--', ...command],
+  },
 };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DoctorOutputSchema, type DoctorCheck } from '../../src/contracts/outputs.js';
 import type { Model } from '../fakes/model.js';
 import { AGENT, ROOT, TestRepo } from '../helpers/harness.js';
-import { closedAfterEach, fakeClaude, fakeCodex, fakeGemini, writeWorkers } from '../helpers/real-clis.js';
+import { CLI_BIN, closedAfterEach, fakeClaude, fakeCodex, fakeGemini, writeWorkers } from '../helpers/real-clis.js';
 
 const servers = closedAfterEach();
 
@@ -66,10 +66,12 @@ describe('runr doctor: a healthy setup', () => {
     expect(r.names).toEqual([
       'node', 'git', 'repository', 'config', 'sandbox',
       ...workerChecks('planner worker (claude)', ...CLI_CHECKS),
-      ...workerChecks('implementer worker (codex)', ...CLI_CHECKS),
+      ...workerChecks('implementer worker (codex)', ...CLI_CHECKS, 'own sandbox'),
       ...workerChecks('reviewer worker (gemini)', ...CLI_CHECKS),
       NODE_CHECK,
     ]);
+    // Codex's own sandbox really wrote a file; runs here confine Codex with runr's sandbox instead.
+    expect(r.check('implementer worker (codex): own sandbox').detail).toMatch(/can write in a workspace \(not used here: runr confines Codex itself/);
     expect(r.check('node').detail).toContain(process.versions.node);
     expect(r.check('git').detail).toMatch(/^git version /);
     expect(r.check('repository').detail).toBe(repo.dir);
@@ -217,6 +219,53 @@ describe('runr doctor: what fails, with its fix', () => {
   });
 });
 
+describe("runr doctor: Codex's own sandbox", () => {
+  /** Codex itself, started where no process may create user namespaces (as in some locked-down containers). */
+  function codexWithoutUserNamespaces(repo: TestRepo): string {
+    const wrapper = path.join(repo.stateDir, 'codex-no-userns');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nexec bwrap --dev-bind / / --unshare-user --disable-userns -- '${CLI_BIN('codex')}' "$@"\n`, { mode: 0o755 });
+    return wrapper;
+  }
+  function setSandbox(repo: TestRepo, mode: 'off' | 'auto'): void {
+    const file = path.join(repo.dir, '.runr', 'runr.config.json');
+    fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, 'utf8')), sandbox: mode }));
+  }
+
+  it('fails when runs depend on it (runr\'s sandbox off) and it cannot write, saying what to change; warns when runr confines Codex itself', async () => {
+    const repo = new TestRepo();
+    const codex = await fakeCodex(repo, pingModel);
+    servers.push(codex.server);
+    const worker = { ...codex.worker, bin: codexWithoutUserNamespaces(repo) };
+    writeWorkers(repo, { planner: COMMAND_WORKER, implementer: worker, reviewer: COMMAND_WORKER });
+    setSandbox(repo, 'off');
+
+    const off = await doctor(repo);
+    const name = 'implementer worker (codex): own sandbox';
+    expect(off.check('implementer worker (codex): installed').status).toBe('ok');
+    expect(off.check(name)).toMatchObject({ status: 'fail' });
+    expect(off.check(name).detail).toContain('cannot write in a workspace');
+    expect(off.check(name).detail).toContain('every file change Codex makes in a run would fail');
+    expect(off.check(name).fix).toMatch(/install bubblewrap.*unprivileged user namespaces/);
+    expect(off.exitCode).toBe(1);
+
+    setSandbox(repo, 'auto');
+    const confined = await doctor(repo);
+    expect(confined.check('sandbox').status).toBe('ok');
+    expect(confined.check(name).status).toBe('warn');
+    expect(confined.check(name).detail).toContain('runs here do not use it');
+  });
+
+  it('is not run when skip_permissions turns it off', async () => {
+    const repo = new TestRepo();
+    const codex = await fakeCodex(repo, pingModel, { skip_permissions: true });
+    servers.push(codex.server);
+    writeWorkers(repo, { planner: COMMAND_WORKER, implementer: { ...codex.worker, bin: codexWithoutUserNamespaces(repo) }, reviewer: COMMAND_WORKER });
+    const r = await doctor(repo);
+    expect(r.check('implementer worker (codex): own sandbox')).toMatchObject({ status: 'ok' });
+    expect(r.check('implementer worker (codex): own sandbox').detail).toContain('not used');
+  });
+});
+
 describe('runr doctor: verification commands', () => {
   it('checks each verification command\'s program: ok when found, fail naming the missing program and the fix', async () => {
     const repo = new TestRepo({
@@ -251,7 +300,7 @@ describe('runr doctor --ping', () => {
     expect(r.exitCode, JSON.stringify(r.out.checks, null, 2)).toBe(0);
     expect(r.names.slice(5)).toEqual([
       ...workerChecks('planner+reviewer worker (claude)', ...CLI_CHECKS, 'ping'),
-      ...workerChecks('implementer worker (codex)', ...CLI_CHECKS, 'ping'),
+      ...workerChecks('implementer worker (codex)', ...CLI_CHECKS, 'own sandbox', 'ping'),
       NODE_CHECK,
     ]);
     expect(r.check('planner+reviewer worker (claude): ping')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^answered in .*, cost \$\d/) });

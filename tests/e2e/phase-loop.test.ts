@@ -156,6 +156,14 @@ describe('plan checks', () => {
     expect(second).toContain('You are the PLANNER');
   });
 
+  it('a planner that prints no JSON result at all gets the two completion follow-ups, then plan_rejection', async () => {
+    const repo = new TestRepo({ script: { PLAN: [{ stdout: 'I would start with the parser.\n' }], IMPLEMENT: [{ result: ok() }] } });
+    const run = await runToEnd(repo);
+    expect(run.status.stop_reason).toBe('plan_rejection');
+    expect(promptKeys(repo)).toEqual(['PLAN', 'PLAN', 'PLAN']);
+    expect(run.status.stop_detail).toContain('after 2 follow-ups');
+  });
+
   it('a corrective follow-up that returns milestones continues the run', async () => {
     const repo = new TestRepo({
       script: { PLAN: [{ result: { milestones: [] } }, { result: plan('add greet') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] },

@@ -5,7 +5,10 @@ import { checkPlannedFiles, compileScope, describeViolations } from '../../guard
 import { approvalGate, schedule, stop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
-/** PLAN: the planner returns milestones; an empty or invalid plan gets one corrective follow-up. */
+/**
+ * PLAN: the planner returns milestones. An answer that is not a usable plan (no milestones, wrong shape)
+ * gets one corrective follow-up; no JSON answer at all gets completion enforcement's two (SPEC §4).
+ */
 export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>, ts: string): RunState {
   const out = interpretWorker(state, effect, result, PlanResultSchema, ts,
     (s, detail) => stop(s, 'plan_rejection', ts, { detail, resume: retryRequest(effect) }), 1);
