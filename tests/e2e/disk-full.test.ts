@@ -62,8 +62,17 @@ afterEach(() => {
 });
 
 describe.skipIf(!tmpfsAvailable())('a disk that fills up during a run', () => {
-  it('the worker transcript fills the logs disk: a disk_full stop in one line, the worker ended; resume completes once there is space', async () => {
-    const repo = repoWith(print(3 * MB));
+  it.each<[string, () => TestRepo]>([
+    ['a worker transcript', () => repoWith(print(3 * MB))],
+    ['a verification log', () => {
+      const repo = repoWith('true');
+      const once = `if [ ! -e "$AGENT_STATE_DIR/verified-once" ]; then touch "$AGENT_STATE_DIR/verified-once"; ${print(3 * MB)}; fi; node check.js`;
+      const config = JSON.parse(repo.read('.runr/runr.config.json'));
+      repo.writeConfig({ ...config, verification: { tier0: [], tier1: [], tier2: [once] } });
+      return repo;
+    }],
+  ])('%s fills the logs disk: a disk_full stop in one line, its processes ended; resume completes once there is space', async (_what, make) => {
+    const repo = make();
     repos.push(repo);
     // The plan first, on the ordinary disk, so that the run's directory exists.
     const first = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--max-ticks', '1', '--json']);
