@@ -2,7 +2,7 @@ import { detachSupervisor } from '../engine/detach.js';
 import { EXIT } from '../engine/exit-codes.js';
 import { buildReport } from '../engine/report.js';
 import { exitCodeFor } from '../engine/stop-reasons.js';
-import { InterruptedError, supervise } from '../engine/supervisor.js';
+import { supervise } from '../engine/supervisor.js';
 import type { RunStore } from '../store/run-store.js';
 import { stopSummary } from './render/human.js';
 import type { Output } from './render/output.js';
@@ -17,21 +17,13 @@ export async function execute(out: Output, store: RunStore, leaseToken: string, 
     return EXIT.ok;
   }
   const crashAfter = process.env.RUNR_TEST_CRASH_AFTER_SEQ;
-  try {
-    const final = await supervise(store, {
-      leaseToken,
-      onEvent: progressPrinter(out),
-      crashAfterSeq: crashAfter ? Number(crashAfter) : undefined,
-      freezeAfterSeq: process.env.RUNR_TEST_FREEZE_AFTER_SEQ ? Number(process.env.RUNR_TEST_FREEZE_AFTER_SEQ) : undefined,
-    });
-    const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
-    stopSummary(out, report);
-    return exitCodeFor(final.stop_reason);
-  } catch (err) {
-    if (err instanceof InterruptedError) {
-      out.note(out.colors.yellow(`Run ${state.run_id} ${err.message}; nothing verified is lost. Continue with: runr resume ${state.run_id}`));
-      return EXIT.interrupted;
-    }
-    throw err;
-  }
+  const final = await supervise(store, {
+    leaseToken,
+    onEvent: progressPrinter(out),
+    crashAfterSeq: crashAfter ? Number(crashAfter) : undefined,
+    freezeAfterSeq: process.env.RUNR_TEST_FREEZE_AFTER_SEQ ? Number(process.env.RUNR_TEST_FREEZE_AFTER_SEQ) : undefined,
+  });
+  const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
+  stopSummary(out, report);
+  return exitCodeFor(final.stop_reason);
 }

@@ -185,5 +185,18 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The last resort: an error nothing caught (unhandled rejections included) is still one line, never
+ * Node's stack trace (RUNR_DEBUG shows it). While a run executes, its supervisor listens too and turns
+ * such an error into a clean stop of the run, so this one stands back.
+ */
+function reportUncaught(): void {
+  process.on('uncaughtException', (err) => {
+    if (process.listenerCount('uncaughtException') > 1) return;
+    void exitFlushed(reportError(err, process.argv.includes('--json')));
+  });
+}
+
 ignoreClosedPipes();
+reportUncaught();
 await main();

@@ -3,6 +3,7 @@ import { EffectResultSchema, EffectSchema } from './effects.js';
 import { ConfigSchema } from './config.js';
 import { SandboxDecisionSchema } from './sandbox.js';
 import { RunInitSchema } from './state.js';
+import { EXECUTOR_STOPS } from '../engine/stop-reasons.js';
 
 const base = { seq: z.number().int(), ts: z.string() };
 
@@ -32,6 +33,11 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     /** The sandbox decision of this session, probed again. */
     sandbox: SandboxDecisionSchema.optional(),
   }),
+  /**
+   * The executor stopped the run from outside its phases (Ctrl-C or SIGTERM; a disk that filled up). The
+   * effect in flight, if any, is performed again on resume; its result, if it came, was not journaled.
+   */
+  z.object({ ...base, type: z.literal('run_stopped'), reason: z.enum(EXECUTOR_STOPS), detail: z.string() }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
 export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq'> : never) : never;

@@ -26,10 +26,13 @@ export function suggestedFor(state: RunState, reason: StopReason): string {
 /** What to do next about a run, from the stop-reason registry or from its liveness. */
 export function guidance(state: RunState, live: Liveness): Guidance {
   if (state.stop_reason && !state.finalized && !live.alive) {
+    const spec = STOP_REASONS[state.stop_reason];
     return {
       next_action: 'resume',
       suggested_command: `runr resume ${state.run_id}`,
-      explanation: `The run stopped (${state.stop_reason}) but its executor died before cleaning up; resume finishes the clean-up and reports the stop.`,
+      explanation: spec.resumable
+        ? `${spec.explanation} Its clean-up did not run either; resume does it first, then continues the run.`
+        : `The run stopped (${state.stop_reason}) but its executor died before cleaning up; resume finishes the clean-up and reports the stop.`,
     };
   }
   if (state.stop_reason) {

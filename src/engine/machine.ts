@@ -41,6 +41,7 @@ function apply(state: RunState | null, event: RunEvent): RunState {
     case 'effect_started': return onStarted(touched, event.effect, event.ts);
     case 'effect_result': return onResult(touched, event.effect_id, event.result, event.ts);
     case 'run_resumed': return onResumed(touched, event);
+    case 'run_stopped': return onStopped(touched, event);
   }
 }
 
@@ -236,6 +237,22 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
   [next, prepare] = withId(next, { kind: 'prepare_workspace' });
   const head = queue.find((e) => phaseOf(e));
   return { ...next, pending: [prepare, ...queue], phase: (head && phaseOf(head)) || (next.phase === 'STOPPED' ? 'PLAN' : next.phase) };
+}
+
+/**
+ * The executor stopped the run (interrupted, disk full). The work in flight or next in line is what a
+ * resume performs again; a wait or a workspace preparation is not (every resume prepares its workspace,
+ * and a quota wait cut short ends in the retry it was waiting for). A run already stopped keeps its stop.
+ */
+function onStopped(state: RunState, event: Extract<RunEvent, { type: 'run_stopped' }>): RunState {
+  if (state.phase === 'STOPPED') return state;
+  const work = state.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
+  const again = work ? withoutId(work) : null;
+  return stop({ ...state, in_flight: null, in_flight_since: null }, event.reason, event.ts, { detail: event.detail, resume: again });
+}
+
+function withoutId({ id: _id, ...request }: Effect): EffectRequest {
+  return request as EffectRequest;
 }
 
 /** A rejected plan is planned again; a rejected checkpoint goes back to the implementer. Either way, with the reason. */

@@ -85,6 +85,16 @@ export const STOP_REASONS = {
     explanation: 'A worker is rate- or usage-limited; waiting for its reset would overrun the time budget.',
     suggest: resume,
   },
+  interrupted: {
+    resumable: true, autoResumable: false, nextAction: 'resume', exitCode: EXIT.interrupted,
+    explanation: 'The run was interrupted (Ctrl-C or SIGTERM) and its workers ended; nothing verified is lost.',
+    suggest: resume,
+  },
+  disk_full: {
+    resumable: true, autoResumable: false, nextAction: 'resume', exitCode: EXIT.stopped,
+    explanation: 'runr could not write a file of the run: no space is left on the device (or the disk quota is used up). Free some space, then resume; nothing verified is lost.',
+    suggest: resume,
+  },
   repeated_failure: {
     resumable: true, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: 'The same failure came four times in a row, changes of strategy included: retrying again would loop.',
@@ -159,6 +169,10 @@ export const STOP_REASONS = {
 
 export type StopReason = keyof typeof STOP_REASONS;
 export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as [StopReason, ...StopReason[]];
+
+/** Stops the executor records by itself (a `run_stopped` event), from outside the machine's phases. */
+export const EXECUTOR_STOPS = ['interrupted', 'disk_full'] as const satisfies readonly StopReason[];
+export type ExecutorStop = (typeof EXECUTOR_STOPS)[number];
 
 
 /** The exit code for a run that ended with this stop reason; a run with none (nobody executes it) is "stopped". */

@@ -1,15 +1,17 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { heartbeat, leaseTimingOf, releaseLease } from '../store/lease.js';
+import { heartbeat, leaseTimingOf, readLease, releaseLease } from '../store/lease.js';
 import { RunrError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
 import { JournalTakenOverError } from '../store/journal.js';
 import { killAllChildren } from '../util/process.js';
+import { isTerminal } from './describe.js';
 import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
 import { perform } from './effects/perform.js';
+import { WriteFailedError, writeFailureOf, type WriteFailure } from './write-failure.js';
 
 /** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
 export class LeaseLostError extends RunrError {
@@ -17,8 +19,6 @@ export class LeaseLostError extends RunrError {
     super('lease_lost', message, EXIT.locked);
   }
 }
-export class InterruptedError extends Error {}
-
 export interface SuperviseOptions {
   leaseToken: string;
   /** Called after every journaled event, for progress output. */
@@ -34,30 +34,52 @@ export interface SuperviseOptions {
 /**
  * The imperative shell: holds the lease, performs the head effect, journals its start and result,
  * and repeats until the run is stopped and finalized.
+ *
+ * Ctrl-C or SIGTERM ends the worker tree and journals an `interrupted` stop (then the stop's clean-up
+ * runs as for any stop); a second one leaves at once. A write the file system refuses (disk full)
+ * ends the worker tree, journals a `disk_full` stop when the journal still takes it, and is thrown
+ * as a WriteFailedError: one line saying what to do.
  */
 export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
   const runDir = store.runDir;
+  const runId = store.state.run_id;
   const timing = leaseTimingOf(store.state.config.limits);
-  let lost = !heartbeat(runDir, opts.leaseToken, process.pid, timing);
-  const beat = setInterval(() => {
-    if (!heartbeat(runDir, opts.leaseToken, process.pid, timing)) lost = true;
-  }, timing.heartbeatMs);
   let interrupted: string | null = null;
-  let interrupt: (signal: string) => void = () => {};
+  /** An error raised where nothing awaits it (a transcript written as output arrives, the heartbeat timer). */
+  let failure: unknown = null;
+  let abort: () => void = () => {};
   const aborted = new Promise<void>((resolve) => {
-    interrupt = (signal) => {
-      if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C: leave now (the run stays resumable)
-      interrupted = signal;
+    abort = () => {
       killAllChildren();
       resolve();
     };
   });
+  const interrupt = (signal: string) => {
+    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C: leave now (the run stays resumable)
+    interrupted = signal;
+    abort();
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+    abort();
+  };
   // Named here, not taken from the listener's argument: the spinner (ora's stdin discarder) turns a
   // Ctrl-C byte into a bare process.emit('SIGINT'), whose listeners receive no signal name.
   const onSigint = () => interrupt('SIGINT');
   const onSigterm = () => interrupt('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  // Without this, such an error would end the process with a stack trace and leave the worker running.
+  process.on('uncaughtException', fail);
+  let lost = false;
+  const beat = setInterval(() => {
+    try {
+      if (!heartbeat(runDir, opts.leaseToken, process.pid, timing)) lost = true;
+    } catch (err) {
+      fail(err);
+    }
+  }, timing.heartbeatMs);
+  const ours = () => !lost && heartbeat(runDir, opts.leaseToken);
 
   const journal = (event: RunEventInput) => {
     const state = store.append(event);
@@ -67,26 +89,38 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     return state;
   };
 
+  let interruptJournaled = false;
   try {
+    lost = !heartbeat(runDir, opts.leaseToken, process.pid, timing);
     for (;;) {
+      if (failure) throw failure;
       const state = store.state;
       if (state.phase === 'STOPPED' && state.finalized) break;
       const effect = state.pending[0];
       if (!effect) throw new Error(`run ${state.run_id} has nothing left to do but is not stopped`);
-      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(state.run_id);
+      if (!ours()) throw lostLease(state.run_id);
       journal({ type: 'effect_started', ts: now(), effect });
       // Checked again: a process frozen while journaling (SIGSTOP, a suspended laptop) must not wake up
       // and start a worker in a worktree that another executor has taken over meanwhile.
-      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(state.run_id);
+      if (!ours()) throw lostLease(state.run_id);
       const result = await perform(effect, {
         state: store.state,
         deadlineMs: sessionDeadline(store.state),
         onSpawn: (pid) => recordChild(runDir, pid),
         aborted,
       });
-      if (interrupted) throw new InterruptedError(`interrupted by ${interrupted}`);
+      if (failure) throw failure;
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
-      if (lost || !heartbeat(runDir, opts.leaseToken)) throw lostLease(store.state.run_id);
+      if (!ours()) throw lostLease(store.state.run_id);
+      if (interrupted && !interruptJournaled) {
+        interruptJournaled = true;
+        // The result of an effect cut short is not journaled: a resume performs it again. A run already
+        // stopping (its clean-up was in flight) keeps its own stop.
+        if (store.state.phase !== 'STOPPED') {
+          journal({ type: 'run_stopped', ts: now(), reason: 'interrupted', detail: `interrupted by ${interrupted}` });
+          continue;
+        }
+      }
       // Still ours, so a journal changed during the call was changed by what the call ran: put it back.
       if ('tampered' in result && result.tampered?.length) store.restoreJournal();
       journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
@@ -95,13 +129,42 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     return store.state;
   } catch (err) {
     if (err instanceof LeaseLostError || err instanceof JournalTakenOverError) store.refreshCache();
-    throw err;
+    const refused = writeFailureOf(err);
+    if (!refused) throw err;
+    abort();
+    throw stopForRefusedWrite(store, refused, () => !lost && readLease(runDir)?.token === opts.leaseToken, journal, runId);
   } finally {
     clearInterval(beat);
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    process.off('uncaughtException', fail);
     if (!opts.keepLease) releaseLease(runDir, opts.leaseToken);
   }
+}
+
+/**
+ * A write the file system refused: the run stops with `disk_full` when the journal still takes that
+ * (a small line often fits where a transcript did not); otherwise it is left as a run nobody executes,
+ * which `status` shows as stale and `resume` continues. Either way, no clean-up is attempted on a full
+ * disk: resume does it once there is space.
+ */
+function stopForRefusedWrite(
+  store: RunStore,
+  refused: WriteFailure,
+  stillOurs: () => boolean,
+  journal: (event: RunEventInput) => RunState,
+  runId: string,
+): WriteFailedError {
+  const state = store.state;
+  const error = new WriteFailedError(refused, store.runDir, isTerminal(state) ? `runr report ${runId}` : `runr resume ${runId}`);
+  if (refused.full && state.phase !== 'STOPPED' && stillOurs()) {
+    try {
+      journal({ type: 'run_stopped', ts: now(), reason: 'disk_full', detail: error.what });
+    } catch {
+      /* the journal cannot take it either (it is left whole: appendEvent cuts a partial line back) */
+    }
+  }
+  return error;
 }
 
 function lostLease(runId: string): LeaseLostError {

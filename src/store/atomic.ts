@@ -1,11 +1,28 @@
-import writeFileAtomic from 'write-file-atomic';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 
-/** Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeFileAtomic.sync(file, `${JSON.stringify(value, null, 2)}\n`, { fsync: true });
-}
-
+/**
+ * Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one.
+ * Not write-file-atomic: its sync path takes a short write (a disk filling up) for a whole one and
+ * renames a truncated file into place. fs.writeFileSync writes everything or throws.
+ */
 export function writeTextAtomic(file: string, text: string): void {
-  writeFileAtomic.sync(file, text, { fsync: true });
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(tmp, 'w');
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = null;
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    if (fd !== null) fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true }); // a write the disk refused leaves no temp file behind
+    throw err;
+  }
 }
 
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -13,15 +13,33 @@ export function journalLine(event: RunEvent): string {
 export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number): number {
   const fd = fs.openSync(journalPath(runDir), 'a');
   try {
+    const before = fs.fstatSync(fd).size;
     // Fencing: a writer that finds the journal longer than it left it has been taken over (a frozen
     // executor whose lease expired and was reclaimed) and must not write another event.
-    if (expectedBytes !== undefined && fs.fstatSync(fd).size !== expectedBytes) throw new JournalTakenOverError(journalPath(runDir));
-    fs.writeSync(fd, journalLine(event));
-    fs.fsyncSync(fd);
+    if (expectedBytes !== undefined && before !== expectedBytes) throw new JournalTakenOverError(journalPath(runDir));
+    try {
+      writeAll(fd, Buffer.from(journalLine(event)));
+      fs.fsyncSync(fd);
+    } catch (err) {
+      // A refused write (disk full) may have taken part of the line: cut it back, so that the journal
+      // ends on a whole event and the next append starts on a fresh line. Truncating needs no space;
+      // should it fail too, the next open drops the torn line (repairJournalTail).
+      try {
+        fs.ftruncateSync(fd, before);
+      } catch {
+        /* see above */
+      }
+      throw err;
+    }
     return fs.fstatSync(fd).size;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** fs.writeSync may write less than it was given (a disk filling up): the rest is written, or its refusal thrown. */
+function writeAll(fd: number, buf: Buffer): void {
+  for (let done = 0; done < buf.length;) done += fs.writeSync(fd, buf, done, buf.length - done);
 }
 
 /** Damage before the journal's last line: the run cannot be rebuilt, and runr says so (not an internal error). */

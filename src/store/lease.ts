@@ -75,8 +75,13 @@ function writeExclusive(file: string, lease: Lease): boolean {
 
 function replaceAtomically(file: string, lease: Lease): void {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(tmp, JSON.stringify(lease));
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(lease));
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }); // a write the disk refused leaves no half-written temp file behind
+    throw err;
+  }
 }
 
 export type LeaseAttempt = { ok: true; lease: Lease } | { ok: false; holder: Lease };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approve, ok, plan, RUNR_BIN, TestRepo } from '../helpers/harness.js';
-import { agentProcesses, sleep, statusOf, type XScript } from '../helpers/e2e-support.js';
+import { agentProcesses, reportOf, sleep, statusOf, type XScript } from '../helpers/e2e-support.js';
 
 // Ctrl-C and SIGTERM on a foreground run in human mode on a real terminal (spinner on), through a
 // pseudo-terminal made by util-linux `script`. The stop must be the clean, resumable one (exit 130),
@@ -59,16 +59,28 @@ describe.skipIf(!fs.existsSync('/usr/bin/script'))('interrupting a foreground ru
       expect(end.all).not.toMatch(/worker crashed|worker_failed/);
       await until('the worker to be gone', () => agentProcesses(repo).length === 0, 5_000);
 
+      expect(end.all).toContain(`stopped: interrupted`);
+
+      // The stop is recorded: status, report and wait all say so, with what to do next.
       const status = await statusOf(repo, runId);
-      expect(status.stop_reason).not.toBe('worker_failed');
-      expect(status.next_action).toBe('resume');
-      expect(status.suggested_command).toBe(`runr resume ${runId}`);
+      expect(status).toMatchObject({ phase: 'STOPPED', stop_reason: 'interrupted', next_action: 'resume', suggested_command: `runr resume ${runId}` });
+      expect(status.stop_detail).toBe(`interrupted by ${how === 'Ctrl-C' ? 'SIGINT' : 'SIGTERM'}`);
+      expect(status.stale).toBeUndefined(); // its clean-up ran: nothing is left half-done
+      const report = await reportOf(repo, runId);
+      expect(report).toMatchObject({ outcome: 'stopped', stop_reason: 'interrupted', next_action: 'resume', suggested_command: `runr resume ${runId}` });
+      const waited = await repo.runr(['wait', runId, '--json']);
+      expect(waited.json()).toMatchObject({ phase: 'STOPPED', stop_reason: 'interrupted' });
+      expect(waited.exitCode).toBe(130);
+      const events = repo.events(runId);
+      expect(events.filter((e) => e.type === 'run_stopped')).toMatchObject([{ reason: 'interrupted' }]);
 
       const resumed = await repo.runr(['resume', runId]);
       expect(resumed.exitCode, resumed.stderr).toBe(0);
       const after = await statusOf(repo, runId);
       expect(after.stop_reason).toBe('complete');
       expect(after.milestones.map((m) => m.status)).toEqual(['complete']);
+      // The interrupted implementer call was made again, with the same attempt number; nothing else was repeated.
+      expect(repo.prompts().map((p) => p.key)).toEqual(['PLAN', 'IMPLEMENT', 'IMPLEMENT', 'REVIEW']);
     }, 90_000);
   }
 });

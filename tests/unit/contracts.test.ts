@@ -40,9 +40,10 @@ describe('stop-reason registry', () => {
     }
   });
 
-  it('maps only complete to success, and config stops to the usage exit code', () => {
+  it('maps only complete to success, an interrupt to 130, and config stops to the usage exit code', () => {
     for (const [reason, spec] of Object.entries(STOP_REASONS)) {
       if (reason === 'complete') expect(spec.exitCode).toBe(EXIT.ok);
+      else if (reason === 'interrupted') expect(spec.exitCode).toBe(EXIT.interrupted);
       else if (spec.nextAction === 'fix_config' && reason !== 'budget_exceeded' && reason !== 'plan_rejection') expect(spec.exitCode).toBe(EXIT.usage);
       else expect(spec.exitCode).toBe(EXIT.stopped);
     }

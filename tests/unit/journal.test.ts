@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appendEvent, JournalCorruptError, readJournal } from '../../src/store/journal.js';
 
 function dir() {
@@ -38,5 +38,41 @@ describe('journal', () => {
 
   it('treats a missing journal as empty', () => {
     expect(readJournal(dir()).events).toEqual([]);
+  });
+});
+
+describe('journal on a disk that fills up', () => {
+  it('a refused append leaves no part of its line behind; the next append starts on a fresh line', () => {
+    const d = dir();
+    const bytes = appendEvent(d, ev(1));
+    // The disk takes the first half of the line, then refuses the rest (what a full file system does).
+    const real = fs.writeSync;
+    let calls = 0;
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, buf: Buffer, offset: number, length: number) => {
+      if (++calls === 1) return real(fd, buf, offset, Math.floor(length / 2));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }) as typeof fs.writeSync);
+    try {
+      expect(() => appendEvent(d, ev(2), bytes)).toThrow(/ENOSPC/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.statSync(path.join(d, 'events.ndjson')).size).toBe(bytes);
+    expect(readJournal(d).events.map((e) => e.seq)).toEqual([1]);
+    appendEvent(d, ev(2), bytes);
+    expect(readJournal(d).events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
+  it('a short write is completed, not taken for a whole one', () => {
+    const d = dir();
+    const real = fs.writeSync;
+    const spy = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, buf: Buffer, offset: number, length: number) =>
+      real(fd, buf, offset, Math.min(length, 7))) as typeof fs.writeSync);
+    try {
+      appendEvent(d, ev(1));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readJournal(d).events.map((e) => e.seq)).toEqual([1]);
   });
 });

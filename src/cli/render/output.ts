@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import { RunrError } from '../../engine/errors.js';
 import { EXIT, type ExitCode } from '../../engine/exit-codes.js';
+import { WriteFailedError, writeFailureOf } from '../../engine/write-failure.js';
 
 /** The only place that writes to stdout/stderr. With --json, stdout carries JSON only. */
 export interface Output {
@@ -34,7 +35,9 @@ export function createOutput(json: boolean): Output {
 }
 
 /** Prints an error as one line (and `{"error":{code,message}}` on stdout with --json); returns its exit code. */
-export function reportError(err: unknown, json: boolean): ExitCode {
+export function reportError(thrown: unknown, json: boolean): ExitCode {
+  const refused = thrown instanceof RunrError ? null : writeFailureOf(thrown);
+  const err = refused ? new WriteFailedError(refused, 'a file') : thrown;
   const known = err instanceof RunrError;
   const code = known ? err.code : 'internal_error';
   const message = err instanceof Error ? err.message : String(err);
@@ -42,6 +45,6 @@ export function reportError(err: unknown, json: boolean): ExitCode {
   if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
   const prefix = colorEnabled(process.stderr) ? pc.red('Error:') : 'Error:';
   process.stderr.write(`${prefix} ${known ? message : `internal error: ${message}`}\n`);
-  if (!known && process.env.RUNR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  if ((!known || refused) && process.env.RUNR_DEBUG && thrown instanceof Error) process.stderr.write(`${thrown.stack}\n`);
   return exit;
 }

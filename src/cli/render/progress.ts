@@ -73,6 +73,10 @@ export function progressPrinter(out: Output): (state: RunState, event: RunEventI
       else out.say(c.dim(`… ${text}`));
       return;
     }
+    if (event.type === 'run_stopped') {
+      finish(false, `STOPPED    ${event.detail}`);
+      return;
+    }
     if (event.type === 'effect_result' && current) {
       const shown = resultText(state, current, event);
       if (shown) finish(shown.ok, shown.text);
