@@ -94,7 +94,7 @@ export class HeadTail {
    */
   join(hide: Hide = (t) => t): string {
     const tail = this.tail.text();
-    if (!this.truncated) return hide(this.head + tail);
+    if (!this.truncated && tail.length <= this.keep.tail + CUT_MARGIN) return hide(this.head + tail);
     const headCut = cleanCut(this.head, this.keep.head, hide, -1);
     const tailCut = cleanCut(tail, tail.length - this.keep.tail, hide, 1);
     const kept = this.head.slice(0, headCut);
