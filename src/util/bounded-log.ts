@@ -52,7 +52,7 @@ export class BoundedLog {
       let text = this.tail.text();
       if (this.tail.dropped > 0 || text.length > this.keep.tail + CUT_MARGIN) {
         // The tail may start where a secret was cut: start it past the longest secret, at a clean cut.
-        text = text.slice(cleanCut(text, text.length - this.keep.tail, this.hide, 1));
+        text = text.slice(cleanCut(text, Math.max(CUT_MARGIN, text.length - this.keep.tail), this.hide, 1));
         const omitted = this.bytes - this.headBytes - bytesOf(text);
         this.out(`${this.endsWithNewline ? '' : '\n'}${omittedNote(omitted)}\n`);
       }

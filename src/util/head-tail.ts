@@ -4,45 +4,52 @@ import { CUT_MARGIN, omittedNote, type Keep } from './output-limits.js';
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /**
- * The last `keep` characters (at least) of a stream, in memory at most twice that: chunks are kept as
- * they come and compacted when they reach twice the size, so that appending stays cheap.
+ * The last `keep` bytes (at least) of a stream, as UTF-8 in one buffer of twice that size, allocated
+ * once: each chunk is copied in and its string can die young. (Keeping the chunks themselves would
+ * promote every one of them to the old generation, and a stream of hundreds of MB would grow the heap
+ * by tens of MB of garbage before a full collection.)
  */
 export class TailRing {
-  private parts: string[] = [];
-  private length = 0;
+  private buf: Buffer | null = null;
+  private end = 0;
   /** Bytes dropped from the front so far. */
   dropped = 0;
 
   constructor(private readonly keep: number) {}
 
   push(text: string): void {
-    if (!text) return;
-    this.parts.push(text);
-    this.length += text.length;
-    if (this.length > 2 * this.keep) {
-      const all = this.parts.join('');
-      const cut = all.length - this.keep;
-      this.dropped += bytesOf(all.slice(0, cut));
-      this.parts = [all.slice(cut)];
-      this.length = this.keep;
-    }
+    // Pieces of at most keep/4 characters are at most 3/4 of `keep` bytes.
+    const most = Math.max(1, Math.floor(this.keep / 4));
+    for (let i = 0; i < text.length; i += most) this.append(text.slice(i, i + most));
   }
 
+  private append(piece: string): void {
+    const bytes = bytesOf(piece);
+    const buf = (this.buf ??= Buffer.allocUnsafe(2 * this.keep));
+    if (this.end + bytes > buf.length) {
+      buf.copyWithin(0, this.end - this.keep, this.end);
+      this.dropped += this.end - this.keep;
+      this.end = this.keep;
+    }
+    this.end += buf.write(piece, this.end, 'utf8');
+  }
+
+  /** Everything kept, decoded (starting at a whole character when the front was dropped). */
   text(): string {
-    if (this.parts.length > 1) this.parts = [this.parts.join('')];
-    return this.parts[0] ?? '';
+    return this.decode(0);
   }
 
-  /** The last `n` characters, without joining everything kept. */
+  /** About the last `n` bytes, decoded. */
   last(n: number): string {
-    const pieces: string[] = [];
-    let have = 0;
-    for (let i = this.parts.length - 1; i >= 0 && have < n; i--) {
-      const part = this.parts[i] as string;
-      pieces.push(part.length > n - have ? part.slice(part.length - (n - have)) : part);
-      have += part.length;
-    }
-    return pieces.reverse().join('');
+    return this.decode(Math.max(0, this.end - n));
+  }
+
+  private decode(from: number): string {
+    const buf = this.buf;
+    if (!buf) return '';
+    let start = from;
+    if (start > 0 || this.dropped > 0) while (start < this.end && ((buf[start] as number) & 0xc0) === 0x80) start++;
+    return buf.toString('utf8', start, this.end);
   }
 }
 
@@ -96,7 +103,7 @@ export class HeadTail {
     const tail = this.tail.text();
     if (!this.truncated && tail.length <= this.keep.tail + CUT_MARGIN) return hide(this.head + tail);
     const headCut = cleanCut(this.head, this.keep.head, hide, -1);
-    const tailCut = cleanCut(tail, tail.length - this.keep.tail, hide, 1);
+    const tailCut = cleanCut(tail, Math.max(CUT_MARGIN, tail.length - this.keep.tail), hide, 1);
     const kept = this.head.slice(0, headCut);
     const end = tail.slice(tailCut);
     const omitted = this.bytes - bytesOf(kept) - bytesOf(end);
