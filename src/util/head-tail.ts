@@ -83,21 +83,21 @@ export class HeadTail {
     return this.tail.dropped > 0;
   }
 
-  /** The last `n` characters of the stream (cheap: for checks made after every chunk). */
+  /** About the last `n` bytes of the stream (cheap: for checks made after every chunk). */
   last(n: number): string {
     const fromTail = this.tail.last(n);
     return fromTail.length >= n || this.truncated ? fromTail : this.head.slice(-(n - fromTail.length)) + fromTail;
   }
 
-  /** The end of the stream, raw: all of it when nothing was dropped, else the last `keep.tail` characters. */
+  /** The end of the stream, raw: all of it when nothing was dropped, else about its last `keep.tail` bytes. */
   end(): string {
     return this.truncated ? this.tail.last(this.keep.tail) : this.head + this.tail.text();
   }
 
   /**
    * The stream as kept, redacted by `hide`: the head, a line saying how many bytes were dropped, and the
-   * tail. The cuts are moved where they split no secret, and the head of a secret cut off by the drop
-   * is dropped with it.
+   * tail. The cuts are moved where they split no secret, and a piece of a secret that the drop cut
+   * goes with the dropped middle.
    */
   join(hide: Hide = (t) => t): string {
     const tail = this.tail.text();

@@ -1,6 +1,7 @@
 /**
- * How much of a process's output runr keeps (docs/commands.md, "Logs and output limits"). Sizes are
- * in characters; whatever lies between a head and a tail is dropped and its size noted.
+ * How much of a process's output runr keeps (docs/commands.md, "Logs and output limits"): heads in
+ * characters, tails in bytes (close enough to say "KiB" and "MiB" of both). Whatever lies between a
+ * head and a tail is dropped, and its size in bytes noted.
  */
 const KiB = 1_024;
 const MiB = 1_024 * KiB;

@@ -21,7 +21,7 @@ export interface RunProcessOptions {
   deadlineMs?: number;
   /** Once `isDone(recentStdout)` holds, the process may linger this long before it is killed. */
   graceMs?: number;
-  /** Asked after a chunk of stdout with a `}` in it, given the last RECENT_STDOUT characters of stdout. */
+  /** Asked soon after a chunk of stdout with a `}` in it (at most every 100 ms), given the last 64 KiB of stdout. */
   isDone?: (recentStdout: string) => boolean;
   /** Redacts the outcome's stdout, stderr and all (the cuts between their heads and tails split no secret). */
   hide?: Hide;
@@ -65,8 +65,9 @@ export interface ProcessOutcome {
   spawnError?: string;
 }
 
-/** How much of stdout's end `isDone` is shown. */
+/** How much of stdout's end `isDone` is shown, and how often at most it is asked. */
 export const RECENT_STDOUT = 65_536;
+const DONE_CHECK_MS = 100;
 
 const live = new Map<number, string>();
 let calls = 0;
@@ -135,15 +136,24 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     stallTimer = setTimeout(() => stopWith('stall'), opts.stallMs);
   };
   let graceTimer: NodeJS.Timeout | undefined;
+  // isDone reads the end of stdout: asked at most every DONE_CHECK_MS, however many chunks arrive.
+  let doneTimer: NodeJS.Timeout | undefined;
+  let doneCheckedAt = 0;
+  const checkDone = () => {
+    doneTimer = undefined;
+    doneCheckedAt = Date.now();
+    if (!opts.isDone?.(stdout.last(RECENT_STDOUT))) return;
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = setTimeout(() => stopWith('grace'), opts.graceMs);
+  };
   const onChunk = (stream: 'stdout' | 'stderr') => (text: string) => {
     (stream === 'stdout' ? stdout : stderr).push(text);
     all.push(text);
     opts.onOutput?.(text, stream);
     if (opts.shouldAbort?.()) stopWith('aborted');
     armStall();
-    if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && opts.isDone(stdout.last(RECENT_STDOUT))) {
-      if (graceTimer) clearTimeout(graceTimer);
-      graceTimer = setTimeout(() => stopWith('grace'), opts.graceMs);
+    if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && !doneTimer) {
+      doneTimer = setTimeout(checkDone, Math.max(0, doneCheckedAt + DONE_CHECK_MS - Date.now()));
     }
   };
   // Decoded as streams, so that a character split across two chunks stays whole.
@@ -161,7 +171,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   });
 
   const result = await child;
-  for (const t of [...timers, stallTimer, graceTimer, drainTimer]) if (t) clearTimeout(t);
+  for (const t of [...timers, stallTimer, graceTimer, doneTimer, drainTimer]) if (t) clearTimeout(t);
   killTree(pid, tag); // descendants that outlived their parent go too
   if (pid) live.delete(pid);
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
