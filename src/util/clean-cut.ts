@@ -11,12 +11,12 @@ export type Hide = (text: string) => string;
  */
 export function cleanCut(text: string, at: number, hide: Hide, direction: 1 | -1): number {
   for (let step = 0; step <= CUT_MARGIN; step = step ? step * 2 : 16) {
-    const c = unsplit(text, at + direction * step);
+    const c = wholeAt(text, at + direction * step);
     if (c <= 0) return 0;
     if (c >= text.length) return text.length;
     if (separates(text, c, hide)) return c;
   }
-  return unsplit(text, at);
+  return wholeAt(text, at);
 }
 
 /** Whether no secret straddles `c`, judged on the CUT_MARGIN either side of it. */
@@ -27,8 +27,8 @@ function separates(text: string, c: number, hide: Hide): boolean {
   return hide(window) === hide(window.slice(0, k)) + hide(window.slice(k));
 }
 
-/** Never between the two halves of a surrogate pair (each piece is written as UTF-8 on its own). */
-function unsplit(text: string, c: number): number {
+/** `at`, or one less when that would split a surrogate pair (each piece is encoded as UTF-8 on its own). */
+export function wholeAt(text: string, c: number): number {
   if (c <= 0 || c >= text.length) return c;
   const before = text.charCodeAt(c - 1);
   return before >= 0xd800 && before <= 0xdbff ? c - 1 : c;

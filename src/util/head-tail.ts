@@ -1,4 +1,4 @@
-import { cleanCut, type Hide } from './clean-cut.js';
+import { cleanCut, wholeAt, type Hide } from './clean-cut.js';
 import { CUT_MARGIN, omittedNote, type Keep } from './output-limits.js';
 
 const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -12,15 +12,28 @@ const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 export class TailRing {
   private buf: Buffer | null = null;
   private end = 0;
+  private carry = '';
   /** Bytes dropped from the front so far. */
   dropped = 0;
 
   constructor(private readonly keep: number) {}
 
-  push(text: string): void {
+  push(chunk: string): void {
+    // A chunk that ends between the two halves of a surrogate pair keeps its half for the next one.
+    let text = this.carry + chunk;
+    this.carry = '';
+    const lastCode = text.charCodeAt(text.length - 1);
+    if (lastCode >= 0xd800 && lastCode <= 0xdbff) {
+      this.carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
     // Pieces of at most keep/4 characters are at most 3/4 of `keep` bytes.
-    const most = Math.max(1, Math.floor(this.keep / 4));
-    for (let i = 0; i < text.length; i += most) this.append(text.slice(i, i + most));
+    const most = Math.max(2, Math.floor(this.keep / 4));
+    for (let i = 0; i < text.length;) {
+      const next = wholeAt(text, i + most);
+      this.append(text.slice(i, next));
+      i = next;
+    }
   }
 
   private append(piece: string): void {
@@ -71,7 +84,7 @@ export class HeadTail {
   push(text: string): void {
     this.bytes += bytesOf(text);
     if (!this.headFull) {
-      const room = this.keep.head + CUT_MARGIN - this.head.length;
+      const room = wholeAt(text, this.keep.head + CUT_MARGIN - this.head.length);
       this.head += text.slice(0, room);
       text = text.slice(room);
       this.headFull = text.length > 0;

@@ -136,6 +136,16 @@ describe('a stream kept in memory', () => {
     }
   });
 
+  it('keeps whole characters where its tail was cut in the middle of one', () => {
+    const text = 'é€😀'.repeat(100_000);
+    const h = new HeadTail(small);
+    for (const c of text.match(/[\s\S]{1,2999}/g) ?? []) h.push(c); // some chunks end between the halves of 😀
+    const joined = h.join();
+    expect(joined).toContain('bytes omitted');
+    expect(joined).not.toContain('\uFFFD');
+    expect(captured(text).end()).not.toContain('\uFFFD');
+  });
+
   it('last() reaches into the head while nothing was dropped', () => {
     const h = captured('x'.repeat(small.head + CUT_MARGIN) + 'tail');
     expect(h.last(8)).toBe('xxxxtail');
