@@ -92,4 +92,23 @@ describe('large output and secrets split across chunks', () => {
     expect(fs.readFileSync(planLog, 'utf8')).toContain('[REDACTED]');
     expect(failure.excerpt).toContain('[REDACTED]');
   }, 120_000);
+
+  it('a worker that crashes right after printing secrets split across chunks: its output tail in status and report is redacted', async () => {
+    const loud = {
+      PLAN: [{ result: plan('add a') }],
+      IMPLEMENT: [{ noise: 5_000 }, ...split('TEST_API_KEY'), { text: 'x' }, ...split('TEST_PLAIN'), { text: 'crashing now\n' }, { exit_once: 3, marker: 'crashed' }],
+    };
+    const worker = { type: 'command', command: ['node', LOUD, JSON.stringify(loud)] };
+    const repo = new TestRepo({ config: { workers: { planner: worker, implementer: worker, reviewer: worker } } });
+    const run = await runToEnd(repo, [], ENV);
+    expect(run.status.stop_reason, run.stderr).toBe('worker_failed');
+    const status = await repo.runr(['status', run.runId, '--json']);
+    const report = await repo.runr(['report', run.runId, '--json']);
+    expect(report.stdout).toContain('crashing now');
+    expect(report.stdout).toContain('[REDACTED]');
+    for (const r of [status, report]) expect(fragments(r.stdout + r.stderr)).toEqual([]);
+    for (const f of filesUnder(path.join(repo.dir, '.runr'), ['worktrees'])) {
+      expect(fragments(fs.readFileSync(f, 'utf8')), path.relative(repo.dir, f)).toEqual([]);
+    }
+  }, 60_000);
 });
