@@ -160,3 +160,6 @@ for (const args of [['--version'], ['status', 'latest'], ['report', 'latest', '-
   const ms = median(() => execFileSync(process.execPath, [runr, ...args], { cwd: dir, stdio: 'pipe' }));
   console.log(`  runr ${args.join(' ').padEnd(22)} ${ms.toFixed(0).padStart(4)} ms  (+${(ms - bare).toFixed(0)} ms over node -e 0)`);
 }
+
+// Peak memory and bytes written when a worker or a verification prints hundreds of MB.
+await import('./bench-memory.mjs');

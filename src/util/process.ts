@@ -1,4 +1,7 @@
 import { execa } from 'execa';
+import type { Hide } from './clean-cut.js';
+import { HeadTail } from './head-tail.js';
+import { KEEP_IN_MEMORY } from './output-limits.js';
 import { signalTagged, signalTree, TAG_VAR } from './process-tree.js';
 import { findExecutable } from './which.js';
 
@@ -16,9 +19,12 @@ export interface RunProcessOptions {
   timeoutMs?: number;
   /** Kill at this wall-clock instant (the run's time budget). */
   deadlineMs?: number;
-  /** Once `isDone(stdout)` holds, the process may linger this long before it is killed. */
+  /** Once `isDone(recentStdout)` holds, the process may linger this long before it is killed. */
   graceMs?: number;
-  isDone?: (stdout: string) => boolean;
+  /** Asked soon after a chunk of stdout with a `}` in it (at most every 100 ms), given the last 64 KiB of stdout. */
+  isDone?: (recentStdout: string) => boolean;
+  /** Redacts the outcome's stdout, stderr and all (the cuts between their heads and tails split no secret). */
+  hide?: Hide;
   /** Checked after every chunk of output: true ends the process at once ('aborted'). */
   shouldAbort?: () => boolean;
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
@@ -42,6 +48,10 @@ export interface RunProcessOptions {
 
 export type ProcessEnd = 'exit' | 'stall' | 'timeout' | 'deadline' | 'grace' | 'spawn_error' | 'aborted';
 
+/**
+ * Never a whole output: each stream is kept as its head and tail (util/output-limits), the middle
+ * replaced by a line saying how many bytes were dropped, and redacted by `hide` when given.
+ */
 export interface ProcessOutcome {
   end: ProcessEnd;
   exitCode: number | null;
@@ -49,9 +59,15 @@ export interface ProcessOutcome {
   stderr: string;
   /** stdout and stderr interleaved as they arrived. */
   all: string;
+  /** The end of stdout, raw (not redacted), without the omission note: all of it, or its last 1 MiB. */
+  stdoutEnd: string;
   durationMs: number;
   spawnError?: string;
 }
+
+/** How much of stdout's end `isDone` is shown, and how often at most it is asked. */
+export const RECENT_STDOUT = 65_536;
+const DONE_CHECK_MS = 100;
 
 const live = new Map<number, string>();
 let calls = 0;
@@ -73,14 +89,15 @@ export function killAllChildren(): void {
 export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcome> {
   const started = Date.now();
   let end: ProcessEnd = 'exit';
-  let stdout = '';
-  let stderr = '';
-  let all = '';
+  const stdout = new HeadTail(KEEP_IN_MEMORY.stdout);
+  const stderr = new HeadTail(KEEP_IN_MEMORY.stderr);
+  const all = new HeadTail(KEEP_IN_MEMORY.all);
+  const texts = () => ({ stdout: stdout.join(opts.hide), stderr: stderr.join(opts.hide), all: all.join(opts.hide), stdoutEnd: stdout.end() });
   const tag = opts.tag ?? `${process.pid}-${++calls}-${started}`;
   const command = confined(opts);
   if (!command) {
     const spawnError = `spawn ${opts.file} ENOENT`;
-    return { end: 'spawn_error', exitCode: null, stdout, stderr, all, durationMs: Date.now() - started, spawnError };
+    return { end: 'spawn_error', exitCode: null, ...texts(), durationMs: Date.now() - started, spawnError };
   }
   const child = execa(command.file, command.args, {
     cwd: opts.cwd,
@@ -119,21 +136,29 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     stallTimer = setTimeout(() => stopWith('stall'), opts.stallMs);
   };
   let graceTimer: NodeJS.Timeout | undefined;
-  const onChunk = (stream: 'stdout' | 'stderr') => (buf: Buffer) => {
-    const text = buf.toString('utf8');
-    if (stream === 'stdout') stdout += text;
-    else stderr += text;
-    all += text;
+  // isDone reads the end of stdout: asked at most every DONE_CHECK_MS, however many chunks arrive.
+  let doneTimer: NodeJS.Timeout | undefined;
+  let doneCheckedAt = 0;
+  const checkDone = () => {
+    doneTimer = undefined;
+    doneCheckedAt = Date.now();
+    if (!opts.isDone?.(stdout.last(RECENT_STDOUT))) return;
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = setTimeout(() => stopWith('grace'), opts.graceMs);
+  };
+  const onChunk = (stream: 'stdout' | 'stderr') => (text: string) => {
+    (stream === 'stdout' ? stdout : stderr).push(text);
+    all.push(text);
     opts.onOutput?.(text, stream);
     if (opts.shouldAbort?.()) stopWith('aborted');
     armStall();
-    if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && opts.isDone(stdout)) {
-      if (graceTimer) clearTimeout(graceTimer);
-      graceTimer = setTimeout(() => stopWith('grace'), opts.graceMs);
+    if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && !doneTimer) {
+      doneTimer = setTimeout(checkDone, Math.max(0, doneCheckedAt + DONE_CHECK_MS - Date.now()));
     }
   };
-  child.stdout?.on('data', onChunk('stdout'));
-  child.stderr?.on('data', onChunk('stderr'));
+  // Decoded as streams, so that a character split across two chunks stays whole.
+  child.stdout?.setEncoding('utf8').on('data', onChunk('stdout'));
+  child.stderr?.setEncoding('utf8').on('data', onChunk('stderr'));
   armStall();
   if (opts.timeoutMs) timers.push(setTimeout(() => stopWith('timeout'), opts.timeoutMs));
   if (opts.deadlineMs) timers.push(setTimeout(() => stopWith('deadline'), Math.max(0, opts.deadlineMs - Date.now())));
@@ -146,7 +171,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   });
 
   const result = await child;
-  for (const t of [...timers, stallTimer, graceTimer, drainTimer]) if (t) clearTimeout(t);
+  for (const t of [...timers, stallTimer, graceTimer, doneTimer, drainTimer]) if (t) clearTimeout(t);
   killTree(pid, tag); // descendants that outlived their parent go too
   if (pid) live.delete(pid);
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
@@ -155,9 +180,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   return {
     end: spawnError ? 'spawn_error' : end,
     exitCode: result.exitCode ?? null,
-    stdout,
-    stderr,
-    all,
+    ...texts(),
     durationMs: Date.now() - started,
     spawnError,
   };

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import type { Config } from '../contracts/config.js';
 import type { ResultOf, VerificationFailure } from '../contracts/effects.js';
+import { BoundedLog } from '../util/bounded-log.js';
+import { KEEP_IN_LOG } from '../util/output-limits.js';
 import { runProcess } from '../util/process.js';
-import { redact } from '../workers/redact.js';
+import { redact, secretValues } from '../workers/redact.js';
 import { confine, describeConfinement, type SandboxSpec } from '../workers/sandbox/confine.js';
 import { excerpt } from './excerpt.js';
 import { missingProgramOf } from './programs.js';
@@ -23,24 +25,32 @@ export interface VerifyOptions {
   unconfined?: string;
 }
 
-/** Runs the verification tiers in order, fail-fast, saving every command's output to the log. */
+/**
+ * Runs the verification tiers in order, fail-fast, streaming every command's output to the log
+ * (redacted, its head and tail when it is long: util/output-limits).
+ */
 export async function runVerification(verification: Config['verification'], opts: VerifyOptions): Promise<ResultOf<'verify'>> {
   const started = Date.now();
   const commands: ResultOf<'verify'>['commands'] = [];
   const log = fs.openSync(opts.logPath, 'a');
+  const secrets = secretValues({ ...process.env, ...opts.env });
+  const hide = (text: string) => redact(text, secrets);
   const confinement = opts.sandbox ? confine(opts.sandbox, opts.env) : null;
   try {
     fs.writeSync(log, `# sandbox: ${describeConfinement(confinement, opts.unconfined ?? 'no sandbox')}\n`);
     for (const tier of TIERS) {
       for (const command of verification[tier]) {
-        fs.writeSync(log, `$ ${command}    # ${tier}\n`);
+        fs.writeSync(log, `$ ${hide(command)}    # ${tier}\n`);
+        const logged = new BoundedLog((text) => fs.writeSync(log, text), hide, KEEP_IN_LOG);
         const out = await runProcess({
           file: command, shell: true, cwd: opts.workDir, env: opts.env,
           timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag,
           sandbox: confinement ?? undefined,
+          onOutput: (chunk) => logged.push(chunk), hide,
         });
-        const output = redact(out.all);
-        fs.writeSync(log, `${output}${output.endsWith('\n') || !output ? '' : '\n'}# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);
+        logged.end();
+        const output = out.all; // redacted, its end kept
+        fs.writeSync(log, `# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);
         const timedOut = out.end === 'timeout';
         commands.push({ tier, command, exit_code: out.exitCode, duration_ms: out.durationMs, timed_out: timedOut });
         if (out.end === 'deadline') {

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { CliWorkerConfig, Price } from '../contracts/config.js';
+import { LineSplitter } from '../util/lines.js';
 import { runProcess } from '../util/process.js';
 import { processTag } from '../util/process-tree.js';
 import { credentialFix, type CliDialect, type CliSummary } from './cli-dialect.js';
@@ -43,7 +44,7 @@ export class CliWorker implements WorkerAdapter {
     log.section('output');
 
     const parser = dialect.createParser();
-    let pending = '';
+    const lines = new LineSplitter((line) => parser.line(line));
     const out = await runProcess({
       file, args, cwd: ctx.workDir, env, input: prompt,
       stallMs: ctx.stallTimeoutMs, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs, graceMs: ctx.graceMs,
@@ -51,18 +52,15 @@ export class CliWorker implements WorkerAdapter {
       shouldAbort: () => parser.shouldAbort?.() ?? false,
       onOutput: (chunk, stream) => {
         log.output(chunk);
-        if (stream !== 'stdout') return;
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines) parser.line(line);
+        if (stream === 'stdout') lines.push(chunk);
       },
+      hide: log.hide,
       onSpawn: ctx.onSpawn,
       tag: processTag(ctx.runDir),
       stopSignal: dialect.stopSignal,
       sandbox: confinement ?? undefined,
     });
-    if (pending) parser.line(pending);
+    lines.end();
     const summary = parser.summary({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode });
     if (summary.notes?.length) log.section('notes', summary.notes.join('\n'));
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);

@@ -42,19 +42,21 @@ export class CommandWorker implements WorkerAdapter {
     const out = await runProcess({
       file, args, cwd: ctx.workDir, env, input: prompt,
       stallMs: ctx.stallTimeoutMs, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs, graceMs: ctx.graceMs,
-      isDone: (stdout) => ctx.isFinalResult(extractLastJsonObject(stdout.slice(-65_536))),
+      isDone: (recent) => ctx.isFinalResult(extractLastJsonObject(recent)),
       onOutput: (chunk) => log.output(chunk),
+      hide: log.hide,
       onSpawn: ctx.onSpawn,
       tag: processTag(ctx.runDir),
       sandbox: confinement ?? undefined,
     });
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);
 
-    const base = { exit_code: out.exitCode, log_path: ctx.logPath, duration_ms: out.durationMs, output_tail: log.hide(out.all).slice(-OUTPUT_TAIL_CHARS) };
+    const base = { exit_code: out.exitCode, log_path: ctx.logPath, duration_ms: out.durationMs, output_tail: out.all.slice(-OUTPUT_TAIL_CHARS) };
     const abnormal = abnormalEnd(out, file, ctx);
     if (abnormal) return { ...base, ...abnormal };
     // Redacted: the result is journaled, and its text (summaries, comments) reaches prompts and reports.
-    const result = redactValue(extractLastJsonObject(out.stdout), log.secrets);
+    // Read from the end of stdout (its last 1 MiB when it printed more: a result must end the output).
+    const result = redactValue(extractLastJsonObject(out.stdoutEnd), log.secrets);
     if (result !== undefined && (out.end === 'grace' || out.exitCode === 0 || ctx.isFinalResult(result))) {
       return { ...base, outcome: 'result', result };
     }

@@ -1,45 +1,49 @@
 import fs from 'node:fs';
+import { BoundedLog } from '../util/bounded-log.js';
+import { HeadTail } from '../util/head-tail.js';
+import { KEEP_IN_LOG, KEEP_OF_PROMPT } from '../util/output-limits.js';
 import { redact, secretValues } from './redact.js';
 
-/** Output without a newline is logged once this much has piled up (keeping the last 1 KiB back). */
-const MAX_PARTIAL = 256 * 1_024;
-
 /**
- * A worker call's transcript in the run's logs: the command, the prompt and everything the
- * worker printed, with secrets redacted. Output is written line by line, so that a secret split
- * across two chunks is still caught.
+ * A worker call's transcript in the run's logs: the command, the prompt and everything the worker
+ * printed, with secrets redacted and sizes bounded (util/output-limits). Output is streamed to the file
+ * as it arrives, held back just enough that a secret split across two chunks is still caught.
  */
 export class Transcript {
   private readonly fd: number;
-  private partial = '';
+  private output_: BoundedLog | null = null;
   readonly secrets: string[];
+  readonly hide = (text: string): string => redact(text, this.secrets);
 
   constructor(logPath: string, env: Record<string, string | undefined>) {
     this.secrets = secretValues(env);
     this.fd = fs.openSync(logPath, 'a');
   }
 
-  hide(text: string): string {
-    return redact(text, this.secrets);
-  }
-
   section(title: string, body = ''): void {
-    if (this.partial) this.output('\n');
-    fs.writeSync(this.fd, this.hide(`## ${title}\n${body}${body && !body.endsWith('\n') ? '\n' : ''}`));
+    this.endOutput();
+    const kept = new HeadTail(KEEP_OF_PROMPT);
+    kept.push(body);
+    const text = kept.join(this.hide);
+    this.write(`${this.hide(`## ${title}`)}\n${text}${text && !text.endsWith('\n') ? '\n' : ''}`);
   }
 
   output(chunk: string): void {
-    this.partial += chunk;
-    const cut = this.partial.lastIndexOf('\n') + 1 || (this.partial.length > MAX_PARTIAL ? this.partial.length - 1_024 : 0);
-    if (cut === 0) return;
-    fs.writeSync(this.fd, this.hide(this.partial.slice(0, cut)));
-    this.partial = this.partial.slice(cut);
+    (this.output_ ??= new BoundedLog((text) => this.write(text), this.hide, KEEP_IN_LOG)).push(chunk);
   }
 
   close(footer: string): void {
-    if (this.partial) fs.writeSync(this.fd, this.hide(this.partial));
-    this.partial = '';
-    fs.writeSync(this.fd, `\n## end: ${footer}\n`);
+    this.endOutput();
+    this.write(`\n## end: ${footer}\n`);
     fs.closeSync(this.fd);
+  }
+
+  private endOutput(): void {
+    this.output_?.end();
+    this.output_ = null;
+  }
+
+  private write(text: string): void {
+    fs.writeSync(this.fd, text);
   }
 }
