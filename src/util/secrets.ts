@@ -18,9 +18,12 @@ export interface SecretShape {
   redactOnly?: boolean;
 }
 
-/** Every pattern is global and linear: no nested quantifiers, so a huge input cannot make it backtrack. */
+/**
+ * Every pattern is global, with no nested quantifiers and every lazy span bounded (a key block is at
+ * most 16 KiB), so that a huge input costs one linear pass.
+ */
 export const SECRET_SHAPES: readonly SecretShape[] = [
-  { name: 'private key', pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|[A-Za-z0-9+/=:,\s-]*)/g },
+  { name: 'private key', pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]{0,16384}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|[A-Za-z0-9+/=:,\s-]*)/g },
   { name: 'Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{16,}/g },
   { name: 'OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g },
   { name: 'GitHub token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,}/g },
