@@ -45,6 +45,7 @@ export function buildInitConfig(d: Detection, projectName: string): Config {
       denylist: [],
       presets: unique(d.presets.filter(nonBlank)),
       protect: [],
+      secrets_allow: [],
     },
     verification: {
       tier0: unique(d.verification.tier0.filter(nonBlank)),

@@ -104,7 +104,13 @@ export const EffectResultSchema = z.union([
   z.object({
     kind: z.literal('guard'),
     ok: z.boolean(),
-    violations: z.array(z.object({ path: z.string(), rule: z.enum(VIOLATION_RULES) })),
+    violations: z.array(z.object({
+      path: z.string(),
+      rule: z.enum(VIOLATION_RULES),
+      /** rule `secret`: the line that adds it and what kind of secret it looks like (never the secret). */
+      line: z.number().int().optional(),
+      shape: z.string().optional(),
+    })),
     changed: z.number().int(),
     /** After VERIFY: the tree of the files' bytes that passed; the reviewer sees it and the checkpoint commits it. */
     tree: z.string().nullish(),

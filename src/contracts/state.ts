@@ -4,7 +4,7 @@ import { STOP_REASON_NAMES } from '../engine/stop-reasons.js';
 import { APPROVAL_GATES, ConfigSchema } from './config.js';
 import { EffectSchema, VerificationFailureSchema } from './effects.js';
 import { SandboxDecisionSchema, SandboxModeSchema } from './sandbox.js';
-import { TaskSchema } from './task.js';
+import { RunTaskSchema } from './task.js';
 
 export const UsageTotalsSchema = z.object({
   input_tokens: z.number(),
@@ -53,7 +53,7 @@ export const RunInitSchema = z.object({
   repo_root: z.string(),
   run_dir: z.string(),
   task_file: z.string(),
-  task: TaskSchema,
+  task: RunTaskSchema,
   config: ConfigSchema,
   config_path: z.string(),
   options: RunOptionsSchema,

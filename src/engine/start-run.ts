@@ -4,6 +4,7 @@ import { WORKER_ROLES, type Config, type WorkerConfig, type WorkerRole } from '.
 import { RunInitSchema, type RunInit, type RunOptions } from '../contracts/state.js';
 import type { SandboxMode } from '../contracts/sandbox.js';
 import type { Task } from '../contracts/task.js';
+import { redact, secretValues } from '../util/secrets.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { configForJournal } from '../config/stored-config.js';
 import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
@@ -12,6 +13,7 @@ import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
 import { RunStore } from '../store/run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
+import { runTaskOf } from '../task/run-task.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
 import { RunrError, usageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
@@ -49,15 +51,29 @@ export function readConfig(configPath: string): Config {
   }
 }
 
-function readTask(file: string): Task {
-  let text: string;
+/**
+ * The secrets runr knows of when a run starts: the secret-looking variables of its own environment
+ * and of every configured worker's `env`.
+ */
+function knownSecrets(config: Config): string[] {
+  const workerEnvs = Object.values(config.workers).map((w) => secretValues(w?.env ?? {}));
+  return [...new Set([...secretValues(process.env), ...workerEnvs.flat()])].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The task file, redacted as it is read: a secret in a task is an operator's mistake, and neither the
+ * run's files nor the workers get it (docs/security.md).
+ */
+function readTask(file: string, secrets: string[]): { task: Task; text: string } {
+  let raw: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    raw = fs.readFileSync(file, 'utf8');
   } catch {
     throw usageError('task_not_found', `Task file not found: ${file}`);
   }
+  const text = redact(raw, secrets);
   try {
-    return parseTask(text, file);
+    return { task: parseTask(text, file), text };
   } catch (err) {
     if (err instanceof TaskError) throw usageError('task_invalid', err.message);
     throw err;
@@ -78,7 +94,7 @@ function applyTaskWorker(config: Config, task: Task): Config {
 /** Validates everything, creates the run directory, takes the lease and journals `run_started`. */
 export async function startRun(input: StartRunInput): Promise<StartedRun> {
   const config = readConfig(input.configPath);
-  const task = readTask(input.taskFile);
+  const { task, text: taskText } = readTask(input.taskFile, knownSecrets(config));
   const sandbox = await sessionSandbox(applyTaskWorker(config, task), input.sandbox);
   const base = await headSha(input.repoRoot);
   if (!base) throw usageError('no_commits', `${input.repoRoot} has no commits yet: commit something first (runr works on a branch from HEAD)`);
@@ -95,7 +111,8 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
   const lease = acquireLease(runDir);
   if (!lease.ok) throw new RunrError('locked', `run ${runId} is locked by pid ${lease.holder.pid}`, EXIT.locked);
   fs.mkdirSync(path.join(runDir, RUN_FILES.logs), { recursive: true });
-  fs.copyFileSync(input.taskFile, path.join(runDir, RUN_FILES.task));
+  // The text the prompts are built from; the state keeps only its title, goal, front matter and hash.
+  fs.writeFileSync(path.join(runDir, RUN_FILES.task), taskText);
 
   const options: RunOptions = {
     worktree: input.worktree,
@@ -113,7 +130,7 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
     repo_root: input.repoRoot,
     run_dir: runDir,
     task_file: input.taskFile,
-    task,
+    task: runTaskOf(task, taskText),
     config: configForJournal(applyTaskWorker(config, task)),
     config_path: input.configPath,
     options,

@@ -102,7 +102,7 @@ export const STOP_REASONS = {
   },
   guard_violation: {
     resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
-    explanation: 'A worker changed files outside the allowed scope; nothing was committed.',
+    explanation: 'A worker changed files outside the allowed scope, or added a secret-shaped string; nothing was committed.',
     suggest: editScope,
   },
   plan_scope_violation: {

@@ -24,3 +24,4 @@ export type {
 export { findLinkViolations } from './symlinks.js';
 export { guardChanges } from './check.js';
 export { describeViolations } from './describe.js';
+export { findAddedSecrets, type SecretGuardInput } from './secrets.js';

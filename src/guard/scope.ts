@@ -25,13 +25,16 @@ export interface ChangedPath {
 }
 
 export const VIOLATION_RULES = [
-  'outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape', 'symlink_to_denied',
+  'outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape', 'symlink_to_denied', 'secret',
 ] as const;
 export type ViolationRule = (typeof VIOLATION_RULES)[number];
 
 export interface Violation {
   path: string;
   rule: ViolationRule;
+  /** `secret`: the line that adds it (1-based) and what kind of secret it looks like; never the secret. */
+  line?: number;
+  shape?: string;
 }
 
 type Matcher = (p: string) => boolean;

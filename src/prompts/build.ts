@@ -11,6 +11,8 @@ export interface PromptExtras {
   diff?: string;
   /** The request continues the worker's earlier session, which already holds the full prompt. */
   continued?: boolean;
+  /** The task's text (the run's task.md, front matter removed); a run's state keeps only its title and goal. */
+  task?: string;
 }
 
 const ANSWER_HEADING = '# Your answer';
@@ -35,6 +37,7 @@ function scopeText(state: RunState): string {
     '- Never change: .git/, .runr/, .env files' + (denylist.length ? `, ${denylist.join(', ')}` : ''),
   ];
   if (protect.length) lines.push(`- Protected (must not be modified or deleted): ${protect.join(', ')}`);
+  lines.push('- Never write a secret (API key, token, private key) into a file: a change that adds one stops the run.');
   if (!state.options.allow_deps) lines.push('- Do not change lockfiles or add dependencies (package-lock.json, yarn.lock, Cargo.lock, go.sum, …).');
   return lines.join('\n');
 }
@@ -92,7 +95,7 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
   const vars = {
     run_id: state.run_id,
     attempt: effect.attempt,
-    task: state.task.body.trim(),
+    task: (extras.task ?? state.task.body ?? state.task.goal).trim(),
     scope: scopeText(state),
     verification_commands: verificationCommands(state),
     plan: planText(state, index),

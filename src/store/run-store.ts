@@ -5,6 +5,8 @@ import { replay, step } from '../engine/machine.js';
 import { appendEvent, journalLine, readJournal, repairJournalTail } from './journal.js';
 import { journalPath, RUN_FILES } from './paths.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { secretValues } from '../util/secrets.js';
+import { redactEvent } from './redact-event.js';
 import { statePath } from './state-file.js';
 
 export class RunNotStartedError extends Error {}
@@ -20,6 +22,9 @@ export function rebuildState(runDir: string): { state: RunState | null; seq: num
  * then folded through the machine and cached in state.json.
  */
 export class RunStore {
+  /** Values of this process's secret-looking environment variables, kept out of the journal. */
+  private readonly secrets = secretValues(process.env);
+
   private constructor(
     readonly runDir: string,
     private current: RunState | null,
@@ -50,8 +55,8 @@ export class RunStore {
   }
 
   append(input: RunEventInput): RunState {
-    // Validated before it is written: the journal never holds an event it could not replay.
-    const event = RunEventSchema.parse({ ...input, seq: this._seq + 1 });
+    // Validated before it is written: the journal never holds an event it could not replay, nor a secret.
+    const event = RunEventSchema.parse({ ...redactEvent(input, this.secrets), seq: this._seq + 1 });
     const bytes = appendEvent(this.runDir, event, this.bytes);
     this.bytes = bytes;
     this.text += journalLine(event);

@@ -237,7 +237,7 @@ describe('buildInitConfig', () => {
     const parsed = ConfigSchema.parse(JSON.parse(JSON.stringify(config)));
     expect(parsed).toEqual(config);
     expect(config.agent).toEqual({ name: 'my-project', version: '1' });
-    expect(config.scope).toEqual({ allowlist: ['src/**', 'tests/**'], denylist: [], presets: ['vitest', 'typescript'], protect: [] });
+    expect(config.scope).toEqual({ allowlist: ['src/**', 'tests/**'], denylist: [], presets: ['vitest', 'typescript'], protect: [], secrets_allow: [] });
     expect(config.verification).toEqual({ tier0: ['npm run typecheck'], tier1: [], tier2: ['npm test'] });
     expect(config.workers).toEqual({ planner: { type: 'claude' }, implementer: { type: 'codex' }, reviewer: { type: 'claude' } });
     expect(config.limits).toEqual(ConfigSchema.parse({}).limits);

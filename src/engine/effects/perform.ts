@@ -3,7 +3,8 @@ import type { RunState } from '../../contracts/state.js';
 import { ROLE_OF_PHASE, workerFor } from '../../contracts/config.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from '../../contracts/worker-results.js';
 import { workerWithSecrets } from '../../config/stored-config.js';
-import { compileScope, guardChanges } from '../../guard/index.js';
+import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.js';
+import { blobBytes } from '../../git/blob-stream.js';
 import { checkpointTrailer } from '../../git/checkpoint.js';
 import { headState } from '../../git/refs.js';
 import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
@@ -11,6 +12,10 @@ import { commitOnBranch, pathsDiffering, treeFromDisk, treePatch } from '../../g
 import { tamperings } from '../integrity/compare.js';
 import { takeSnapshot } from '../integrity/snapshot.js';
 import { buildPrompt } from '../../prompts/build.js';
+import { TaskError } from '../../task/parse.js';
+import { runTaskBody } from '../../task/run-task.js';
+import { RunrError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { runVerification } from '../../verify/run-tiers.js';
 import { createWorker, WorkerUnavailableError } from '../../workers/index.js';
 import { scopeRules } from '../phases/plan.js';
@@ -57,7 +62,8 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
   const schema = SCHEMA_OF[effect.phase];
   const suffix = `${effect.phase.toLowerCase()}-m${effect.milestone_index + 1}-a${effect.attempt}${effect.followup ? `-f${effect.followup}` : ''}`;
   const session = adapter.sessions ? sessionToContinue(state, effect) : null;
-  const output = await adapter.run(buildPrompt(state, effect, { diff }), {
+  const task = taskText(state);
+  const output = await adapter.run(buildPrompt(state, effect, { diff, task }), {
     phase: effect.phase,
     runId: state.run_id,
     runDir: state.run_dir,
@@ -71,7 +77,7 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
     graceMs: limits.result_grace_s * 1000,
     isFinalResult: (v) => v !== undefined && (schema.safeParse(v).success || RateLimitedResultSchema.safeParse(v).success),
     continuation: session
-      ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, continued: true }) }
+      ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, task, continued: true }) }
       : undefined,
     onSpawn: ctx.onSpawn,
     ...workerConfinement(state, role, config),
@@ -79,11 +85,26 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
   return { kind: 'worker', ...output };
 }
 
+/** The run's task text; a task.md changed under the run ends it with one clear line (as a changed journal does). */
+function taskText(state: RunState): string {
+  try {
+    return runTaskBody(state.run_dir, state.task);
+  } catch (err) {
+    if (err instanceof TaskError) throw new RunrError('run_tampered', `Run ${state.run_id}: ${err.message}`, EXIT.notResumable);
+    throw err;
+  }
+}
+
 async function performGuard(effect: EffectOf<'guard'>, ctx: PerformContext): Promise<ResultOf<'guard'>> {
   const { state } = ctx;
   await uncommitWorkerCommits(state);
   const { changes } = await runChanges(state);
-  const all = await guardChanges(state.work_dir, compileScope(scopeRules(state)), changes);
+  const scoped = await guardChanges(state.work_dir, compileScope(scopeRules(state)), changes);
+  const secrets = await findAddedSecrets({
+    workDir: state.work_dir, changes, allow: state.config.scope.secrets_allow ?? [],
+    before: (p) => blobBytes(state.work_dir, expectedHead(state), p),
+  });
+  const all = [...scoped, ...secrets.filter((v) => !scoped.some((s) => s.path === v.path))];
   if (all.length) return { kind: 'guard', ok: false, violations: all, changed: changes.length };
   // The bytes on disk as a tree: what verification runs on (after IMPLEMENT) or ran on (after VERIFY).
   const built = await treeFromDisk(state.work_dir, expectedHead(state), changes.map((c) => c.path));

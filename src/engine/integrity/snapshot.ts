@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { RunState } from '../../contracts/state.js';
 import { runIndexEnv } from '../../git/run-index.js';
 import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headState, listRefs } from '../../git/refs.js';
-import { journalPath } from '../../store/paths.js';
+import { journalPath, RUN_FILES } from '../../store/paths.js';
 import { configRefOf } from './run-config.js';
 import { fingerprint, fingerprintTree } from './fingerprint.js';
 
@@ -42,7 +42,7 @@ export async function takeSnapshot(state: RunState): Promise<IntegritySnapshot> 
   fingerprintTree(path.join(dirs.commonDir, 'info'), files);
   const hooksPath = config.map((l) => /^core\.hookspath=(.*)  \(/i.exec(l)?.[1]).find(Boolean);
   if (hooksPath) fingerprintTree(path.resolve(work, hooksPath), files);
-  const own = [path.join(dirs.commonDir, 'config'), state.config_path, journalPath(state.run_dir), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
+  const own = [path.join(dirs.commonDir, 'config'), state.config_path, journalPath(state.run_dir), path.join(state.run_dir, RUN_FILES.task), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
   if (dirs.gitDir !== dirs.commonDir) {
     own.push(path.join(work, '.git'), ...['commondir', 'gitdir', 'config.worktree'].map((f) => path.join(dirs.gitDir, f)));
   }

@@ -1,6 +1,7 @@
 import { RunInitSchema, type RunState } from '../../contracts/state.js';
 import { RunrError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { taskFileProblem } from '../../task/run-task.js';
 import { differences, fixedPart, readRunConfig } from './run-config.js';
 
 /**
@@ -8,6 +9,10 @@ import { differences, fixedPart, readRunConfig } from './run-config.js';
  * (scope, verification, options…): someone edited `events.ndjson` outside runr.
  */
 export async function assertRunConfigIntact(state: RunState): Promise<void> {
+  const taskProblem = taskFileProblem(state.run_dir, state.task);
+  if (taskProblem) {
+    throw new RunrError('run_tampered', `Run ${state.run_id}: ${taskProblem}, and the run's prompts are built from it, so the run is not resumed. Its checkpoints are on ${state.branch}; start a new run to go on.`, EXIT.notResumable);
+  }
   const recorded = await readRunConfig(state.repo_root, state.run_id);
   if (!recorded) return; // started by a runr that did not record it
   const parsed = RunInitSchema.safeParse(recorded);

@@ -12,7 +12,7 @@ export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result
         detail: describeViolations(result.violations),
         resume: again,
       }),
-      guard_violation_files: result.violations.map((v) => v.path),
+      guard_violation_files: [...new Set(result.violations.map((v) => v.path))],
     };
   }
   const cleared: RunState = { ...state, guard_violation_files: null, verified_tree: effect.after === 'VERIFY' ? result.tree ?? null : null };
