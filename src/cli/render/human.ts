@@ -82,6 +82,8 @@ export function renderReport(out: Output, r: ReportOutput): void {
   for (const m of r.milestone_list) {
     const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
     out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+    if (m.empty) out.say(c.yellow(`      empty: no file changed, no commit (${m.no_change_reason ?? 'no reason given'})`));
+    for (const f of m.action_failures) out.say(c.dim(`      failed action, ${f}`));
   }
   const f = r.verification_failure;
   if (f) {

@@ -46,13 +46,18 @@ function resultText(state: RunState, effect: Effect, event: Extract<RunEventInpu
     case 'worker':
       return effect.kind === 'worker' ? workerResultText(state, effect, r) : null;
     case 'guard':
-      return r.ok ? null : { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
+      if (!r.ok) return { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
+      if (!r.empty) return null;
+      return state.no_change_reason
+        ? { ok: true, text: `IMPLEMENT  no file changed; the implementer says none is needed: ${state.no_change_reason}` }
+        : { ok: false, text: `IMPLEMENT  no file changed${state.phase === 'STOPPED' ? '' : ': nothing to verify, the implementer is asked again'}` };
     case 'verify': {
       if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;
       return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}` };
     }
     case 'checkpoint':
+      if (r.ok && r.empty) return { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} empty: no file changed, nothing committed` };
       return r.ok ? { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} committed ${r.sha.slice(0, 8)}${r.reused ? ' (found, already made)' : ''}` } : null;
     default:
       return null;
