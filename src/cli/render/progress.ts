@@ -40,6 +40,13 @@ function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: Result
   return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
 }
 
+/** An implementer attempt that changed no file: let through for its reason, or asked again (or the run stops). */
+function emptyImplementText(state: RunState, effect: Effect): { ok: boolean; text: string } {
+  const id = 'milestone_index' in effect ? state.milestones[effect.milestone_index]?.id ?? '' : '';
+  if (state.no_change_reason) return { ok: true, text: `IMPLEMENT  ${id} changed no file; none needed: ${state.no_change_reason}` };
+  return { ok: false, text: `IMPLEMENT  ${id} changed no file${state.phase === 'STOPPED' ? '' : ': nothing to verify, asking again'}` };
+}
+
 function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): { ok: boolean; text: string } | null {
   const r = event.result;
   switch (r.kind) {
@@ -48,9 +55,7 @@ function resultText(state: RunState, effect: Effect, event: Extract<RunEventInpu
     case 'guard':
       if (!r.ok) return { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
       if (!r.empty) return null;
-      return state.no_change_reason
-        ? { ok: true, text: `IMPLEMENT  no file changed; the implementer says none is needed: ${state.no_change_reason}` }
-        : { ok: false, text: `IMPLEMENT  no file changed${state.phase === 'STOPPED' ? '' : ': nothing to verify, the implementer is asked again'}` };
+      return emptyImplementText(state, effect);
     case 'verify': {
       if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;
