@@ -72,7 +72,7 @@ function noChangeText(state: RunState, index: number): string {
   const expected = state.milestones[index]?.files_expected ?? [];
   return [
     'runr found no change in the worktree after your previous attempt: no file was created, modified or deleted since the last checkpoint, so there was nothing to verify.',
-    expected.length ? `Files expected for this milestone: ${expected.join(', ')}` : 'The plan names no expected files for this milestone.',
+    expected.length ? `Files expected for this milestone: ${expected.join(', ')}` : 'No files are named as expected for this milestone.',
     'Make the change in the files themselves (describing it in your answer is not enough). If a tool call of yours failed, try again another way.',
   ].join('\n');
 }
