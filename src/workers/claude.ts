@@ -9,6 +9,8 @@ import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliPars
  */
 type Event = Record<string, unknown>;
 
+/** Failed tool results kept before the result event says which were refusals (the list shown is shorter still). */
+const MAX_TOOL_ERRORS = 100;
 const QUOTA_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
 const AUTH_TYPES = new Set(['authentication_error', 'permission_error']);
 /** Without any credentials Claude Code fails before calling the API, with no status. */
@@ -22,9 +24,9 @@ class ClaudeParser implements CliParser {
   /** `rate_limit_event` with status "rejected": a usage limit, with its reset time (epoch seconds). */
   private resetsAt: number | null = null;
   private authRetrying = false;
-  /** Tool calls by id (name and input), to name the tool of a failed result. */
-  private readonly toolCalls = new Map<string, { name: string; input: unknown }>();
-  /** tool_result blocks with is_error, in order. */
+  /** Tool calls by id, described in a few words ("Bash npm test"), to name the tool of a failed result. */
+  private readonly toolCalls = new Map<string, string>();
+  /** tool_result blocks with is_error, in order, each cut to one short line (a bounded number of them). */
   private readonly toolErrors: { id: string; text: string }[] = [];
 
   line(line: string): void {
@@ -49,8 +51,10 @@ class ClaudeParser implements CliParser {
     const content = (event.message as Event | undefined)?.content;
     if (!Array.isArray(content)) return;
     for (const block of content as Event[]) {
-      if (block.type === 'tool_use' && typeof block.id === 'string') this.toolCalls.set(block.id, { name: str(block.name) ?? 'tool', input: block.input });
-      if (block.type === 'tool_result' && block.is_error === true) this.toolErrors.push({ id: str(block.tool_use_id) ?? '', text: blockText(block.content) });
+      if (block.type === 'tool_use' && typeof block.id === 'string') this.toolCalls.set(block.id, `${str(block.name) ?? 'tool'} ${describeInput(block.input)}`);
+      if (block.type === 'tool_result' && block.is_error === true && this.toolErrors.length < MAX_TOOL_ERRORS) {
+        this.toolErrors.push({ id: str(block.tool_use_id) ?? '', text: oneLine(blockText(block.content)) });
+      }
     }
   }
 
@@ -62,9 +66,7 @@ class ClaudeParser implements CliParser {
     for (const d of denials) failures.add(`permission denied: ${str(d.tool_name) ?? 'tool'} ${describeInput(d.tool_input)}`);
     for (const e of this.toolErrors) {
       if (denied.has(e.id)) continue;
-      const call = this.toolCalls.get(e.id);
-      const what = call ? `${call.name} ${describeInput(call.input)}` : 'a tool call';
-      failures.add(`${what} failed: ${e.text.trim() || 'error'}`);
+      failures.add(`${this.toolCalls.get(e.id) ?? 'a tool call'} failed: ${e.text || 'error'}`);
     }
     return failures.list();
   }

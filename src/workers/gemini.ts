@@ -18,8 +18,8 @@ class GeminiParser implements CliParser {
   private sessionId: string | null = null;
   /** Assistant text since the last tool call: the final answer once the result arrives. */
   private text = '';
-  /** Tool calls by id (name and parameters), to name the tool of a failed result. */
-  private readonly toolCalls = new Map<string, { name: string; parameters: unknown }>();
+  /** Tool calls by id, described in a few words ("write_file src/a.ts"), to name the tool of a failed result. */
+  private readonly toolCalls = new Map<string, string>();
   private readonly actionFailures = new ActionFailures();
 
   line(line: string): void {
@@ -34,7 +34,7 @@ class GeminiParser implements CliParser {
         break;
       case 'tool_use':
         this.text = '';
-        if (typeof event.tool_id === 'string') this.toolCalls.set(event.tool_id, { name: str(event.tool_name) ?? 'tool', parameters: event.parameters });
+        if (typeof event.tool_id === 'string') this.toolCalls.set(event.tool_id, describeCall(event));
         break;
       case 'tool_result':
         this.text = '';
@@ -49,10 +49,7 @@ class GeminiParser implements CliParser {
   }
 
   private noteToolError(event: Event): void {
-    const call = typeof event.tool_id === 'string' ? this.toolCalls.get(event.tool_id) : undefined;
-    const p = (call?.parameters ?? {}) as Event;
-    const about = str(p.command) ?? str(p.file_path) ?? str(p.absolute_path) ?? str(p.dir_path) ?? str(p.path);
-    const what = call ? `${call.name}${about ? ` ${oneLine(about, 120)}` : ''}` : 'a tool call';
+    const what = (typeof event.tool_id === 'string' ? this.toolCalls.get(event.tool_id) : undefined) ?? 'a tool call';
     const error = str((event.error as Event | undefined)?.message) ?? str(event.output) ?? 'error';
     this.actionFailures.add(`${what} failed: ${error}`);
   }
@@ -72,6 +69,13 @@ class GeminiParser implements CliParser {
       actionFailures: this.actionFailures.list(),
     };
   }
+}
+
+/** A tool call in a few words: its name and the command or file it is about. */
+function describeCall(event: Event): string {
+  const p = (event.parameters ?? {}) as Event;
+  const about = str(p.command) ?? str(p.file_path) ?? str(p.absolute_path) ?? str(p.dir_path) ?? str(p.path);
+  return `${str(event.tool_name) ?? 'tool'}${about ? ` ${oneLine(about, 120)}` : ''}`;
 }
 
 function usageOf(r: Event): CliSummary['usage'] {
