@@ -115,5 +115,16 @@ describe('an implementer that changed nothing', () => {
 
     const human = await repo.runr(['report', run.runId]);
     expect(human.stdout).toContain('The same failure, again and again: IMPLEMENT | no file changed');
+
+    // Once the cause is fixed, resume goes on with a fifth attempt, which commits its real change.
+    repo.setScript({
+      PLAN: [{ result: planWith({ goal: 'add greet', files: ['src/greet.js'] }) }],
+      IMPLEMENT: [{ write: { 'src/greet.js': 'export const greet = (n) => `hello ${n}`;\n' }, result: ok('wrote it') }],
+      REVIEW: [{ result: approve() }],
+    });
+    const resumed = await repo.runr(['resume', run.runId]);
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    expect(implementTranscripts(repo, run.runId).at(-1)).toContain('Your last 4 attempts changed no file.');
+    expect(repo.git('show', `runr/${run.runId}:src/greet.js`)).toContain('hello');
   });
 });
