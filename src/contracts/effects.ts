@@ -100,6 +100,8 @@ export const EffectResultSchema = z.union([
     /** auth_failed (and other stops needing the user): the exact thing to do, e.g. which env var to set. */
     fix: z.string().nullish(),
     tampered: TamperedSchema,
+    /** Failures the CLI reported about the agent's own actions (failed file changes and commands, refused tools), one line each. */
+    action_failures: z.array(z.string()).nullish(),
   }),
   z.object({
     kind: z.literal('guard'),
@@ -114,6 +116,8 @@ export const EffectResultSchema = z.union([
     changed: z.number().int(),
     /** After VERIFY: the tree of the files' bytes that passed; the reviewer sees it and the checkpoint commits it. */
     tree: z.string().nullish(),
+    /** After IMPLEMENT: the milestone changes no file since the last checkpoint (absent in older journals). */
+    empty: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal('verify'),
@@ -124,7 +128,11 @@ export const EffectResultSchema = z.union([
     time_budget: z.boolean().optional(),
     tampered: TamperedSchema,
   }),
-  z.object({ kind: z.literal('checkpoint'), ok: z.literal(true), sha: z.string(), reused: z.boolean() }),
+  z.object({
+    kind: z.literal('checkpoint'), ok: z.literal(true), sha: z.string(), reused: z.boolean(),
+    /** Nothing to commit (the milestone changed no file): no commit was made, `sha` is the last checkpoint's. */
+    empty: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal('checkpoint'), ok: z.literal(false), stop: z.enum(['branch_mismatch', 'worker_tampered']), detail: z.string() }),
   z.object({ kind: z.literal('wait_until') }),
   z.object({ kind: z.literal('finalize'), wip_ref: z.string().nullish() }),

@@ -98,6 +98,11 @@ export const ReportOutputSchema = z.object({
   usage: RunUsageSchema,
   milestone_list: z.array(z.object({
     id: z.string(), goal: z.string(), status: z.string(), checkpoint_sha: z.string().nullable(),
+    /** Completed without changing any file (no commit of its own), for `no_change_reason`. */
+    empty: z.boolean(),
+    no_change_reason: z.string().nullable(),
+    /** Failures the worker CLI reported about the implementer's own actions ("attempt 1: file change failed: …"). */
+    action_failures: z.array(z.string()),
   })),
   last_worker_log: z.string().nullable(),
   wip_ref: z.string().nullable(),

@@ -30,7 +30,13 @@ export const MilestoneSchema = z.object({
   files_expected: z.array(z.string()),
   done_checks: z.array(z.string()),
   status: z.enum(['pending', 'in_progress', 'complete']),
+  /** null for a milestone without a commit of its own (one that changed no file). */
   checkpoint_sha: z.string().nullable(),
+  /** Completed without changing any file, for the implementer's `no_change_reason`. */
+  empty: z.boolean().optional(),
+  no_change_reason: z.string().nullish(),
+  /** Failures the worker CLI reported about the implementer's own actions, per attempt ("attempt 2: …"). */
+  action_failures: z.array(z.string()).optional(),
 });
 export type Milestone = z.infer<typeof MilestoneSchema>;
 
@@ -94,6 +100,10 @@ export const RunStateSchema = RunInitSchema.extend({
   implement_attempt: z.number().int(),
   last_review_comments: z.array(z.string()).nullable(),
   last_implement_note: z.string().nullable(),
+  /** The last implementer answer's no_change_reason (absent in older runs). */
+  no_change_reason: z.string().nullish(),
+  /** Failures the worker CLI reported about the last implementer call's own actions (absent in older runs). */
+  last_action_failures: z.array(z.string()).nullish(),
   last_verification_failure: VerificationFailureSchema.nullable(),
   guard_violation_files: z.array(z.string()).nullable(),
   checkpoint_sha: z.string().nullable(),

@@ -25,6 +25,8 @@ export const ImplementResultSchema = z.object({
   status: z.enum(['ok', 'blocked', 'failed']),
   summary: z.string().nullish(),
   blocked_reason: z.string().nullish(),
+  /** Why the milestone needs no change: only with it is an attempt that changed no file accepted. */
+  no_change_reason: z.string().nullish(),
   ...withUsage,
 });
 

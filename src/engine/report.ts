@@ -36,7 +36,9 @@ export function buildReport(state: RunState, live: Liveness, nowIso: string): Re
     retry_at: state.retry_at,
     failure_signature: state.failure_signatures.at(-1) ?? null,
     usage: state.usage,
-    milestone_list: state.milestones.map(({ id, goal, status, checkpoint_sha }) => ({ id, goal, status, checkpoint_sha })),
+    milestone_list: state.milestones.map(({ id, goal, status, checkpoint_sha, empty, no_change_reason, action_failures }) => ({
+      id, goal, status, checkpoint_sha, empty: empty ?? false, no_change_reason: no_change_reason ?? null, action_failures: action_failures ?? [],
+    })),
     last_worker_log: state.last_worker_log,
     wip_ref: state.wip_ref,
     sandbox: state.sandbox ?? null,

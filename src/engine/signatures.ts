@@ -8,6 +8,9 @@ export function verificationSignature(failure: VerificationFailure): string {
   return ['VERIFY', failure.command, failure.timed_out ? 'timed out' : normaliseErrorText(failure.excerpt)].join(' | ');
 }
 
+/** The signature of an implementer attempt that changed no file and said no reason why. */
+export const NO_CHANGE_SIGNATURE = 'IMPLEMENT | no file changed';
+
 export function normaliseErrorText(text: string): string {
   return text
     .toLowerCase()

@@ -103,6 +103,11 @@ export async function commitOnBranch(
   return { ok: true, sha };
 }
 
+/** The tree a commit holds. */
+export async function treeOf(cwd: string, commit: string): Promise<string> {
+  return (await gitExec(cwd, ['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+}
+
 /** Paths whose content differs between two trees. */
 export async function pathsDiffering(cwd: string, a: string, b: string): Promise<string[]> {
   const { stdout } = await gitExec(cwd, ['diff-tree', '-r', '--name-only', '-z', '--no-renames', a, b]);

@@ -1,6 +1,6 @@
 import type { EffectOf } from '../contracts/effects.js';
 import type { RunState } from '../contracts/state.js';
-import { repeatCount } from '../engine/signatures.js';
+import { NO_CHANGE_SIGNATURE, repeatCount } from '../engine/signatures.js';
 import { TIERS } from '../verify/run-tiers.js';
 import { loadTemplate, render } from './template.js';
 
@@ -69,9 +69,27 @@ function failureText(state: RunState): string {
   return `\`${f.command}\` (${f.tier}) ${how}. The end of its output:\n\n\`\`\`\n${f.excerpt}\n\`\`\``;
 }
 
+/** What the attempt after one that changed no file is told: nothing changed, and which files the milestone expects. */
+function noChangeText(state: RunState, index: number): string {
+  if (state.failure_signatures.at(-1) !== NO_CHANGE_SIGNATURE) return '';
+  const expected = state.milestones[index]?.files_expected ?? [];
+  return [
+    'runr found no change in the worktree after your previous attempt: no file was created, modified or deleted since the last checkpoint, so there was nothing to verify.',
+    expected.length ? `Files expected for this milestone: ${expected.join(', ')}` : 'No files are named as expected for this milestone.',
+    'Make the change in the files themselves (describing it in your answer is not enough). If a tool call of yours failed, try again another way.',
+  ].join('\n');
+}
+
 /** The failure history an attempt that changes strategy is given, and what to do differently. */
 function strategyText(state: RunState): string {
   const repeats = repeatCount(state.failure_signatures);
+  if (state.failure_signatures.at(-1) === NO_CHANGE_SIGNATURE) {
+    return [
+      `Your last ${repeats} attempts changed no file.`,
+      '',
+      'Do not repeat what you tried before. Check which files exist, make the smallest change the milestone needs directly in the files, and check that it landed on disk before you answer. If the milestone truly needs no change, answer with "no_change_reason" saying why.',
+    ].join('\n');
+  }
   return [
     `Your last ${repeats} attempts failed in the same way (the error, normalised):`,
     '',
@@ -105,6 +123,9 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
     review_comments: (fixing || effect.phase !== 'IMPLEMENT') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
     previous_note: fixing ? state.last_implement_note ?? '' : '',
     strategy_change: effect.change_strategy ? strategyText(state) : '',
+    no_change: effect.phase === 'IMPLEMENT' ? noChangeText(state, index) : '',
+    action_failures: effect.phase === 'IMPLEMENT' && state.last_action_failures?.length ? bullet(state.last_action_failures) : '',
+    no_change_reason: effect.phase === 'REVIEW' ? state.no_change_reason ?? '' : '',
     verification_evidence: evidenceText(state),
     diff: extras.diff ?? '',
   };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ActionFailures, oneLine } from './action-failures.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
@@ -8,6 +9,8 @@ import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliPars
  */
 type Event = Record<string, unknown>;
 
+/** Failed tool results kept before the result event says which were refusals (the list shown is shorter still). */
+const MAX_TOOL_ERRORS = 100;
 const QUOTA_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
 const AUTH_TYPES = new Set(['authentication_error', 'permission_error']);
 /** Without any credentials Claude Code fails before calling the API, with no status. */
@@ -21,12 +24,17 @@ class ClaudeParser implements CliParser {
   /** `rate_limit_event` with status "rejected": a usage limit, with its reset time (epoch seconds). */
   private resetsAt: number | null = null;
   private authRetrying = false;
+  /** Tool calls by id, described in a few words ("Bash npm test"), to name the tool of a failed result. */
+  private readonly toolCalls = new Map<string, string>();
+  /** tool_result blocks with is_error, in order, each cut to one short line (a bounded number of them). */
+  private readonly toolErrors: { id: string; text: string }[] = [];
 
   line(line: string): void {
     const event = parseJsonLine(line);
     if (!event) return;
     this.sessionId = str(event.session_id) ?? this.sessionId;
     if (event.type === 'result') this.result = event;
+    if (event.type === 'assistant' || event.type === 'user') this.noteToolBlocks(event);
     if (event.type === 'system' && event.subtype === 'api_retry') {
       const status = typeof event.error_status === 'number' ? event.error_status : null;
       this.lastRetry = { status, delayMs: num(event.retry_delay_ms), error: str(event.error) };
@@ -39,6 +47,30 @@ class ClaudeParser implements CliParser {
     }
   }
 
+  private noteToolBlocks(event: Event): void {
+    const content = (event.message as Event | undefined)?.content;
+    if (!Array.isArray(content)) return;
+    for (const block of content as Event[]) {
+      if (block.type === 'tool_use' && typeof block.id === 'string') this.toolCalls.set(block.id, `${str(block.name) ?? 'tool'} ${describeInput(block.input)}`);
+      if (block.type === 'tool_result' && block.is_error === true && this.toolErrors.length < MAX_TOOL_ERRORS) {
+        this.toolErrors.push({ id: str(block.tool_use_id) ?? '', text: oneLine(blockText(block.content)) });
+      }
+    }
+  }
+
+  /** Tool calls refused for lack of permission, then tool calls that failed (a refusal is also an error result: said once). */
+  private actionFailures(r: Event | null): string[] {
+    const failures = new ActionFailures();
+    const denials = Array.isArray(r?.permission_denials) ? (r.permission_denials as Event[]) : [];
+    const denied = new Set(denials.map((d) => str(d.tool_use_id)).filter(Boolean));
+    for (const d of denials) failures.add(`permission denied: ${str(d.tool_name) ?? 'tool'} ${describeInput(d.tool_input)}`);
+    for (const e of this.toolErrors) {
+      if (denied.has(e.id)) continue;
+      failures.add(`${this.toolCalls.get(e.id) ?? 'a tool call'} failed: ${e.text || 'error'}`);
+    }
+    return failures.list();
+  }
+
   finished(): boolean {
     return this.result !== null;
   }
@@ -49,13 +81,13 @@ class ClaudeParser implements CliParser {
 
   summary(end: { stderr: string; exitCode: number | null }): CliSummary {
     const r = this.result;
-    if (!r) return { text: null, sessionId: this.sessionId, usage: null, failure: this.failureWithoutResult(end) };
+    if (!r) return { text: null, sessionId: this.sessionId, usage: null, failure: this.failureWithoutResult(end), actionFailures: this.actionFailures(null) };
     return {
       text: r.is_error === false ? str(r.result) : null,
       sessionId: str(r.session_id) ?? this.sessionId,
       usage: usageOf(r),
       failure: r.is_error === false ? null : this.failureOf(r),
-      notes: deniedTools(r),
+      actionFailures: this.actionFailures(r),
     };
   }
 
@@ -83,10 +115,18 @@ class ClaudeParser implements CliParser {
   }
 }
 
-/** Tool calls Claude Code refused for lack of permission (the run goes on; the transcript says so). */
-function deniedTools(r: Event): string[] {
-  const denials = Array.isArray(r.permission_denials) ? (r.permission_denials as Event[]) : [];
-  return denials.map((d) => `permission denied: ${str(d.tool_name) ?? 'tool'} ${JSON.stringify(d.tool_input ?? {}).slice(0, 200)}`);
+/** What a tool call was about: its command or file when it names one, else its input, cut short. */
+function describeInput(input: unknown): string {
+  const i = (input ?? {}) as Event;
+  const named = str(i.command) ?? str(i.file_path) ?? str(i.path) ?? str(i.pattern) ?? str(i.url);
+  return oneLine(named ?? JSON.stringify(input ?? {}), 120);
+}
+
+/** A tool_result's content: a string, or text blocks. */
+function blockText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return (content as Event[]).map((b) => str(b.text) ?? '').join('\n');
 }
 
 /** Tokens of this call. On `--resume`, `total_cost_usd` covers the whole session: the per-call cost is `model_usage_since_last_result`. */

@@ -8,8 +8,13 @@ export interface CliSummary {
   sessionId: string | null;
   usage: { input_tokens: number; output_tokens: number; cached_input_tokens?: number; cost_usd: number | null } | null;
   failure: CliFailure | null;
-  /** Things worth a line in the transcript (e.g. tool calls the CLI refused). */
+  /** Things worth a line in the transcript. */
   notes?: string[];
+  /**
+   * Failures the CLI reported about the agent's own actions (a failed file change or command, a
+   * refused or failed tool call), one line each: the next attempt and the report are told.
+   */
+  actionFailures?: string[];
 }
 
 export type CliFailure =

@@ -3,6 +3,7 @@ import type { CliWorkerConfig, Price } from '../contracts/config.js';
 import { LineSplitter } from '../util/lines.js';
 import { runProcess } from '../util/process.js';
 import { processTag } from '../util/process-tree.js';
+import { relativeTo } from './action-failures.js';
 import { credentialFix, type CliDialect, type CliSummary } from './cli-dialect.js';
 import { OUTPUT_TAIL_CHARS } from './command.js';
 import { extractLastJsonObject } from './extract-result.js';
@@ -63,6 +64,7 @@ export class CliWorker implements WorkerAdapter {
     lines.end();
     const summary = parser.summary({ stdout: out.stdout, stderr: out.stderr, exitCode: out.exitCode });
     if (summary.notes?.length) log.section('notes', summary.notes.join('\n'));
+    if (summary.actionFailures?.length) log.section('failed actions', summary.actionFailures.join('\n'));
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);
 
     const base: WorkerOutput = {
@@ -78,6 +80,7 @@ export class CliWorker implements WorkerAdapter {
     if (abnormal) return { summary: null, output: { ...base, ...abnormal, detail: `${dialect.product}: ${abnormal.detail}` } };
 
     const output = this.interpret(this.perCall(summary, sessionId ? priorUsage : undefined), base, out.end === 'grace', log.secrets);
+    if (summary.actionFailures?.length) output.action_failures = redactValue(relativeTo(ctx.workDir, summary.actionFailures), log.secrets);
     if (dialect.cumulativeUsage && summary.usage) {
       const { input_tokens, output_tokens, cached_input_tokens } = summary.usage;
       output.session_usage = { input_tokens, output_tokens, cached_input_tokens };

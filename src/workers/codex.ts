@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ActionFailures, lastLine } from './action-failures.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 import { codexHome, codexProviderKeyVar } from './codex-config.js';
 import { parseResetTime } from './reset-time.js';
@@ -20,6 +21,7 @@ class CodexParser implements CliParser {
   private failed: string | null = null;
   private lastError: string | null = null;
   private authRetrying = false;
+  private readonly actionFailures = new ActionFailures();
 
   line(line: string): void {
     const event = parseJsonLine(line);
@@ -31,6 +33,7 @@ class CodexParser implements CliParser {
         break;
       case 'item.completed':
         if (item?.type === 'agent_message') this.lastMessage = str(item.text);
+        else if (item) this.noteFailedAction(item);
         break;
       case 'turn.completed':
         this.completed = event;
@@ -48,6 +51,23 @@ class CodexParser implements CliParser {
     }
   }
 
+  /** A file change Codex could not write (exit 0 all the same), a failed command or tool call. */
+  private noteFailedAction(item: Event): void {
+    const status = str(item.status);
+    if (item.type === 'file_change' && status === 'failed') {
+      const changes = Array.isArray(item.changes) ? (item.changes as Event[]) : [];
+      const what = changes.map((c) => `${str(c.kind) ?? 'change'} ${str(c.path) ?? '?'}`).join(', ') || 'a patch';
+      this.actionFailures.add(`file change failed: ${what}`);
+    } else if (item.type === 'command_execution' && (status === 'failed' || status === 'declined' || (typeof item.exit_code === 'number' && item.exit_code !== 0))) {
+      const how = status === 'declined' ? 'command declined' : `command failed${typeof item.exit_code === 'number' ? ` (exit ${item.exit_code})` : ''}`;
+      const output = lastLine(str(item.aggregated_output) ?? '');
+      this.actionFailures.add(`${how}: ${shellCommand(str(item.command) ?? '?')}${output ? ` — ${output}` : ''}`);
+    } else if (item.type === 'mcp_tool_call' && status === 'failed') {
+      const error = str((item.error as Event | undefined)?.message);
+      this.actionFailures.add(`tool call failed: ${str(item.server) ?? '?'}/${str(item.tool) ?? '?'}${error ? ` — ${error}` : ''}`);
+    }
+  }
+
   finished(): boolean {
     return this.completed !== null || this.failed !== null;
   }
@@ -58,9 +78,10 @@ class CodexParser implements CliParser {
 
   summary(end: { stderr: string; exitCode: number | null }): CliSummary {
     const usage = this.completed ? usageOf(this.completed) : null;
-    if (this.completed) return { text: this.lastMessage, sessionId: this.threadId, usage, failure: null };
+    const actionFailures = this.actionFailures.list();
+    if (this.completed) return { text: this.lastMessage, sessionId: this.threadId, usage, failure: null, actionFailures };
     const message = this.failed ?? this.lastError ?? lastLines(end.stderr) ?? `exited with code ${end.exitCode} before the turn ended`;
-    return { text: null, sessionId: this.threadId, usage, failure: classify(message, this.authRetrying) };
+    return { text: null, sessionId: this.threadId, usage, failure: classify(message, this.authRetrying), actionFailures };
   }
 }
 
@@ -78,6 +99,14 @@ function classify(message: string, authRetrying: boolean): CliFailure {
 function usageOf(event: Event): CliSummary['usage'] {
   const u = (event.usage ?? {}) as Event;
   return { input_tokens: num(u.input_tokens), output_tokens: num(u.output_tokens), cached_input_tokens: num(u.cached_input_tokens), cost_usd: null };
+}
+
+/** The command as the agent wrote it, without the shell Codex wraps it in. */
+function shellCommand(command: string): string {
+  const m = /^\S*\/(?:ba|z)?sh -lc (.*)$/s.exec(command);
+  if (!m?.[1]) return command;
+  const inner = m[1];
+  return /^'.*'$/s.test(inner) ? inner.slice(1, -1).replace(/'\\''/g, "'") : /^".*"$/s.test(inner) ? inner.slice(1, -1) : inner;
 }
 
 function lastLines(stderr: string): string | null {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ActionFailures, oneLine } from './action-failures.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
@@ -17,6 +18,9 @@ class GeminiParser implements CliParser {
   private sessionId: string | null = null;
   /** Assistant text since the last tool call: the final answer once the result arrives. */
   private text = '';
+  /** Tool calls by id, described in a few words ("write_file src/a.ts"), to name the tool of a failed result. */
+  private readonly toolCalls = new Map<string, string>();
+  private readonly actionFailures = new ActionFailures();
 
   line(line: string): void {
     const event = parseJsonLine(line);
@@ -29,8 +33,12 @@ class GeminiParser implements CliParser {
         if (event.role === 'assistant') this.text += str(event.content) ?? '';
         break;
       case 'tool_use':
+        this.text = '';
+        if (typeof event.tool_id === 'string') this.toolCalls.set(event.tool_id, describeCall(event));
+        break;
       case 'tool_result':
         this.text = '';
+        if (event.status === 'error') this.noteToolError(event);
         break;
       case 'result':
         this.result = event;
@@ -38,6 +46,12 @@ class GeminiParser implements CliParser {
       default:
         break;
     }
+  }
+
+  private noteToolError(event: Event): void {
+    const what = (typeof event.tool_id === 'string' ? this.toolCalls.get(event.tool_id) : undefined) ?? 'a tool call';
+    const error = str((event.error as Event | undefined)?.message) ?? str(event.output) ?? 'error';
+    this.actionFailures.add(`${what} failed: ${error}`);
   }
 
   finished(): boolean {
@@ -52,8 +66,16 @@ class GeminiParser implements CliParser {
       sessionId: this.sessionId,
       usage: r ? usageOf(r) : null,
       failure: ok ? null : failureOf(r, end),
+      actionFailures: this.actionFailures.list(),
     };
   }
+}
+
+/** A tool call in a few words: its name and the command or file it is about. */
+function describeCall(event: Event): string {
+  const p = (event.parameters ?? {}) as Event;
+  const about = str(p.command) ?? str(p.file_path) ?? str(p.absolute_path) ?? str(p.dir_path) ?? str(p.path);
+  return `${str(event.tool_name) ?? 'tool'}${about ? ` ${oneLine(about, 120)}` : ''}`;
 }
 
 function usageOf(r: Event): CliSummary['usage'] {

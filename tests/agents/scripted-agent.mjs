@@ -12,6 +12,9 @@
 // output land in that file. Sandbox probes (never fatal): try_write {path: content} attempts each write,
 // try_connect [path] a connection to each unix socket, try_kill_runr a SIGKILL of the pid in
 // $RUNR_RUN_DIR/lease.json; their outcomes ("ok" or the error code) land in tries.json.
+// Like a real implementer, an IMPLEMENT step whose script names no file work (write, delete, rename, mkdir,
+// symlink, exec, try_write) still changes a file: src/work/m<milestone>.txt (runr does not accept an attempt
+// that changes nothing). `keep_tree: true` makes it change nothing at all.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -44,6 +47,11 @@ if (step.spawn_sleeper) {
   fs.writeFileSync(path.join(stateDir, step.spawn_sleeper), String(child.pid));
 }
 
+const FILE_WORK = ['write', 'delete', 'rename', 'mkdir', 'symlink', 'exec', 'try_write'];
+if (phase === 'IMPLEMENT' && !step.keep_tree && !FILE_WORK.some((k) => step[k])) {
+  fs.mkdirSync('src/work', { recursive: true });
+  fs.writeFileSync(`src/work/m${milestone}.txt`, `attempt ${process.env.RUNR_ATTEMPT}\n`);
+}
 for (const [file, content] of Object.entries(step.write ?? {})) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content);

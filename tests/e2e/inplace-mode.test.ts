@@ -75,7 +75,7 @@ describe('non-worktree mode', () => {
 
   it('a stop with uncommitted work saves it (wip_ref); resume restores it on the run branch and completes', async () => {
     const repo = repoWith({
-      'IMPLEMENT:m1': [{ write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('wrote a') }, { result: ok('nothing more to do') }],
+      'IMPLEMENT:m1': [{ write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('wrote a') }, { keep_tree: true, result: ok('nothing more to do') }],
     });
     const head = repo.git('rev-parse', 'HEAD');
     repo.write('notes.txt', 'my own notes\n');

@@ -115,6 +115,7 @@ function toolUse(call: ToolCall, cwd: string | undefined): { name: string; input
     const filePath = path.isAbsolute(call.path) ? call.path : path.resolve(cwd ?? process.cwd(), call.path);
     return { name: 'Write', input: { file_path: filePath, content: call.content } };
   }
+  if (call.kind === 'patch') throw new Error('raw patches are a Codex tool call; Claude Code has none');
   return { name: 'Bash', input: { command: call.command, description: 'Run a shell command' } };
 }
 

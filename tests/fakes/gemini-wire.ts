@@ -74,6 +74,7 @@ export function toFunctionCall(call: ToolCall, index: number): GeminiPart {
   if (call.kind === 'write_file') {
     return { functionCall: { id, name: 'write_file', args: { file_path: call.path, content: call.content } } };
   }
+  if (call.kind === 'patch') throw new Error('raw patches are a Codex tool call; Gemini CLI has none');
   return {
     functionCall: {
       id,

@@ -7,7 +7,9 @@
 /** A tool call the fake model makes; each server maps it onto its CLI's own tool names. */
 export type ToolCall =
   | { kind: 'write_file'; path: string; content: string }
-  | { kind: 'shell'; command: string };
+  | { kind: 'shell'; command: string }
+  /** Codex only: this apply_patch text as it is (e.g. a patch that cannot apply). */
+  | { kind: 'patch'; patch: string };
 
 export interface Conversation {
   /** The text of the conversation's first user message: runr's prompt. */

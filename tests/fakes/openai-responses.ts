@@ -180,11 +180,12 @@ function functionCall(id: string, name: string, args: unknown): Item {
 /** The Responses output item carrying one neutral tool call. */
 export function toolCallItem(call: ToolCall, tools: OfferedTools, id: string): Item {
   if (call.kind === 'shell') return commandCall(tools, call.command, id);
-  const patch = addFilePatch(call.path, call.content);
+  const patch = call.kind === 'patch' ? call.patch : addFilePatch(call.path, call.content);
   if (tools.applyPatch === 'custom') {
     return { type: 'custom_tool_call', id: `ctc_${id}`, call_id: id, name: 'apply_patch', input: patch, status: 'completed' };
   }
   if (tools.applyPatch === 'function') return functionCall(id, 'apply_patch', { input: patch });
+  if (call.kind === 'patch') throw new Error('the fake model sent a raw patch, but Codex offered no apply_patch tool');
   // No patch tool offered (unknown model slug): write the exact bytes with the shell.
   const dir = call.path.includes('/') ? `mkdir -p ${shQuote(call.path.replace(/\/[^/]*$/, '') || '/')} && ` : '';
   return commandCall(tools, `${dir}printf '%s' ${shQuote(call.content)} > ${shQuote(call.path)}`, id);

@@ -26,6 +26,8 @@ export type Step = {
   hang?: boolean;
   linger_ms?: number;
   kill_parent?: boolean;
+  /** IMPLEMENT: change no file at all (without any file step, the agent writes src/work/m<n>.txt). */
+  keep_tree?: boolean;
 };
 export type Script = Record<string, Step[]>;
 

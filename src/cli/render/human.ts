@@ -10,7 +10,9 @@ const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` :
 export function stopSummary(out: Output, r: ReportOutput): void {
   const c = out.colors;
   if (r.outcome === 'complete') {
-    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} verified and checkpointed on ${r.branch}`));
+    const empty = r.milestone_list.filter((m) => m.empty).length;
+    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} verified and checkpointed on ${r.branch}`)
+      + (empty ? c.yellow(` (${empty} of them changed no file: no commit)`) : ''));
   } else if (r.outcome === 'stopped') {
     out.say(c.red(`✗ Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} checkpointed)`));
     out.say(`  ${r.explanation}`);
@@ -82,6 +84,8 @@ export function renderReport(out: Output, r: ReportOutput): void {
   for (const m of r.milestone_list) {
     const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
     out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+    if (m.empty) out.say(c.yellow(`      empty: no file changed, no commit (${m.no_change_reason ?? 'no reason given'})`));
+    for (const f of m.action_failures) out.say(c.dim(`      failed action, ${f}`));
   }
   const f = r.verification_failure;
   if (f) {

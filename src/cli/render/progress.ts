@@ -40,19 +40,29 @@ function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: Result
   return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
 }
 
+/** An implementer attempt that changed no file: let through for its reason, or asked again (or the run stops). */
+function emptyImplementText(state: RunState, effect: Effect): { ok: boolean; text: string } {
+  const id = 'milestone_index' in effect ? state.milestones[effect.milestone_index]?.id ?? '' : '';
+  if (state.no_change_reason) return { ok: true, text: `IMPLEMENT  ${id} changed no file; none needed: ${state.no_change_reason}` };
+  return { ok: false, text: `IMPLEMENT  ${id} changed no file${state.phase === 'STOPPED' ? '' : ': nothing to verify, asking again'}` };
+}
+
 function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): { ok: boolean; text: string } | null {
   const r = event.result;
   switch (r.kind) {
     case 'worker':
       return effect.kind === 'worker' ? workerResultText(state, effect, r) : null;
     case 'guard':
-      return r.ok ? null : { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
+      if (!r.ok) return { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
+      if (!r.empty) return null;
+      return emptyImplementText(state, effect);
     case 'verify': {
       if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;
       return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}` };
     }
     case 'checkpoint':
+      if (r.ok && r.empty) return { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} empty: no file changed, nothing committed` };
       return r.ok ? { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} committed ${r.sha.slice(0, 8)}${r.reused ? ' (found, already made)' : ''}` } : null;
     default:
       return null;

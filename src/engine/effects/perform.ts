@@ -8,7 +8,7 @@ import { blobBytes } from '../../git/blob-stream.js';
 import { checkpointTrailer } from '../../git/checkpoint.js';
 import { headState } from '../../git/refs.js';
 import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
-import { commitOnBranch, pathsDiffering, treeFromDisk, treePatch } from '../../git/verified-tree.js';
+import { commitOnBranch, pathsDiffering, treeFromDisk, treeOf, treePatch } from '../../git/verified-tree.js';
 import { tamperings } from '../integrity/compare.js';
 import { takeSnapshot } from '../integrity/snapshot.js';
 import { buildPrompt } from '../../prompts/build.js';
@@ -111,7 +111,11 @@ async function performGuard(effect: EffectOf<'guard'>, ctx: PerformContext): Pro
   if (!built.ok) {
     return { kind: 'guard', ok: false, violations: built.refused.map((r) => ({ path: r.path, rule: 'always_denied' as const })), changed: changes.length };
   }
-  return { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: effect.after === 'VERIFY' ? built.tree : null };
+  return {
+    kind: 'guard', ok: true, violations: [], changed: changes.length,
+    tree: effect.after === 'VERIFY' ? built.tree : null,
+    ...(effect.after === 'IMPLEMENT' ? { empty: changes.length === 0 } : {}),
+  };
 }
 
 async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): Promise<ResultOf<'verify'>> {
@@ -151,6 +155,8 @@ async function performCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformCon
     const differing = built.ok && verified ? await pathsDiffering(state.work_dir, verified, built.tree) : built.ok ? [] : built.refused.map((r) => r.path);
     return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `files changed after verification and review, nothing was committed: ${differing.join(', ')}` };
   }
+  // Nothing changed (a milestone the implementer said needs no change): no commit pretends there was work.
+  if (built.tree === (await treeOf(state.work_dir, check.head))) return { kind: 'checkpoint', ok: true, sha: check.head, reused: false, empty: true };
   const milestone = state.milestones[index];
   const message = [
     `runr: ${milestone?.goal ?? state.task.title}`.slice(0, 200),

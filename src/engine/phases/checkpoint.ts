@@ -9,7 +9,10 @@ export function onCheckpointResult(state: RunState, effect: EffectOf<'checkpoint
   if (!result.ok) return stop(state, result.stop, ts, { detail: result.detail, resume: again });
 
   const index = effect.milestone_index;
-  const next = { ...updateMilestone(state, index, { status: 'complete', checkpoint_sha: result.sha }), checkpoint_sha: result.sha };
+  // A milestone that changed no file has no commit of its own: it is marked empty, with the implementer's reason.
+  const next = result.empty
+    ? updateMilestone(state, index, { status: 'complete', checkpoint_sha: null, empty: true, no_change_reason: state.no_change_reason ?? null })
+    : { ...updateMilestone(state, index, { status: 'complete', checkpoint_sha: result.sha }), checkpoint_sha: result.sha };
   if (index + 1 < next.milestones.length) return startMilestone(next, index + 1);
   return stop({ ...next, milestone_index: index }, 'complete', ts);
 }

@@ -2,6 +2,7 @@ import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { describeViolations } from '../../guard/index.js';
 import { schedule, stop } from '../state-ops.js';
+import { onEmptyImplement } from './implement.js';
 
 /** The scope guard runs after IMPLEMENT and again after VERIFY (SPEC §6). */
 export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result: ResultOf<'guard'>, ts: string): RunState {
@@ -17,7 +18,9 @@ export function onGuardResult(state: RunState, effect: EffectOf<'guard'>, result
   }
   const cleared: RunState = { ...state, guard_violation_files: null, verified_tree: effect.after === 'VERIFY' ? result.tree ?? null : null };
   if (effect.after === 'IMPLEMENT') {
-    return schedule(cleared, {
+    if (result.empty) return onEmptyImplement(cleared, effect.milestone_index, ts);
+    // The milestone changes files: a no_change_reason no longer applies to it.
+    return schedule({ ...cleared, no_change_reason: null }, {
       kind: 'verify', milestone_index: effect.milestone_index, attempt: state.verification_failures + 1,
     });
   }

@@ -1,17 +1,20 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { ImplementResultSchema } from '../../contracts/worker-results.js';
-import { CHANGE_STRATEGY_AT, repeatCount } from '../signatures.js';
-import { schedule, stop } from '../state-ops.js';
+import { CHANGE_STRATEGY_AT, NO_CHANGE_SIGNATURE, repeatCount, STOP_AT_REPEATS } from '../signatures.js';
+import { schedule, stop, updateMilestone } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
+
+/** How many CLI-reported action failures a milestone keeps for the report (the latest ones). */
+const MILESTONE_ACTION_FAILURES = 30;
 
 /** IMPLEMENT: the implementer edits the worktree; the scope guard checks what it changed. */
 export function onImplementResult(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>, ts: string): RunState {
-  const out = interpretWorker(state, effect, result, ImplementResultSchema, ts,
+  const out = interpretWorker(recordActionFailures(state, effect, result), effect, result, ImplementResultSchema, ts,
     (s, detail) => stop(s, 'worker_failed', ts, { detail, resume: retryRequest(effect) }));
   if (out.kind === 'done') return out.state;
 
-  const { status, summary, blocked_reason } = out.value;
+  const { status, summary, blocked_reason, no_change_reason } = out.value;
   if (status !== 'ok') {
     const note = blocked_reason ?? summary ?? `the implementer reported "${status}"`;
     return stop({ ...out.state, last_implement_note: note }, 'implement_blocked', ts, {
@@ -19,9 +22,52 @@ export function onImplementResult(state: RunState, effect: EffectOf<'worker'>, r
       resume: { ...retryRequest(effect), attempt: effect.attempt + 1 },
     });
   }
-  return schedule({ ...out.state, last_implement_note: summary ?? null }, {
+  return schedule({ ...out.state, last_implement_note: summary ?? null, no_change_reason: no_change_reason?.trim() || null }, {
     kind: 'guard', after: 'IMPLEMENT', milestone_index: effect.milestone_index,
   });
+}
+
+/**
+ * What the CLI said failed among the implementer's own actions: the next attempt is told (a follow-up
+ * in the same attempt adds to them), and the milestone keeps them for the report.
+ */
+function recordActionFailures(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>): RunState {
+  const failures = result.action_failures ?? [];
+  const carried = effect.followup > 0 ? state.last_action_failures ?? [] : [];
+  const last = [...carried, ...failures];
+  const next: RunState = { ...state, last_action_failures: last.length ? last : null };
+  if (!failures.length) return next;
+  const milestone = next.milestones[effect.milestone_index];
+  if (!milestone) return next;
+  const kept = [...(milestone.action_failures ?? []), ...failures.map((f) => `attempt ${effect.attempt}: ${f}`)];
+  return updateMilestone(next, effect.milestone_index, { action_failures: kept.slice(-MILESTONE_ACTION_FAILURES) });
+}
+
+/**
+ * The implementer changed no file since the last checkpoint. With a `no_change_reason` the milestone
+ * goes on to verification and review as it is (and is checkpointed without a commit); without one,
+ * nothing is verified: the next attempt is told that no file changed. The same empty answer again and
+ * again follows the failure-signature rules: a change of strategy, then `repeated_failure`.
+ */
+export function onEmptyImplement(state: RunState, milestoneIndex: number, ts: string): RunState {
+  if (state.no_change_reason) {
+    return schedule(state, { kind: 'verify', milestone_index: milestoneIndex, attempt: state.verification_failures + 1 });
+  }
+  const next: RunState = { ...state, failure_signatures: [...state.failure_signatures, NO_CHANGE_SIGNATURE].slice(-10) };
+  const repeats = repeatCount(next.failure_signatures);
+  if (repeats >= STOP_AT_REPEATS) {
+    const expected = next.milestones[milestoneIndex]?.files_expected ?? [];
+    return stop(next, 'repeated_failure', ts, {
+      detail: `the implementer changed no file ${repeats} times in a row and gave no no_change_reason${expected.length ? ` (files expected: ${expected.join(', ')})` : ''}`,
+      resume: fixRequest(next, state.implement_attempt + 1),
+    });
+  }
+  return scheduleFix(next);
+}
+
+/** Whether the last attempt of this milestone changed no file (its prompt then says so). */
+export function lastAttemptChangedNothing(state: RunState): boolean {
+  return state.failure_signatures.at(-1) === NO_CHANGE_SIGNATURE;
 }
 
 /** The next implementer request for this milestone: a fix after failed verification or review. */

@@ -53,6 +53,8 @@ export function startMilestone(state: RunState, index: number): RunState {
       last_review_comments: null,
       last_verification_failure: null,
       last_implement_note: null,
+      no_change_reason: null,
+      last_action_failures: null,
       failure_signatures: [],
     },
     { kind: 'worker', phase: 'IMPLEMENT', milestone_index: index, attempt: 1, followup: 0 },
