@@ -57,4 +57,5 @@ for (const op of ops) {
     }
   }
 }
-process.exit(code);
+// Flushed first: process.exit alone drops stdout writes still queued for a slow reader.
+process.stdout.write('', () => process.exit(code));

@@ -105,4 +105,5 @@ if (step.result !== undefined && step.result !== null) {
 }
 if (step.hang) await new Promise(() => {});
 if (step.linger_ms) await sleep(step.linger_ms);
-process.exit(step.exit ?? 0);
+// Flushed first: process.exit alone drops stdout writes still queued for a slow reader.
+process.stdout.write('', () => process.exit(step.exit ?? 0));
