@@ -81,3 +81,18 @@ if (!fs.existsSync('/proc/self/status')) {
     console.log(`  ${label.padEnd(27)} peak RSS ${r.peakMb.toFixed(0).padStart(4)} MB (floor ${FLOOR_MB} MB: ${verdict}), ${r.writtenMb.toFixed(1).padStart(5)} MB written under .runr, ${r.seconds.toFixed(1)} s`);
   }
 }
+
+// A 10 MB task: the per-event state (state.json, rewritten after every journal event) must not carry it.
+{
+  const STATE_FLOOR_KB = 100;
+  const dir = repoWith(0, 0);
+  const filler = 'A requirement, described at length, as a pasted specification would be. '.repeat(140_000);
+  fs.writeFileSync(path.join(dir, '.runr', 'tasks', 't.md'), `# Big task\n\n## Goal\nPrint a little.\n\n## Requirements\n${filler}\n`);
+  const r = await measure(dir);
+  const runs = path.join(dir, '.runr', 'runs');
+  const runDir = path.join(runs, fs.readdirSync(runs)[0]);
+  const stateKb = fs.statSync(path.join(runDir, 'state.json')).size / 1024;
+  const journalKb = fs.statSync(path.join(runDir, 'events.ndjson')).size / 1024;
+  const verdict = r.code !== 0 ? `run failed (exit ${r.code})` : stateKb <= STATE_FLOOR_KB ? 'under the floor' : 'OVER THE FLOOR';
+  console.log(`\na ${(filler.length / MB).toFixed(0)} MB task, --fast run (one milestone): ${r.seconds.toFixed(1)} s, state.json ${stateKb.toFixed(0)} KB (floor ${STATE_FLOOR_KB} KB: ${verdict}), events.ndjson ${journalKb.toFixed(0)} KB, peak RSS ${r.peakMb.toFixed(0)} MB`);
+}
