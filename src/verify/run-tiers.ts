@@ -37,11 +37,11 @@ export async function runVerification(verification: Config['verification'], opts
   const hide = (text: string) => redact(text, secrets);
   const confinement = opts.sandbox ? confine(opts.sandbox, opts.env) : null;
   try {
-    fs.writeSync(log, `# sandbox: ${describeConfinement(confinement, opts.unconfined ?? 'no sandbox')}\n`);
+    fs.writeFileSync(log, `# sandbox: ${describeConfinement(confinement, opts.unconfined ?? 'no sandbox')}\n`);
     for (const tier of TIERS) {
       for (const command of verification[tier]) {
-        fs.writeSync(log, `$ ${hide(command)}    # ${tier}\n`);
-        const logged = new BoundedLog((text) => fs.writeSync(log, text), hide, KEEP_IN_LOG);
+        fs.writeFileSync(log, `$ ${hide(command)}    # ${tier}\n`);
+        const logged = new BoundedLog((text) => fs.writeFileSync(log, text), hide, KEEP_IN_LOG);
         const out = await runProcess({
           file: command, shell: true, cwd: opts.workDir, env: opts.env,
           timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag,
@@ -50,7 +50,7 @@ export async function runVerification(verification: Config['verification'], opts
         });
         logged.end();
         const output = out.all; // redacted, its end kept
-        fs.writeSync(log, `# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);
+        fs.writeFileSync(log, `# exit ${out.exitCode ?? 'none'} (${out.end}) in ${out.durationMs} ms\n\n`);
         const timedOut = out.end === 'timeout';
         commands.push({ tier, command, exit_code: out.exitCode, duration_ms: out.durationMs, timed_out: timedOut });
         if (out.end === 'deadline') {

@@ -44,6 +44,6 @@ export class Transcript {
   }
 
   private write(text: string): void {
-    fs.writeSync(this.fd, text);
+    fs.writeFileSync(this.fd, text); // all of it, or an error (a short write on a filling disk is not silently lost)
   }
 }
