@@ -1,6 +1,7 @@
 import { resumeRun } from '../engine/resume-run.js';
 import { resolveRunArg } from './context.js';
 import { execute } from './execute.js';
+import { withCancellation } from './signals.js';
 import { requireRunState } from './run-state.js';
 import { createOutput } from './render/output.js';
 
@@ -12,9 +13,12 @@ export async function decide(verdict: 'approve' | 'reject', runIdArg: string, fl
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
   const approval = verdict === 'approve' ? { verdict } : { verdict, reason: flags.reason };
   const before = await requireRunState(runDir, runId);
-  const { store, leaseToken } = await resumeRun({ runDir, force: false, approval });
-  const what = before?.approval_gate === 'plan' ? 'plan' : 'checkpoint';
-  if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: verdict === 'approve' ? 'approved' : 'rejected' });
-  else out.say(out.colors.bold(verdict === 'approve' ? `Approved the ${what} of run ${runId}; continuing` : `Rejected the ${what} of run ${runId}; sending the reason back`));
-  return execute(out, store, leaseToken, Boolean(flags.detach));
+  // Listening from the start: resuming may first finish a stop's clean-up that was cut short.
+  return withCancellation(async (signal) => {
+    const { store, leaseToken } = await resumeRun({ runDir, force: false, approval, signal });
+    const what = before?.approval_gate === 'plan' ? 'plan' : 'checkpoint';
+    if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: verdict === 'approve' ? 'approved' : 'rejected' });
+    else out.say(out.colors.bold(verdict === 'approve' ? `Approved the ${what} of run ${runId}; continuing` : `Rejected the ${what} of run ${runId}; sending the reason back`));
+    return execute(out, store, leaseToken, Boolean(flags.detach), signal);
+  });
 }

@@ -7,22 +7,28 @@ import type { RunStore } from '../store/run-store.js';
 import { stopSummary } from './render/human.js';
 import type { Output } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
+import { withCancellation } from './signals.js';
+import { testHooksFromEnv } from './test-hooks.js';
 
-/** Executes a run in the foreground (returning its exit code) or hands it to a background process. */
-export async function execute(out: Output, store: RunStore, leaseToken: string, detach: boolean): Promise<number> {
+/**
+ * Executes a run in the foreground (returning its exit code) or hands it to a background process.
+ * Cancelled by `signal` when the command already listens for Ctrl-C; otherwise it listens while the run executes.
+ */
+export async function execute(out: Output, store: RunStore, leaseToken: string, detach: boolean, signal?: AbortSignal): Promise<number> {
   const state = store.state;
-  if (detach) {
+  // Interrupted before it could be handed over: it stops here, interrupted, as any run would.
+  if (detach && !signal?.aborted) {
     const pid = detachSupervisor(state.repo_root, state.run_id, store.runDir, leaseToken);
     out.say(`Executing in the background (pid ${pid}). Follow it with: runr wait ${state.run_id} --for terminal --json`);
     return EXIT.ok;
   }
-  const crashAfter = process.env.RUNR_TEST_CRASH_AFTER_SEQ;
-  const final = await supervise(store, {
+  const executeWith = (cancel: AbortSignal) => supervise(store, {
     leaseToken,
+    signal: cancel,
     onEvent: progressPrinter(out),
-    crashAfterSeq: crashAfter ? Number(crashAfter) : undefined,
-    freezeAfterSeq: process.env.RUNR_TEST_FREEZE_AFTER_SEQ ? Number(process.env.RUNR_TEST_FREEZE_AFTER_SEQ) : undefined,
+    hooks: testHooksFromEnv(),
   });
+  const final = await (signal ? executeWith(signal) : withCancellation(executeWith));
   const report = buildReport(final, { pid: null, alive: false }, new Date().toISOString());
   stopSummary(out, report);
   return exitCodeFor(final.stop_reason);

@@ -187,8 +187,8 @@ async function main(): Promise<void> {
 
 /**
  * The last resort: an error nothing caught (unhandled rejections included) is still one line, never
- * Node's stack trace (RUNR_DEBUG shows it). While a run executes, its supervisor listens too and turns
- * such an error into a clean stop of the run, so this one stands back.
+ * Node's stack trace (RUNR_DEBUG shows it). A run's own failures (a transcript write the disk refuses)
+ * reach its supervisor through the calls it awaits, never through here. Another listener stands it back.
  */
 function reportUncaught(): void {
   process.on('uncaughtException', (err) => {

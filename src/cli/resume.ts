@@ -1,6 +1,7 @@
 import { resumeRun } from '../engine/resume-run.js';
 import { positiveNumber, TIME_FLAG_MAX, resolveRunArg } from './context.js';
 import { execute } from './execute.js';
+import { withCancellation } from './signals.js';
 import { requireRunState } from './run-state.js';
 import { createOutput } from './render/output.js';
 import { warnUnconfined } from './render/sandbox-note.js';
@@ -12,16 +13,20 @@ export default async function resume(runIdArg: string, flags: ResumeFlags): Prom
   const out = createOutput(Boolean(flags.json));
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
   await requireRunState(runDir, runId);
-  const { store, leaseToken, notices } = await resumeRun({
-    runDir,
-    force: Boolean(flags.force),
-    timeMin: positiveNumber('--time', flags.time, false, TIME_FLAG_MAX),
-    maxTicks: positiveNumber('--max-ticks', flags.maxTicks, true),
-    budgetUsd: positiveNumber('--budget-usd', flags.budgetUsd),
+  // Listening from the start: resume may first finish a stop's clean-up that was cut short.
+  return withCancellation(async (signal) => {
+    const { store, leaseToken, notices } = await resumeRun({
+      runDir,
+      signal,
+      force: Boolean(flags.force),
+      timeMin: positiveNumber('--time', flags.time, false, TIME_FLAG_MAX),
+      maxTicks: positiveNumber('--max-ticks', flags.maxTicks, true),
+      budgetUsd: positiveNumber('--budget-usd', flags.budgetUsd),
   });
   if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: 'resumed' });
   else out.say(out.colors.bold(`Resuming run ${runId}`) + out.colors.dim(` in ${store.state.phase}, ${store.state.milestones.filter((m) => m.status === 'complete').length}/${store.state.milestones.length} ${plural(store.state.milestones.length, 'milestone')} done`));
   warnUnconfined(out, store.state.sandbox);
   for (const notice of notices ?? []) out.say(out.colors.yellow(`Note: ${notice}`));
-  return execute(out, store, leaseToken, Boolean(flags.detach));
+  return execute(out, store, leaseToken, Boolean(flags.detach), signal);
+  });
 }

@@ -22,6 +22,8 @@ export interface ResumeInput {
   budgetUsd?: number;
   /** `runr approve` / `runr reject`: continue a run that awaits approval. */
   approval?: { verdict: 'approve' | 'reject'; reason?: string };
+  /** Cancels the clean-up of a stop cut short, when resume has to finish it first. */
+  signal?: AbortSignal;
 }
 
 export interface ResumedRun {
@@ -85,7 +87,7 @@ export async function resumeRun(input: ResumeInput): Promise<ResumedRun> {
     // executes the pending finalize and reports the stop with its own exit code.
     if (store.state.phase === 'STOPPED' && !store.state.finalized) {
       if (refusal) return { store, leaseToken: token };
-      await supervise(store, { leaseToken: token, keepLease: true });
+      await supervise(store, { leaseToken: token, keepLease: true, signal: input.signal });
     }
     const state = store.state;
     if (refusal) throw refusal;

@@ -6,7 +6,6 @@ import { EXIT } from './exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
 import { JournalTakenOverError } from '../store/journal.js';
-import { killAllChildren } from '../util/process.js';
 import { isTerminal } from './describe.js';
 import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
@@ -19,58 +18,65 @@ export class LeaseLostError extends RunrError {
     super('lease_lost', message, EXIT.locked);
   }
 }
+
+/** Injected by the caller (the CLI sets them from its environment for the end-to-end tests); the engine reads no environment for them. */
+export interface SuperviseHooks {
+  /** Called right after journal event `seq` is written (a test crashes or freezes the process here). */
+  afterEvent?: (seq: number) => void;
+}
+
 export interface SuperviseOptions {
   leaseToken: string;
+  /**
+   * Cancels the run: the running effect's processes (this run's only) are killed, an `interrupted`
+   * stop is journaled (`interrupted by <signal.reason>`), the stop's clean-up runs and supervise returns.
+   */
+  signal?: AbortSignal;
   /** Called after every journaled event, for progress output. */
   onEvent?: (state: RunState, event: RunEventInput) => void;
   /** Keep the lease when done (the caller goes on executing the run). */
   keepLease?: boolean;
-  /** Test hook: exit abruptly (as kill -9 would) after the journal reaches this many events. */
-  crashAfterSeq?: number;
-  /** Test hook: the process stops itself (SIGSTOP, as a suspended laptop would) right after journal event N. */
-  freezeAfterSeq?: number;
+  hooks?: SuperviseHooks;
+}
+
+/** What an `interrupted` stop says interrupted the run: the abort reason when it names one. */
+function cancelledBy(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string' && reason) return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message) return reason.message;
+  return 'cancellation';
 }
 
 /**
  * The imperative shell: holds the lease, performs the head effect, journals its start and result,
  * and repeats until the run is stopped and finalized.
  *
- * Ctrl-C or SIGTERM ends the worker tree and journals an `interrupted` stop (then the stop's clean-up
- * runs as for any stop); a second one leaves at once. A write the file system refuses (disk full)
- * ends the worker tree, journals a `disk_full` stop when the journal still takes it, and is thrown
- * as a WriteFailedError: one line saying what to do.
+ * An aborted `signal` ends this run's running processes and journals an `interrupted` stop (then the
+ * stop's clean-up runs as for any stop); supervise returns the state, it never exits the process. A
+ * write the file system refuses (disk full) ends the worker tree, journals a `disk_full` stop when the
+ * journal still takes it, and is thrown as a WriteFailedError: one line saying what to do.
  */
 export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
   const runDir = store.runDir;
   const runId = store.state.run_id;
   const timing = leaseTimingOf(store.state.config.limits);
   let interrupted: string | null = null;
-  /** An error raised where nothing awaits it (a transcript written as output arrives, the heartbeat timer). */
+  /** An error raised where nothing awaits it (the heartbeat timer). */
   let failure: unknown = null;
-  let abort: () => void = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    abort = () => {
-      killAllChildren();
-      resolve();
-    };
-  });
-  const interrupt = (signal: string) => {
-    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C: leave now (the run stays resumable)
-    interrupted = signal;
+  // Ends this run's processes (runProcess listens to it), on cancellation or such a failure.
+  const stop = new AbortController();
+  const aborted = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const abort = () => stop.abort();
+  const cancel = () => {
+    interrupted ??= cancelledBy(opts.signal!);
     abort();
   };
+  if (opts.signal?.aborted) cancel();
+  else opts.signal?.addEventListener('abort', cancel, { once: true });
   const fail = (err: unknown) => {
     failure ??= err;
     abort();
   };
-  // Named here, not taken from the listener's argument: the spinner (ora's stdin discarder) turns a
-  // Ctrl-C byte into a bare process.emit('SIGINT'), whose listeners receive no signal name.
-  const onSigint = () => interrupt('SIGINT');
-  const onSigterm = () => interrupt('SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  // Without this, such an error would end the process with a stack trace and leave the worker running.
-  process.on('uncaughtException', fail);
   let lost = false;
   const beat = setInterval(() => {
     try {
@@ -84,8 +90,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   const journal = (event: RunEventInput) => {
     const state = store.append(event);
     opts.onEvent?.(state, event);
-    if (opts.crashAfterSeq !== undefined && store.seq >= opts.crashAfterSeq) process.kill(process.pid, 'SIGKILL');
-    if (opts.freezeAfterSeq !== undefined && store.seq === opts.freezeAfterSeq) process.kill(process.pid, 'SIGSTOP');
+    opts.hooks?.afterEvent?.(store.seq);
     return state;
   };
 
@@ -108,6 +113,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
         deadlineMs: sessionDeadline(store.state),
         onSpawn: (pid) => recordChild(runDir, pid),
         aborted,
+        signal: stop.signal,
       });
       if (failure) throw failure;
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
@@ -135,9 +141,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     throw stopForRefusedWrite(store, refused, () => !lost && readLease(runDir)?.token === opts.leaseToken, journal, runId);
   } finally {
     clearInterval(beat);
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
-    process.off('uncaughtException', fail);
+    opts.signal?.removeEventListener('abort', cancel);
     if (!opts.keepLease) releaseLease(runDir, opts.leaseToken);
   }
 }

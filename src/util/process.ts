@@ -27,7 +27,13 @@ export interface RunProcessOptions {
   hide?: Hide;
   /** Checked after every chunk of output: true ends the process at once ('aborted'). */
   shouldAbort?: () => boolean;
+  /**
+   * Given every chunk as it arrives. When it throws (a transcript the disk refuses), the process tree
+   * is killed at once and runProcess rejects with that error once the child has gone.
+   */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Once aborted, the process tree is killed at once ('aborted'); already aborted, nothing is started. */
+  signal?: AbortSignal;
   onSpawn?: (pid: number) => void;
   /**
    * Marks the child and all its descendants (as RUNR_PROC_TAG) so that every one of them can be
@@ -69,17 +75,11 @@ export interface ProcessOutcome {
 export const RECENT_STDOUT = 65_536;
 const DONE_CHECK_MS = 100;
 
-const live = new Map<number, string>();
 let calls = 0;
 
 /** Kills a process group and everything carrying the tag, at once. */
 export function killTree(pid: number | undefined, tag?: string): void {
   signalTree(pid, tag, 'SIGKILL');
-}
-
-/** Kills every child this process started that is still running (used on SIGINT/SIGTERM). */
-export function killAllChildren(): void {
-  for (const [pid, tag] of live) killTree(pid, tag);
 }
 
 /**
@@ -94,6 +94,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const all = new HeadTail(KEEP_IN_MEMORY.all);
   const texts = () => ({ stdout: stdout.join(opts.hide), stderr: stderr.join(opts.hide), all: all.join(opts.hide), stdoutEnd: stdout.end() });
   const tag = opts.tag ?? `${process.pid}-${++calls}-${started}`;
+  if (opts.signal?.aborted) return { end: 'aborted', exitCode: null, ...texts(), durationMs: 0 };
   const command = confined(opts);
   if (!command) {
     const spawnError = `spawn ${opts.file} ENOENT`;
@@ -112,10 +113,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     windowsHide: true,
   });
   const pid = child.pid;
-  if (pid) {
-    live.set(pid, tag);
-    opts.onSpawn?.(pid);
-  }
+  if (pid) opts.onSpawn?.(pid);
 
   const timers: NodeJS.Timeout[] = [];
   // Ask first (an agent CLI then stops the tool commands it started), kill what is left after the grace.
@@ -129,6 +127,13 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
     else signalTree(pid, tag, opts.stopSignal ?? 'SIGTERM');
     timers.push(setTimeout(() => killTree(pid, tag), opts.termGraceMs ?? 3_000));
   };
+  // Cancellation and a failed output write end the tree without asking: nothing of it is wanted any more.
+  const killNow = () => {
+    if (end === 'exit' && !exited) end = 'aborted';
+    killTree(pid, tag);
+  };
+  let outputError = null as { error: unknown } | null; // set in a callback: not narrowed away
+  opts.signal?.addEventListener('abort', killNow, { once: true });
   let stallTimer: NodeJS.Timeout | undefined;
   const armStall = () => {
     if (!opts.stallMs) return;
@@ -149,7 +154,14 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const onChunk = (stream: 'stdout' | 'stderr') => (text: string) => {
     (stream === 'stdout' ? stdout : stderr).push(text);
     all.push(text);
-    opts.onOutput?.(text, stream);
+    if (!outputError && opts.onOutput) {
+      try {
+        opts.onOutput(text, stream);
+      } catch (error) {
+        outputError = { error };
+        killNow();
+      }
+    }
     if (opts.shouldAbort?.()) stopWith('aborted');
     armStall();
     if (stream === 'stdout' && opts.isDone && opts.graceMs && text.includes('}') && !doneTimer) {
@@ -171,9 +183,10 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   });
 
   const result = await child;
+  opts.signal?.removeEventListener('abort', killNow);
   for (const t of [...timers, stallTimer, graceTimer, doneTimer, drainTimer]) if (t) clearTimeout(t);
   killTree(pid, tag); // descendants that outlived their parent go too
-  if (pid) live.delete(pid);
+  if (outputError) throw outputError.error;
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
     ? (result as { originalMessage?: string }).originalMessage ?? result.message
     : undefined;

@@ -20,6 +20,8 @@ export interface VerifyOptions {
   /** Marks the commands and everything they start, so that leftovers can be found (see util/process-tree). */
   tag?: string;
   onSpawn?: (pid: number) => void;
+  /** Aborted when the run is cancelled: the running command's tree is killed, no further command starts. */
+  signal?: AbortSignal;
   /** Run the commands confined (they run the worker's code); absent: unconfined, for the reason in `unconfined`. */
   sandbox?: SandboxSpec;
   unconfined?: string;
@@ -44,7 +46,7 @@ export async function runVerification(verification: Config['verification'], opts
         const logged = new BoundedLog((text) => fs.writeFileSync(log, text), hide, KEEP_IN_LOG);
         const out = await runProcess({
           file: command, shell: true, cwd: opts.workDir, env: opts.env,
-          timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag,
+          timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs, onSpawn: opts.onSpawn, tag: opts.tag, signal: opts.signal,
           sandbox: confinement ?? undefined,
           onOutput: (chunk) => logged.push(chunk), hide,
         });

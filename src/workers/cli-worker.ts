@@ -57,6 +57,7 @@ export class CliWorker implements WorkerAdapter {
       },
       hide: log.hide,
       onSpawn: ctx.onSpawn,
+      signal: ctx.signal,
       tag: processTag(ctx.runDir),
       stopSignal: dialect.stopSignal,
       sandbox: confinement ?? undefined,

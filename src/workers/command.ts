@@ -46,6 +46,7 @@ export class CommandWorker implements WorkerAdapter {
       onOutput: (chunk) => log.output(chunk),
       hide: log.hide,
       onSpawn: ctx.onSpawn,
+      signal: ctx.signal,
       tag: processTag(ctx.runDir),
       sandbox: confinement ?? undefined,
     });

@@ -24,6 +24,8 @@ export interface WorkerContext {
    */
   continuation?: { sessionId: string; prompt: string; usage?: SessionUsage };
   onSpawn?: (pid: number) => void;
+  /** Aborted when the run is cancelled: the worker's process tree is killed at once. */
+  signal?: AbortSignal;
   /** Run confined (runr's sandbox); absent: unconfined, for the reason in `unconfined` (said in the transcript). */
   sandbox?: SandboxSpec;
   unconfined?: string;

@@ -14,8 +14,10 @@ export interface PerformContext {
   /** Instant (epoch ms) at which the session's time budget ends. */
   deadlineMs: number;
   onSpawn: (pid: number) => void;
-  /** Resolves when the executor is asked to stop (SIGINT/SIGTERM). */
+  /** Resolves when the run is cancelled (or fails where nothing awaits): `signal` aborted. */
   aborted: Promise<void>;
+  /** Aborted when the run is cancelled: ends this run's processes, never another run's. */
+  signal: AbortSignal;
 }
 
 export function sessionDeadline(state: RunState): number {

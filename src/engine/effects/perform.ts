@@ -80,6 +80,7 @@ async function performWorker(effect: EffectOf<'worker'>, ctx: PerformContext): P
       ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, task, continued: true }) }
       : undefined,
     onSpawn: ctx.onSpawn,
+    signal: ctx.signal,
     ...workerConfinement(state, role, config),
   });
   return { kind: 'worker', ...output };
@@ -128,6 +129,7 @@ async function performVerify(effect: EffectOf<'verify'>, ctx: PerformContext): P
     env: { ...process.env, RUNR_RUN_ID: state.run_id, RUNR_RUN_DIR: state.run_dir },
     tag: processTag(state.run_dir),
     onSpawn: ctx.onSpawn,
+    signal: ctx.signal,
     ...verifyConfinement(state),
   });
 }
