@@ -1,7 +1,7 @@
 import { detachSupervisor } from '../engine/detach.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { buildReport } from '../engine/report.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { supervise } from '../engine/supervisor.js';
 import type { RunStore } from '../store/run-store.js';
 import { stopSummary } from './render/human.js';

@@ -1,7 +1,7 @@
 import { buildReport } from '../engine/report.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { followRun } from '../store/follow-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';

@@ -1,6 +1,6 @@
 import type { RunState } from '../contracts/state.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { loadState } from '../store/load-state.js';
 
 /**

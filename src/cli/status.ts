@@ -1,6 +1,6 @@
 import { buildStatus } from '../engine/status.js';
-import { usageError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { usageError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
 import { loadState } from '../store/load-state.js';

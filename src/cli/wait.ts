@@ -1,7 +1,7 @@
 import type { WaitOutput } from '../contracts/outputs.js';
 import { milestonesCompleted } from '../engine/describe.js';
-import { EXIT } from '../engine/exit-codes.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { waitForTerminal } from '../store/watch-run.js';
 import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';

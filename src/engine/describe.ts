@@ -1,6 +1,6 @@
 import type { RunState } from '../contracts/state.js';
-import type { NextAction, StopReason } from './stop-reasons.js';
-import { STOP_REASONS } from './stop-reasons.js';
+import type { NextAction, StopReason } from '../contracts/stop-reasons.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
 
 export interface Liveness {
   /** The lease holder's pid, when there is a lease. */

@@ -5,13 +5,13 @@ import { acquireLease, releaseLease } from '../store/lease.js';
 import { RunStore } from '../store/run-store.js';
 import { suggestedFor } from './describe.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { readConfig } from './start-run.js';
 import { sessionSandbox } from './sandbox-session.js';
 import { assertRunConfigIntact } from './integrity/verify-run-config.js';
 import { differences, RELOADABLE_CONFIG_KEYS } from './integrity/run-config.js';
-import { STOP_REASONS } from './stop-reasons.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { supervise } from './supervisor.js';
 
 export interface ResumeInput {

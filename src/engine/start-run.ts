@@ -15,8 +15,8 @@ import { RunStore } from '../store/run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
 import { runTaskOf } from '../task/run-task.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
-import { RunrError, usageError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError, usageError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { recordRunConfig } from './integrity/run-config.js';
 import { sessionSandbox } from './sandbox-session.js';
 

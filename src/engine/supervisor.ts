@@ -1,8 +1,8 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { heartbeat, leaseTimingOf, readLease, releaseLease } from '../store/lease.js';
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import type { RunStore } from '../store/run-store.js';
 import { writeReport } from '../store/report-file.js';
 import { JournalTakenOverError } from '../store/journal.js';
