@@ -3,7 +3,7 @@ import { EXIT } from '../contracts/exit-codes.js';
 import { buildReport } from '../engine/report.js';
 import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { supervise } from '../engine/supervisor.js';
-import type { RunStore } from '../store/run-store.js';
+import type { RunStore } from '../engine/run-store.js';
 import { stopSummary } from './render/human.js';
 import type { Output } from './render/output.js';
 import { progressPrinter } from './render/progress.js';

@@ -2,7 +2,7 @@ import type { WaitOutput } from '../contracts/outputs.js';
 import { milestonesCompleted } from '../engine/describe.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { exitCodeFor } from '../contracts/stop-reasons.js';
-import { waitForTerminal } from '../store/watch-run.js';
+import { waitForTerminal } from '../engine/wait-run.js';
 import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
 import { requireRunState } from './run-state.js';

@@ -2,7 +2,7 @@ import type { RunState } from '../contracts/state.js';
 import { configForJournal } from '../config/stored-config.js';
 import { currentBranch } from '../git/repo.js';
 import { acquireLease, releaseLease } from '../store/lease.js';
-import { RunStore } from '../store/run-store.js';
+import { RunStore } from './run-store.js';
 import { suggestedFor } from './describe.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
 import { RunrError } from '../contracts/errors.js';

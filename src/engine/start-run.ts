@@ -11,7 +11,7 @@ import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
 import { acquireLease } from '../store/lease.js';
 import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
-import { RunStore } from '../store/run-store.js';
+import { RunStore } from './run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
 import { runTaskOf } from '../task/run-task.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
