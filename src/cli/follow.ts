@@ -13,6 +13,7 @@ import { stopSummary } from './render/human.js';
 import { createOutput } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
 import { requireRunState } from './run-state.js';
+import { runrCommand } from '../contracts/next-step.js';
 
 interface FollowFlags { repo: string; json?: boolean }
 
@@ -26,7 +27,7 @@ export default async function follow(runIdArg: string | undefined, flags: Follow
   const end = await followRun(runDir, (state, event) => (out.json ? out.data(event) : print(state, event)));
   const state = end.state;
   if (end.end === 'stale') {
-    out.note(`Run ${runId} is not being executed by anyone (stale${state ? `, in ${state.phase}` : ''}). Continue it with: runr resume ${runId}`);
+    out.note(`Run ${runId} is not being executed by anyone (stale${state ? `, in ${state.phase}` : ''}). Continue it with: ${runrCommand('resume', runId)}`);
     return EXIT.stopped;
   }
   if (state && !out.json) stopSummary(out, buildReport(state, { pid: null, alive: false }, new Date().toISOString()));

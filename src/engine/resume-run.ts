@@ -13,6 +13,7 @@ import { assertRunConfigIntact } from './integrity/verify-run-config.js';
 import { differences, RELOADABLE_CONFIG_KEYS } from './integrity/run-config.js';
 import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { supervise } from './supervisor.js';
+import { approvalChoices, runrCommand } from '../contracts/next-step.js';
 
 export interface ResumeInput {
   runDir: string;
@@ -39,7 +40,7 @@ function refuse(state: RunState, force: boolean, approval: ResumeInput['approval
   if (state.phase !== 'STOPPED' || !reason) return null;
   if (reason === 'awaiting_approval') {
     if (approval) return null;
-    return new RunrError('awaiting_approval', `Run ${state.run_id} waits for approval of its ${state.approval_gate ?? 'next step'}: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "what to change"`, EXIT.notResumable);
+    return new RunrError('awaiting_approval', `Run ${state.run_id} waits for approval of its ${state.approval_gate ?? 'next step'}: ${approvalChoices(state.run_id, 'what to change')}`, EXIT.notResumable);
   }
   if (reason === 'complete') {
     return new RunrError('not_resumable', `Run ${state.run_id} is already complete: nothing to resume (its work is on ${state.branch})`, EXIT.notResumable);
@@ -49,7 +50,7 @@ function refuse(state: RunState, force: boolean, approval: ResumeInput['approval
   const fix = suggestedFor(state, reason);
   return new RunrError(
     'not_resumable',
-    `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, runr resume ${state.run_id} --force)`,
+    `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, ${runrCommand('resume', state.run_id, '--force')})`,
     EXIT.notResumable,
   );
 }
