@@ -1,6 +1,6 @@
 /**
  * The import rules of docs/architecture.md, checked by `npm run lint:deps` (part of `npm test`).
- * Dependencies point down: cli → engine → adapters (store, workers, git, guard, verify, config, task) → contracts.
+ * Dependencies point down: cli → engine, doctor → adapters (store, workers, git, guard, verify, config, task) → contracts, util.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -24,14 +24,21 @@ module.exports = {
       comment: 'store/ stores and reads files; folding events into state and everything above it is the engine\'s.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/(engine|cli|doctor|prompts)/' },
+      to: { path: '^src/(engine|cli|doctor)/' },
     },
     {
       name: 'adapters-below-engine',
       comment: 'Adapters (workers, git, guard, verify, config, task) are driven by the engine and never import it.',
       severity: 'error',
       from: { path: '^src/(workers|git|guard|verify|config|task)/' },
-      to: { path: '^src/(engine|cli|doctor|prompts)/' },
+      to: { path: '^src/(engine|cli|doctor)/' },
+    },
+    {
+      name: 'engine-not-doctor',
+      comment: 'doctor/ is a client of the adapters beside the engine (used by the CLI); the engine does not depend on it.',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/doctor/' },
     },
     {
       name: 'only-cli-imports-cli',

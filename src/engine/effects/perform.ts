@@ -11,7 +11,7 @@ import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
 import { commitOnBranch, pathsDiffering, treeFromDisk, treeOf, treePatch } from '../../git/verified-tree.js';
 import { tamperings } from '../integrity/compare.js';
 import { takeSnapshot } from '../integrity/snapshot.js';
-import { buildPrompt } from '../../prompts/build.js';
+import { buildPrompt } from '../prompts/build.js';
 import { TaskError } from '../../task/parse.js';
 import { runTaskBody } from '../../task/run-task.js';
 import { RunrError } from '../../contracts/errors.js';
