@@ -1,5 +1,5 @@
 /**
- * The import rules of docs/architecture.md, checked by `npm run lint:deps` (part of `npm test`).
+ * The layers of the README's Development section, checked by `npm run lint:deps` (part of `npm test`, so of CI).
  * Dependencies point down: cli → engine, doctor → adapters (store, workers, git, guard, verify, config, task) → contracts, util.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
