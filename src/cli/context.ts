@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S } from '../contracts/config.js';
-import { usageError, RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { usageError, RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { findRepoRoot } from '../git/find-root.js';
 import { resolveRun } from '../store/list-runs.js';
 

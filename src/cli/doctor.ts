@@ -1,5 +1,5 @@
 import { runDoctor } from '../doctor/run-doctor.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { createOutput } from './render/output.js';
 
 interface DoctorFlags { repo: string; config?: string; ping?: boolean; json?: boolean }

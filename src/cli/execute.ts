@@ -1,12 +1,13 @@
 import { detachSupervisor } from '../engine/detach.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { buildReport } from '../engine/report.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { supervise } from '../engine/supervisor.js';
-import type { RunStore } from '../store/run-store.js';
+import type { RunStore } from '../engine/run-store.js';
 import { stopSummary } from './render/human.js';
 import type { Output } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
+import { runrCommand } from '../contracts/next-step.js';
 import { withCancellation } from './signals.js';
 import { testHooksFromEnv } from './test-hooks.js';
 
@@ -19,7 +20,7 @@ export async function execute(out: Output, store: RunStore, leaseToken: string, 
   // Interrupted before it could be handed over: it stops here, interrupted, as any run would.
   if (detach && !signal?.aborted) {
     const pid = detachSupervisor(state.repo_root, state.run_id, store.runDir, leaseToken);
-    out.say(`Executing in the background (pid ${pid}). Follow it with: runr wait ${state.run_id} --for terminal --json`);
+    out.say(`Executing in the background (pid ${pid}). Follow it with: ${runrCommand('wait', state.run_id, '--for', 'terminal', '--json')}`);
     return EXIT.ok;
   }
   const executeWith = (cancel: AbortSignal) => supervise(store, {

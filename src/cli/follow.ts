@@ -1,11 +1,11 @@
 import { buildReport } from '../engine/report.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
-import { followRun } from '../store/follow-run.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
+import { followRun } from '../engine/follow-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';
-import { loadState } from '../store/load-state.js';
+import { loadState } from '../engine/load-state.js';
 import { runDirOf } from '../store/paths.js';
 import { isTerminal } from '../engine/describe.js';
 import { resolveRepo, resolveRunArg } from './context.js';
@@ -13,6 +13,7 @@ import { stopSummary } from './render/human.js';
 import { createOutput } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
 import { requireRunState } from './run-state.js';
+import { runrCommand } from '../contracts/next-step.js';
 
 interface FollowFlags { repo: string; json?: boolean }
 
@@ -26,7 +27,7 @@ export default async function follow(runIdArg: string | undefined, flags: Follow
   const end = await followRun(runDir, (state, event) => (out.json ? out.data(event) : print(state, event)));
   const state = end.state;
   if (end.end === 'stale') {
-    out.note(`Run ${runId} is not being executed by anyone (stale${state ? `, in ${state.phase}` : ''}). Continue it with: runr resume ${runId}`);
+    out.note(`Run ${runId} is not being executed by anyone (stale${state ? `, in ${state.phase}` : ''}). Continue it with: ${runrCommand('resume', runId)}`);
     return EXIT.stopped;
   }
   if (state && !out.json) stopSummary(out, buildReport(state, { pid: null, alive: false }, new Date().toISOString()));

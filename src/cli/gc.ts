@@ -1,6 +1,6 @@
 import { collectGarbage } from '../engine/gc.js';
-import { usageError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { usageError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 

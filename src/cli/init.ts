@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createDemo, planInit, writeInit } from '../config/write-init.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 

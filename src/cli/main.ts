@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { VERSION } from '../version.js';
 import { exitFlushed, ignoreClosedPipes } from './flush.js';
 import { reportError } from './render/output.js';

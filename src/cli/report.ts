@@ -1,4 +1,4 @@
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { buildReport } from '../engine/report.js';
 import { liveness } from '../store/lease.js';
 import { resolveRunArg } from './context.js';

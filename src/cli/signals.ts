@@ -1,4 +1,4 @@
-import { EXIT } from '../engine/exit-codes.js';
+import { EXIT } from '../contracts/exit-codes.js';
 
 /**
  * The CLI's side of cancellation: while `fn` runs, Ctrl-C or SIGTERM aborts the signal it is given

@@ -1,9 +1,9 @@
 import { buildStatus } from '../engine/status.js';
-import { usageError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { usageError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
-import { loadState } from '../store/load-state.js';
+import { loadState } from '../engine/load-state.js';
 import { liveness } from '../store/lease.js';
 import { resolveRepo, resolveRunArg } from './context.js';
 import { requireRunState } from './run-state.js';

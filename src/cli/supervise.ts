@@ -1,8 +1,8 @@
 import { LEASE_TOKEN_ENV } from '../engine/detach.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { readLease } from '../store/lease.js';
-import { RunStore } from '../store/run-store.js';
+import { RunStore } from '../engine/run-store.js';
 import { resolveRunArg } from './context.js';
 import { execute } from './execute.js';
 import { createOutput } from './render/output.js';

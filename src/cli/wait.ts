@@ -1,12 +1,13 @@
 import type { WaitOutput } from '../contracts/outputs.js';
 import { milestonesCompleted } from '../engine/describe.js';
-import { EXIT } from '../engine/exit-codes.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
-import { waitForTerminal } from '../store/watch-run.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
+import { waitForTerminal } from '../engine/wait-run.js';
 import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
 import { requireRunState } from './run-state.js';
 import { plural } from './render/plural.js';
+import { runrCommand } from '../contracts/next-step.js';
 
 interface WaitFlags { repo: string; for: string; timeout?: string; json?: boolean }
 
@@ -28,8 +29,8 @@ export default async function wait(runIdArg: string, flags: WaitFlags): Promise<
   if (end.end === 'stale') result.stale = true;
   if (out.json) out.data(result);
   else if (end.end === 'timeout') out.say(`Still running after ${timeout} s: run ${runId} is in ${result.phase}.`);
-  else if (end.end === 'stale') out.say(`Run ${runId} is not being executed by anyone (stale, in ${result.phase}). Continue it with: runr resume ${runId}`);
-  else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} ${plural(result.milestones_completed, 'milestone')} checkpointed). Details: runr report ${runId}`);
+  else if (end.end === 'stale') out.say(`Run ${runId} is not being executed by anyone (stale, in ${result.phase}). Continue it with: ${runrCommand('resume', runId)}`);
+  else out.say(`Run ${runId} ${result.stop_reason === 'complete' ? 'is complete' : `stopped: ${result.stop_reason}`} (${result.milestones_completed} ${plural(result.milestones_completed, 'milestone')} checkpointed). Details: ${runrCommand('report', runId)}`);
   if (end.end === 'timeout') return EXIT.timedOut;
   return end.end === 'stale' ? EXIT.stopped : exitCodeFor(result.stop_reason);
 }

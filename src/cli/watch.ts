@@ -2,16 +2,17 @@ import type { WatchEvent } from '../contracts/outputs.js';
 import type { RunState } from '../contracts/state.js';
 import { guidance, isTerminal, milestonesCompleted } from '../engine/describe.js';
 import { detachSupervisor } from '../engine/detach.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { resumeRun } from '../engine/resume-run.js';
-import { exitCodeFor } from '../engine/stop-reasons.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { decideAfterStop, type WatchPolicy } from '../engine/watch-policy.js';
-import { loadState } from '../store/load-state.js';
-import { waitForTerminal } from '../store/watch-run.js';
+import { loadState } from '../engine/load-state.js';
+import { waitForTerminal } from '../engine/wait-run.js';
 import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput, type Output } from './render/output.js';
 import { plural } from './render/plural.js';
+import { runrCommand } from '../contracts/next-step.js';
 
 interface WatchFlags {
   repo: string; autoResume?: boolean; maxAttempts?: string; cooldown?: string; interval?: string; json?: boolean;
@@ -44,7 +45,7 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
         emit({ event: 'succeeded', run_id: runId, milestones_completed: state ? milestonesCompleted(state) : 0, elapsed_s: state ? elapsedS(state) : 0 });
         return EXIT.ok;
       case 'stopped': {
-        const g = state ? guidance(state, { pid: null, alive: false }) : { next_action: 'inspect_logs' as const, suggested_command: `runr status ${runId}` };
+        const g = state ? guidance(state, { pid: null, alive: false }) : { next_action: 'inspect_logs' as const, suggested_command: runrCommand('status', runId) };
         emit({
           event: 'stopped', run_id: runId, stop_reason: reason, milestones_completed: state ? milestonesCompleted(state) : 0,
           next_action: g.next_action, suggested_command: g.suggested_command,
@@ -52,7 +53,7 @@ export default async function watch(runIdArg: string, flags: WatchFlags): Promis
         return exitCodeFor(reason);
       }
       case 'gave_up':
-        emit({ event: 'gave_up', run_id: runId, stop_reason: reason, attempt: attempts, suggested_command: `runr resume ${runId}` });
+        emit({ event: 'gave_up', run_id: runId, stop_reason: reason, attempt: attempts, suggested_command: runrCommand('resume', runId) });
         return exitCodeFor(reason);
       case 'resume': {
         emit({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../contracts/config.js';
-import { usageError } from '../engine/errors.js';
+import { usageError } from '../contracts/errors.js';
 import { commitEnv, raw } from '../git/git.js';
 import { excludeRunrDir } from '../git/repo.js';
 import { defaultConfigPath, runrDir } from '../store/paths.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WorkerPhase } from '../engine/phases.js';
+import type { WorkerPhase } from './phases.js';
 import { globSchema } from './glob.js';
 import { SandboxModeSchema, SandboxWritableSchema } from './sandbox.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WORKER_PHASES } from '../engine/phases.js';
-import { VIOLATION_RULES } from '../guard/scope.js';
+import { WORKER_PHASES } from './phases.js';
+import { VIOLATION_RULES } from './violations.js';
 
 /** Effects are values: the machine asks for them, the supervisor performs them (ARCHITECTURE). */
 export const EffectSchema = z.discriminatedUnion('kind', [

@@ -3,7 +3,7 @@ import { EffectResultSchema, EffectSchema } from './effects.js';
 import { ConfigSchema } from './config.js';
 import { SandboxDecisionSchema } from './sandbox.js';
 import { RunInitSchema } from './state.js';
-import { EXECUTOR_STOPS } from '../engine/stop-reasons.js';
+import { EXECUTOR_STOPS } from './stop-reasons.js';
 
 const base = { seq: z.number().int(), ts: z.string() };
 

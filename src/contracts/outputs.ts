@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PHASES, TIMED_PHASES } from '../engine/phases.js';
-import { NEXT_ACTIONS, STOP_REASON_NAMES } from '../engine/stop-reasons.js';
+import { PHASES, TIMED_PHASES } from './phases.js';
+import { NEXT_ACTIONS, STOP_REASON_NAMES } from './stop-reasons.js';
 import { VerificationFailureSchema } from './effects.js';
 import { SandboxDecisionSchema } from './sandbox.js';
 import { RunUsageSchema } from './state.js';

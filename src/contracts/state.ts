@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PHASES, TIMED_PHASES } from '../engine/phases.js';
-import { STOP_REASON_NAMES } from '../engine/stop-reasons.js';
+import { PHASES, TIMED_PHASES } from './phases.js';
+import { STOP_REASON_NAMES } from './stop-reasons.js';
 import { APPROVAL_GATES, ConfigSchema } from './config.js';
 import { EffectSchema, VerificationFailureSchema } from './effects.js';
 import { SandboxDecisionSchema, SandboxModeSchema } from './sandbox.js';

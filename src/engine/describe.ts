@@ -1,6 +1,7 @@
 import type { RunState } from '../contracts/state.js';
-import type { NextAction, StopReason } from './stop-reasons.js';
-import { STOP_REASONS } from './stop-reasons.js';
+import type { NextAction, StopReason } from '../contracts/stop-reasons.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
+import { runrCommand } from '../contracts/next-step.js';
 
 export interface Liveness {
   /** The lease holder's pid, when there is a lease. */
@@ -29,7 +30,7 @@ export function guidance(state: RunState, live: Liveness): Guidance {
     const spec = STOP_REASONS[state.stop_reason];
     return {
       next_action: 'resume',
-      suggested_command: `runr resume ${state.run_id}`,
+      suggested_command: runrCommand('resume', state.run_id),
       explanation: spec.resumable
         ? `${spec.explanation} Its clean-up did not run either; resume does it first, then continues the run.`
         : `The run stopped (${state.stop_reason}) but its executor died before cleaning up; resume finishes the clean-up and reports the stop.`,
@@ -46,13 +47,13 @@ export function guidance(state: RunState, live: Liveness): Guidance {
   if (!live.alive) {
     return {
       next_action: 'resume',
-      suggested_command: `runr resume ${state.run_id}`,
+      suggested_command: runrCommand('resume', state.run_id),
       explanation: 'No live process is executing this run (it was killed or crashed); resume continues it from where it was.',
     };
   }
   return {
     next_action: 'none',
-    suggested_command: `runr wait ${state.run_id} --for terminal --json`,
+    suggested_command: runrCommand('wait', state.run_id, '--for', 'terminal', '--json'),
     explanation: state.waiting
       ? `The run is waiting (${state.waiting.reason}) until ${state.waiting.retry_at}.`
       : `The run is executing (${state.phase}).`,

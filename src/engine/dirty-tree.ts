@@ -1,6 +1,6 @@
 import { listChanges } from '../git/changes.js';
 import { isToolCache } from '../guard/index.js';
-import { usageError } from './errors.js';
+import { usageError } from '../contracts/errors.js';
 
 /** Uncommitted paths of a working tree that count as the user's own work: tool caches and `except` left out. */
 export async function dirtyPaths(cwd: string, except: readonly string[] = []): Promise<string[]> {

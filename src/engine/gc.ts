@@ -3,7 +3,7 @@ import type { GcOutput } from '../contracts/outputs.js';
 import { deleteBranch, deleteRef, pruneWorktrees, refExists, removeWorktree, uncommittedPaths, unmergedCommits } from '../git/cleanup.js';
 import { wipRefOf } from '../git/checkpoint.js';
 import { listRunIds } from '../store/list-runs.js';
-import { loadState } from '../store/load-state.js';
+import { loadState } from './load-state.js';
 import { runDirOf } from '../store/paths.js';
 import { isTerminal } from './describe.js';
 import { configRefOf } from './integrity/run-config.js';

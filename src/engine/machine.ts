@@ -1,7 +1,7 @@
 import type { Effect, EffectRequest, EffectResult } from '../contracts/effects.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { RunInit, RunState } from '../contracts/state.js';
-import { TIMED_PHASES, type TimedPhase } from './phases.js';
+import { TIMED_PHASES, type TimedPhase } from '../contracts/phases.js';
 import { onCheckpointResult } from './phases/checkpoint.js';
 import { onGuardResult } from './phases/guard.js';
 import { onImplementResult } from './phases/implement.js';

@@ -2,17 +2,18 @@ import type { RunState } from '../contracts/state.js';
 import { configForJournal } from '../config/stored-config.js';
 import { currentBranch } from '../git/repo.js';
 import { acquireLease, releaseLease } from '../store/lease.js';
-import { RunStore } from '../store/run-store.js';
+import { RunStore } from './run-store.js';
 import { suggestedFor } from './describe.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { readConfig } from './start-run.js';
 import { sessionSandbox } from './sandbox-session.js';
 import { assertRunConfigIntact } from './integrity/verify-run-config.js';
 import { differences, RELOADABLE_CONFIG_KEYS } from './integrity/run-config.js';
-import { STOP_REASONS } from './stop-reasons.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { supervise } from './supervisor.js';
+import { approvalChoices, runrCommand } from '../contracts/next-step.js';
 
 export interface ResumeInput {
   runDir: string;
@@ -41,7 +42,7 @@ function refuse(state: RunState, force: boolean, approval: ResumeInput['approval
   if (state.phase !== 'STOPPED' || !reason) return null;
   if (reason === 'awaiting_approval') {
     if (approval) return null;
-    return new RunrError('awaiting_approval', `Run ${state.run_id} waits for approval of its ${state.approval_gate ?? 'next step'}: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "what to change"`, EXIT.notResumable);
+    return new RunrError('awaiting_approval', `Run ${state.run_id} waits for approval of its ${state.approval_gate ?? 'next step'}: ${approvalChoices(state.run_id, 'what to change')}`, EXIT.notResumable);
   }
   if (reason === 'complete') {
     return new RunrError('not_resumable', `Run ${state.run_id} is already complete: nothing to resume (its work is on ${state.branch})`, EXIT.notResumable);
@@ -51,7 +52,7 @@ function refuse(state: RunState, force: boolean, approval: ResumeInput['approval
   const fix = suggestedFor(state, reason);
   return new RunrError(
     'not_resumable',
-    `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, runr resume ${state.run_id} --force)`,
+    `Run ${state.run_id} stopped with ${reason}, which is not resumable: ${spec.explanation} Next: ${fix.replace(/^# /, '')} (or, once the cause is fixed, ${runrCommand('resume', state.run_id, '--force')})`,
     EXIT.notResumable,
   );
 }

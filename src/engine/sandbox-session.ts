@@ -2,8 +2,8 @@ import type { Config } from '../contracts/config.js';
 import type { SandboxDecision, SandboxMode } from '../contracts/sandbox.js';
 import { decideSandbox } from '../workers/sandbox/decide.js';
 import { probeSandbox } from '../workers/sandbox/probe.js';
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 
 /**
  * The sandbox of one session (a start or a resume), probed once: where a mode is `required` and no

@@ -11,12 +11,12 @@ import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
 import { acquireLease } from '../store/lease.js';
 import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
-import { RunStore } from '../store/run-store.js';
+import { RunStore } from './run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
 import { runTaskOf } from '../task/run-task.js';
 import { dirtyPaths, dirtyTreeError } from './dirty-tree.js';
-import { RunrError, usageError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError, usageError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { recordRunConfig } from './integrity/run-config.js';
 import { sessionSandbox } from './sandbox-session.js';
 

@@ -1,8 +1,8 @@
 import type { ApprovalGate } from '../contracts/config.js';
 import type { Effect, EffectRequest } from '../contracts/effects.js';
 import type { RunState, UsageTotals } from '../contracts/state.js';
-import type { Phase } from './phases.js';
-import type { StopReason } from './stop-reasons.js';
+import type { Phase } from '../contracts/phases.js';
+import type { StopReason } from '../contracts/stop-reasons.js';
 
 /** Small pure helpers the machine and its phase handlers share. Every one returns a new state. */
 

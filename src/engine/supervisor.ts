@@ -1,11 +1,12 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { heartbeat, leaseTimingOf, readLease, releaseLease } from '../store/lease.js';
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
-import type { RunStore } from '../store/run-store.js';
-import { writeReport } from '../store/report-file.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import type { RunStore } from './run-store.js';
+import { writeReport } from './report-file.js';
 import { JournalTakenOverError } from '../store/journal.js';
+import { runrCommand } from '../contracts/next-step.js';
 import { isTerminal } from './describe.js';
 import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
@@ -160,7 +161,7 @@ function stopForRefusedWrite(
   runId: string,
 ): WriteFailedError {
   const state = store.state;
-  const error = new WriteFailedError(refused, store.runDir, isTerminal(state) ? `runr report ${runId}` : `runr resume ${runId}`);
+  const error = new WriteFailedError(refused, store.runDir, runrCommand(isTerminal(state) ? 'report' : 'resume', runId));
   if (refused.full && state.phase !== 'STOPPED' && stillOurs()) {
     try {
       journal({ type: 'run_stopped', ts: now(), reason: 'disk_full', detail: error.what });
@@ -172,7 +173,7 @@ function stopForRefusedWrite(
 }
 
 function lostLease(runId: string): LeaseLostError {
-  return new LeaseLostError(`Run ${runId}: this process no longer holds the run's lease (another process took the run over); it stopped without writing anything. See: runr status ${runId}`);
+  return new LeaseLostError(`Run ${runId}: this process no longer holds the run's lease (another process took the run over); it stopped without writing anything. See: ${runrCommand('status', runId)}`);
 }
 
 function now(): string {

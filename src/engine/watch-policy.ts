@@ -1,5 +1,5 @@
 import type { RunState } from '../contracts/state.js';
-import { STOP_REASONS } from './stop-reasons.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
 
 export interface WatchPolicy {
   autoResume: boolean;

@@ -1,5 +1,5 @@
-import { RunrError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 
 /**
  * Writes the file system refused, by errno. `full` ones (no space, quota) succeed again once space

@@ -1,4 +1,5 @@
-import type { Violation, ViolationRule } from './scope.js';
+import type { ViolationRule } from '../contracts/violations.js';
+import type { Violation } from './scope.js';
 
 const RULE_WORDS: Record<ViolationRule, string> = {
   outside_allowlist: 'outside scope.allowlist',

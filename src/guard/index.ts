@@ -19,7 +19,6 @@ export type {
   CompiledScope,
   ScopeRules,
   Violation,
-  ViolationRule,
 } from './scope.js';
 export { findLinkViolations } from './symlinks.js';
 export { guardChanges } from './check.js';

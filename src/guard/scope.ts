@@ -1,5 +1,6 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
+import type { ViolationRule } from '../contracts/violations.js';
 import { isAlwaysDenied } from './always-denied.js';
 import { isDependencyFile } from './dependency-files.js';
 import { isLockfile } from './lockfiles.js';
@@ -24,10 +25,6 @@ export interface ChangedPath {
   status: ChangeStatus;
 }
 
-export const VIOLATION_RULES = [
-  'outside_allowlist', 'denylist', 'always_denied', 'lockfile', 'protected', 'symlink_escape', 'symlink_to_denied', 'secret',
-] as const;
-export type ViolationRule = (typeof VIOLATION_RULES)[number];
 
 export interface Violation {
   path: string;

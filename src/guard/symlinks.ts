@@ -2,7 +2,8 @@ import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { gitRefusesPath } from './filenames.js';
 import { resolveInside } from './resolve.js';
-import type { ChangedPath, CompiledScope, Violation, ViolationRule } from './scope.js';
+import type { ViolationRule } from '../contracts/violations.js';
+import type { ChangedPath, CompiledScope, Violation } from './scope.js';
 import { classifyLinkTarget, isOutsideRepo, normalizeRepoPath } from './scope.js';
 
 /** How many entries under a linked directory are looked at, breadth first, before giving up. */

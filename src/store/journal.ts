@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { RunEventSchema, type RunEvent } from '../contracts/events.js';
-import { RunrError } from '../engine/errors.js';
-import { EXIT } from '../engine/exit-codes.js';
+import { RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
 import { journalPath } from './paths.js';
 
 /** events.ndjson: append-only, one JSON object per line, fsynced before anything acts on it. */

@@ -1,12 +1,4 @@
-import type { RunState } from '../contracts/state.js';
-import { isTerminal } from '../engine/describe.js';
 import { liveness } from './lease.js';
-import { loadState } from './load-state.js';
-
-export type WaitEnd =
-  | { end: 'terminal'; state: RunState }
-  | { end: 'timeout'; state: RunState | null }
-  | { end: 'stale'; state: RunState | null };
 
 /** How often the lease is checked while observing (a dead executor writes no file event). */
 const LEASE_CHECK_MS = 1_000;
@@ -50,15 +42,4 @@ export async function observeRun(runDir: string, check: () => Promise<boolean> |
     }, LEASE_CHECK_MS);
     const timer = timeoutMs !== null ? setTimeout(() => finish('timeout'), timeoutMs) : null;
   });
-}
-
-/** Resolves when the run is terminal (noticed through file events on its directory), on timeout, or when it is stale. */
-export async function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
-  let state: RunState | null = null;
-  const end = await observeRun(runDir, async () => {
-    state = await loadState(runDir);
-    return state !== null && isTerminal(state);
-  }, timeoutMs);
-  if (end === 'done') return { end: 'terminal', state: state! };
-  return { end, state: end === 'timeout' ? await loadState(runDir) : state };
 }

@@ -1,5 +1,5 @@
 import { ROLE_OF_PHASE, workerFor, type Config, type WorkerConfig } from '../contracts/config.js';
-import { WORKER_PHASES } from '../engine/phases.js';
+import { WORKER_PHASES } from '../contracts/phases.js';
 import { VERSION } from '../version.js';
 import { CliWorker } from './cli-worker.js';
 import { CommandWorker } from './command.js';

@@ -1,5 +1,5 @@
 import type { ResultOf } from '../contracts/effects.js';
-import type { WorkerPhase } from '../engine/phases.js';
+import type { WorkerPhase } from '../contracts/phases.js';
 import type { SandboxSpec } from './sandbox/confine.js';
 
 export interface WorkerContext {

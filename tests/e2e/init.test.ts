@@ -18,7 +18,7 @@ async function printed(files: Record<string, string>, env: Record<string, string
 }
 
 /** PATH with stand-ins for `tools` first: init keeps only commands whose programs it finds. */
-function pathWith(...tools: string[]): Record<string, string> {
+function pathWith(...tools: string[]): { PATH: string } {
   const bin = path.join(tempDir(), 'bin');
   fs.mkdirSync(bin, { recursive: true });
   for (const t of tools) fs.writeFileSync(path.join(bin, t), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
@@ -26,7 +26,7 @@ function pathWith(...tools: string[]): Record<string, string> {
 }
 
 /** PATH without the directories holding `tool`. */
-function pathWithout(tool: string): Record<string, string> {
+function pathWithout(tool: string): { PATH: string } {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => !fs.existsSync(path.join(d, tool)));
   return { PATH: dirs.join(path.delimiter) };
 }

@@ -45,11 +45,6 @@ async function runIn(repo: TestRepo, mode: Mode) {
   return { ...r, runId: JSON.parse(first).run_id as string };
 }
 
-/** Every commit reachable from any ref but main's own history: what runr (or anyone) put on a branch. */
-function commitsOffMain(repo: TestRepo, mainSha: string): string[] {
-  return repo.git('rev-list', '--all', `^${mainSha}`).split('\n').filter(Boolean);
-}
-
 async function expectTampered(repo: TestRepo, run: { runId: string; exitCode: number; stderr: string }, mentions: RegExp) {
   expect(run.exitCode, run.stderr).toBe(1);
   const status = await statusOf(repo, run.runId);

@@ -9,7 +9,7 @@ import { replay } from '../../src/engine/machine.js';
 import { buildStatus } from '../../src/engine/status.js';
 import { readJournal } from '../../src/store/journal.js';
 import { liveness } from '../../src/store/lease.js';
-import { loadState } from '../../src/store/load-state.js';
+import { loadState } from '../../src/engine/load-state.js';
 import { approve, ok, plan, startRun, type Script, type TestRepo } from './harness.js';
 import { promptKeys, statusOf } from './e2e-support.js';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaOf, PUBLISHED_SCHEMAS } from '../../src/contracts/json-schemas.js';
-import { EXIT } from '../../src/engine/exit-codes.js';
-import { NEXT_ACTIONS, STOP_REASONS } from '../../src/engine/stop-reasons.js';
+import { EXIT } from '../../src/contracts/exit-codes.js';
+import { NEXT_ACTIONS, STOP_REASONS } from '../../src/contracts/stop-reasons.js';
 import { VERSION } from '../../src/version.js';
 
 const read = (file: string) => fs.readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 // Failure signatures (SPEC §4): the same failure twice in a row changes strategy; four times stops the run.
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/contracts/effects.js';
-import { buildPrompt } from '../../src/prompts/build.js';
+import { buildPrompt } from '../../src/engine/prompts/build.js';
 import { Journal, R, runInit } from './machine-fixtures.js';
 
 function failWith(excerpt: string) {

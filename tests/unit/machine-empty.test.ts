@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect, EffectResult } from '../../src/contracts/effects.js';
 import { replay } from '../../src/engine/machine.js';
-import { buildPrompt } from '../../src/prompts/build.js';
+import { buildPrompt } from '../../src/engine/prompts/build.js';
 import { Journal, R } from './machine-fixtures.js';
 
 const guardEmpty = (): EffectResult => ({ kind: 'guard', ok: true, violations: [], changed: 0, empty: true });

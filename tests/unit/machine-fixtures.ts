@@ -41,7 +41,7 @@ export const R = {
   approve: () => R.worker({ verdict: 'approve', comments: [] }),
   changes: (...comments: string[]) => R.worker({ verdict: 'request_changes', comments }),
   crashed: (): EffectResult => ({ kind: 'worker', outcome: 'crashed', exit_code: 1 }),
-  guard: (...violations: string[]): EffectResult => ({ kind: 'guard', ok: violations.length === 0, violations: violations.map((path) => ({ path, rule: 'denied' })), changed: 1 }),
+  guard: (...violations: string[]): EffectResult => ({ kind: 'guard', ok: violations.length === 0, violations: violations.map((path) => ({ path, rule: 'denylist' as const })), changed: 1 }),
   verifyOk: (): EffectResult => ({ kind: 'verify', ok: true, commands: [{ tier: 'tier2', command: 'node check.js', exit_code: 0, duration_ms: 5, timed_out: false }], duration_ms: 5 }),
   verifyFail: (): EffectResult => ({
     kind: 'verify', ok: false, duration_ms: 5,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/contracts/effects.js';
-import { EXECUTOR_STOPS, STOP_REASONS } from '../../src/engine/stop-reasons.js';
+import { EXECUTOR_STOPS, STOP_REASONS } from '../../src/contracts/stop-reasons.js';
 import { Journal, nameOf, R } from './machine-fixtures.js';
 
 // `run_stopped`: the executor stops the run from outside its phases (Ctrl-C / SIGTERM, a full disk).

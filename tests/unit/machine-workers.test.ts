@@ -2,7 +2,7 @@
 // refused credentials, and which requests continue a worker session.
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/contracts/effects.js';
-import { buildPrompt } from '../../src/prompts/build.js';
+import { buildPrompt } from '../../src/engine/prompts/build.js';
 import { quotaBackoffSeconds } from '../../src/engine/quota.js';
 import { normaliseErrorText } from '../../src/engine/signatures.js';
 import { suggestedFor } from '../../src/engine/describe.js';

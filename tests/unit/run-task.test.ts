@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunEventSchema } from '../../src/contracts/events.js';
-import { buildPrompt } from '../../src/prompts/build.js';
+import { buildPrompt } from '../../src/engine/prompts/build.js';
 import { replay } from '../../src/engine/machine.js';
 import { parseTask } from '../../src/task/parse.js';
 import { runTaskBody, runTaskOf, taskFileProblem } from '../../src/task/run-task.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render } from '../../src/prompts/template.js';
+import { render } from '../../src/engine/prompts/template.js';
 
 describe('render', () => {
   it('fills placeholders and keeps sections only when their value is non-empty', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideAfterStop } from '../../src/engine/watch-policy.js';
-import { STOP_REASONS, type StopReason } from '../../src/engine/stop-reasons.js';
+import { STOP_REASONS, type StopReason } from '../../src/contracts/stop-reasons.js';
 import { Journal, R } from './machine-fixtures.js';
 
 const policy = { autoResume: true, maxAttempts: 3, cooldownS: 10 };

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
-import { RunrError } from '../../engine/errors.js';
-import { EXIT, type ExitCode } from '../../engine/exit-codes.js';
+import { RunrError } from '../../contracts/errors.js';
+import { EXIT, type ExitCode } from '../../contracts/exit-codes.js';
 import { WriteFailedError, writeFailureOf } from '../../engine/write-failure.js';
 
 /** The only place that writes to stdout/stderr. With --json, stdout carries JSON only. */

@@ -1,6 +1,6 @@
 import { RunInitSchema, type RunState } from '../../contracts/state.js';
-import { RunrError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
+import { RunrError } from '../../contracts/errors.js';
+import { EXIT } from '../../contracts/exit-codes.js';
 import { taskFileProblem } from '../../task/run-task.js';
 import { differences, fixedPart, readRunConfig } from './run-config.js';
 

@@ -4,6 +4,7 @@ import { PlanResultSchema } from '../../contracts/worker-results.js';
 import { checkPlannedFiles, compileScope, describeViolations } from '../../guard/index.js';
 import { approvalGate, schedule, stop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
+import { approvalChoices } from '../../contracts/next-step.js';
 
 /**
  * PLAN: the planner returns milestones. An answer that is not a usable plan (no milestones, wrong shape)
@@ -38,7 +39,7 @@ export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result
   const started = startMilestone(next, 0);
   const { id: _id, ...first } = started.pending.at(-1)!;
   const gated = approvalGate({ ...started, pending: started.pending.slice(0, -1) }, 'plan', first, ts,
-    `the plan (${milestones.length} milestone${milestones.length === 1 ? '' : 's'}) waits for approval: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "…"`);
+    `the plan (${milestones.length} milestone${milestones.length === 1 ? '' : 's'}) waits for approval: ${approvalChoices(state.run_id)}`);
   return gated ?? started;
 }
 

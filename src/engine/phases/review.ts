@@ -4,6 +4,7 @@ import { ReviewResultSchema } from '../../contracts/worker-results.js';
 import { approvalGate, schedule, stop } from '../state-ops.js';
 import { scheduleFix } from './implement.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
+import { approvalChoices } from '../../contracts/next-step.js';
 
 function normalise(comments: string[]): string {
   return comments.map((c) => c.trim().toLowerCase().replace(/\s+/g, ' ')).filter(Boolean).sort().join('\n');
@@ -19,7 +20,7 @@ export function onReviewResult(state: RunState, effect: EffectOf<'worker'>, resu
     const checkpoint = { kind: 'checkpoint', milestone_index: effect.milestone_index } as const;
     const id = state.milestones[effect.milestone_index]?.id ?? '';
     const gated = approvalGate(out.state, 'checkpoint', checkpoint, ts,
-      `milestone ${id} is verified and reviewed; its checkpoint waits for approval: runr approve ${state.run_id}, or runr reject ${state.run_id} --reason "…"`);
+      `milestone ${id} is verified and reviewed; its checkpoint waits for approval: ${approvalChoices(state.run_id)}`);
     return gated ?? schedule(out.state, checkpoint);
   }
   const comments = out.value.comments ?? [];

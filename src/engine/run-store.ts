@@ -1,13 +1,13 @@
-import path from 'node:path';
 import { RunEventSchema, type RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { replay, step } from '../engine/machine.js';
-import { appendEvent, journalLine, readJournal, repairJournalTail } from './journal.js';
-import { journalPath, RUN_FILES } from './paths.js';
-import { writeJsonAtomic, writeTextAtomic } from './atomic.js';
+import { replay, step } from './machine.js';
+import { appendEvent, journalLine, readJournal, repairJournalTail } from '../store/journal.js';
+import { journalPath } from '../store/paths.js';
+import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
+import { planOf, writePlanFiles } from '../store/plan-files.js';
 import { secretValues } from '../util/secrets.js';
-import { redactEvent } from './redact-event.js';
-import { statePath } from './state-file.js';
+import { redactEvent } from '../store/redact-event.js';
+import { statePath } from '../store/state-file.js';
 
 export class RunNotStartedError extends Error {}
 
@@ -92,22 +92,3 @@ export class RunStore {
     if (state.milestones.length > 0 && planOf(state) !== (before ? planOf(before) : null)) writePlanFiles(this.runDir, state);
   }
 }
-
-/** The plan's content (not the milestones' progress), to write plan files only when it changes. */
-function planOf(state: RunState): string {
-  return JSON.stringify(state.milestones.map(({ id, goal, files_expected, done_checks }) => ({ id, goal, files_expected, done_checks })));
-}
-
-function writePlanFiles(runDir: string, state: RunState): void {
-  const milestones = state.milestones.map(({ id, goal, files_expected, done_checks }) => ({ id, goal, files_expected, done_checks }));
-  writeJsonAtomic(path.join(runDir, RUN_FILES.planJson), { run_id: state.run_id, milestones });
-  const md = [`# Plan for run ${state.run_id}`, '', `Task: ${state.task.title}`, ''];
-  for (const m of milestones) {
-    md.push(`## ${m.id}: ${m.goal}`);
-    if (m.files_expected.length) md.push('', 'Files expected:', ...m.files_expected.map((f) => `- ${f}`));
-    if (m.done_checks.length) md.push('', 'Done when:', ...m.done_checks.map((c) => `- ${c}`));
-    md.push('');
-  }
-  writeTextAtomic(path.join(runDir, RUN_FILES.planMd), md.join('\n'));
-}
-

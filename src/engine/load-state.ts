@@ -1,5 +1,5 @@
 import type { RunState } from '../contracts/state.js';
-import { readFreshState } from './state-file.js';
+import { readFreshState } from '../store/state-file.js';
 
 /** A run's state for reading: the fresh cache, or (loading the machine only then) a replay of the journal. */
 export async function loadState(runDir: string): Promise<RunState | null> {

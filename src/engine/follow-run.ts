@@ -1,9 +1,9 @@
 import type { RunEvent } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { isTerminal } from '../engine/describe.js';
-import { step } from '../engine/machine.js';
-import { readJournal } from './journal.js';
-import { observeRun } from './watch-run.js';
+import { readJournal } from '../store/journal.js';
+import { observeRun } from '../store/watch-run.js';
+import { isTerminal } from './describe.js';
+import { step } from './machine.js';
 
 export type FollowEnd = { end: 'terminal' | 'stale'; state: RunState | null };
 

@@ -1,7 +1,7 @@
-import type { EffectOf } from '../contracts/effects.js';
-import type { RunState } from '../contracts/state.js';
-import { NO_CHANGE_SIGNATURE, repeatCount } from '../engine/signatures.js';
-import { TIERS } from '../verify/run-tiers.js';
+import type { EffectOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
+import { NO_CHANGE_SIGNATURE, repeatCount } from '../signatures.js';
+import { TIERS } from '../../verify/run-tiers.js';
 import { loadTemplate, render } from './template.js';
 
 const TEMPLATE_OF = { PLAN: 'planner', IMPLEMENT: 'implementer', REVIEW: 'reviewer' } as const;

@@ -1,4 +1,5 @@
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { runrCommand } from './next-step.js';
 
 /**
  * The stop-reason registry (SPEC §5). Every stop reason string lives here and nowhere else;
@@ -35,7 +36,7 @@ export interface SuggestContext {
   fix: string | null;
 }
 
-const resume = (c: SuggestContext) => `runr resume ${c.runId}`;
+const resume = (c: SuggestContext) => runrCommand('resume', c.runId);
 const editScope = (c: SuggestContext) =>
   `# Review the scope settings in ${c.configPath} (or split the task), then start a new run`;
 
@@ -53,7 +54,7 @@ export const STOP_REASONS = {
   verification_command_missing: {
     resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
     explanation: 'A verification command names a program that is not installed (or not on PATH); no fix attempt can help.',
-    suggest: (c) => `# ${c.fix ?? 'Install the program the verification command names'}, then: runr resume ${c.runId}`,
+    suggest: (c) => `# ${c.fix ?? 'Install the program the verification command names'}, then: ${runrCommand('resume', c.runId)}`,
   },
   stalled_timeout: {
     resumable: true, autoResumable: true, nextAction: 'resume', exitCode: EXIT.stopped,
@@ -98,7 +99,7 @@ export const STOP_REASONS = {
   repeated_failure: {
     resumable: true, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: 'The same failure came four times in a row, changes of strategy included: retrying again would loop.',
-    suggest: (c) => `runr report ${c.runId}`,
+    suggest: (c) => runrCommand('report', c.runId),
   },
   guard_violation: {
     resumable: false, autoResumable: false, nextAction: 'resolve_scope_violation', exitCode: EXIT.stopped,
@@ -123,17 +124,17 @@ export const STOP_REASONS = {
   review_loop_detected: {
     resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: 'The reviewer kept requesting the same changes, or asked for more rounds than allowed.',
-    suggest: (c) => `runr report ${c.runId}`,
+    suggest: (c) => runrCommand('report', c.runId),
   },
   awaiting_approval: {
     resumable: false, autoResumable: false, nextAction: 'approve', exitCode: EXIT.stopped,
     explanation: 'The run waits for a person to approve its plan or its next checkpoint (config "approvals").',
-    suggest: (c) => `runr approve ${c.runId}`,
+    suggest: (c) => runrCommand('approve', c.runId),
   },
   budget_exceeded: {
     resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,
     explanation: 'The reported worker cost reached the --budget-usd limit.',
-    suggest: (c) => `runr resume ${c.runId} --budget-usd <higher amount>`,
+    suggest: (c) => runrCommand('resume', c.runId, '--budget-usd', '<higher amount>'),
   },
   plan_rejection: {
     resumable: false, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.stopped,
@@ -153,17 +154,17 @@ export const STOP_REASONS = {
   worker_auth_failed: {
     resumable: true, autoResumable: false, nextAction: 'fix_config', exitCode: EXIT.usage,
     explanation: "A worker CLI's credentials were refused or are missing; retrying cannot help until they are fixed.",
-    suggest: (c) => `# ${c.fix ?? "Fix the worker's credentials (runr doctor checks them)"}, then: runr resume ${c.runId}`,
+    suggest: (c) => `# ${c.fix ?? "Fix the worker's credentials (runr doctor checks them)"}, then: ${runrCommand('resume', c.runId)}`,
   },
   worker_tampered: {
     resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: "A worker, or its code run by verification, changed what only runr may change (another branch or ref, HEAD, git's config, hooks or info/, runr's own files, or your checkout); nothing was committed.",
-    suggest: (c) => `# See what changed in runr report ${c.runId} and put it back; then runr resume ${c.runId} --force, or start a new run`,
+    suggest: (c) => `# See what changed in ${runrCommand('report', c.runId)} and put it back; then ${runrCommand('resume', c.runId, '--force')}, or start a new run`,
   },
   branch_mismatch: {
     resumable: false, autoResumable: false, nextAction: 'resolve_branch_mismatch', exitCode: EXIT.stopped,
     explanation: 'The run branch moved under the run: it no longer points at the last checkpoint.',
-    suggest: (c) => `# Reset ${c.branch} to its last checkpoint (see runr report ${c.runId}), or start a new run`,
+    suggest: (c) => `# Reset ${c.branch} to its last checkpoint (see ${runrCommand('report', c.runId)}), or start a new run`,
   },
 } as const satisfies Record<string, StopReasonSpec>;
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { RunState } from '../contracts/state.js';
-import { buildReport } from '../engine/report.js';
-import { writeJsonAtomic } from './atomic.js';
-import { RUN_FILES } from './paths.js';
+import { writeJsonAtomic } from '../store/atomic.js';
+import { RUN_FILES } from '../store/paths.js';
+import { buildReport } from './report.js';
 
 /** report.json, written when the run reaches a terminal state. */
 export function writeReport(state: RunState): void {
