@@ -28,6 +28,7 @@ export default async function run(flags: RunFlags): Promise<number> {
     maxTicks: positiveNumber('--max-ticks', flags.maxTicks, true),
     budgetUsd: positiveNumber('--budget-usd', flags.budgetUsd),
     sandbox: flags.sandbox,
+    uniqueIdAcrossMachines: process.env.RUNR_ID_SUFFIX === 'always',
   });
   if (out.json) out.data({ run_id: started.runId, run_dir: started.runDir, repo_root: repoRoot, status: 'started' });
   else out.say(out.colors.bold(`Started run ${started.runId}`) + out.colors.dim(` (branch ${started.store.state.branch}, ${started.store.state.options.worktree ? `worktree ${started.store.state.work_dir}` : 'in the repository'})`));

@@ -53,7 +53,10 @@ export const RunOptionsSchema = z.object({
 });
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
-/** Everything fixed when a run starts; carried by the `run_started` event. */
+/**
+ * Everything fixed when a run starts; carried by the `run_started` event. In the journal the paths inside
+ * the repository are relative to it (`repo_root` is `.`); loaded, they are absolute (store/run-location.ts).
+ */
 export const RunInitSchema = z.object({
   run_id: z.string(),
   repo_root: z.string(),

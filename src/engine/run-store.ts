@@ -8,6 +8,7 @@ import { planOf, writePlanFiles } from '../store/plan-files.js';
 import { secretValues } from '../util/secrets.js';
 import { redactEvent } from '../store/redact-event.js';
 import { statePath } from '../store/state-file.js';
+import { locateState, portableEvent, repoRootOfRunDir } from '../store/run-location.js';
 
 export class RunNotStartedError extends Error {}
 
@@ -24,6 +25,8 @@ export function rebuildState(runDir: string): { state: RunState | null; seq: num
 export class RunStore {
   /** Values of this process's secret-looking environment variables, kept out of the journal. */
   private readonly secrets = secretValues(process.env);
+  /** The state with its paths resolved where the run directory is (the journal's are relative). */
+  private located: RunState | null;
 
   private constructor(
     readonly runDir: string,
@@ -33,7 +36,9 @@ export class RunStore {
     private bytes: number,
     /** The journal as this store wrote it, to put it back when someone else edited it (restoreJournal). */
     private text: string,
-  ) {}
+  ) {
+    this.located = current && locateState(current, runDir);
+  }
 
   /** Opens a run for execution, always from the journal (the source of truth). */
   static open(runDir: string): RunStore {
@@ -50,21 +55,23 @@ export class RunStore {
   }
 
   get state(): RunState {
-    if (!this.current) throw new RunNotStartedError(`${this.runDir} has no run_started event`);
-    return this.current;
+    if (!this.located) throw new RunNotStartedError(`${this.runDir} has no run_started event`);
+    return this.located;
   }
 
   append(input: RunEventInput): RunState {
     // Validated before it is written: the journal never holds an event it could not replay, nor a secret.
-    const event = RunEventSchema.parse({ ...redactEvent(input, this.secrets), seq: this._seq + 1 });
+    const portable = portableEvent(redactEvent(input, this.secrets), repoRootOfRunDir(this.runDir));
+    const event = RunEventSchema.parse({ ...portable, seq: this._seq + 1 });
     const bytes = appendEvent(this.runDir, event, this.bytes);
     this.bytes = bytes;
     this.text += journalLine(event);
     this._seq = event.seq;
     const before = this.current;
     this.current = step(this.current, event).state;
+    this.located = locateState(this.current, this.runDir);
     this.persist(bytes, before);
-    return this.current;
+    return this.located;
   }
 
   /**
@@ -87,7 +94,8 @@ export class RunStore {
   }
 
   private persist(journalBytes: number, before: RunState | null = null): void {
-    const state = this.state;
+    const state = this.current;
+    if (!state) return;
     writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes });
     if (state.milestones.length > 0 && planOf(state) !== (before ? planOf(before) : null)) writePlanFiles(this.runDir, state);
   }

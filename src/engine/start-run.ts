@@ -11,6 +11,8 @@ import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
 import { acquireLease } from '../store/lease.js';
 import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
+import { portableRunInit } from '../store/run-location.js';
+import { claimRunBranch, runBranchOf } from '../git/run-branch.js';
 import { RunStore } from './run-store.js';
 import { parseTask, TaskError } from '../task/parse.js';
 import { runTaskOf } from '../task/run-task.js';
@@ -33,6 +35,8 @@ export interface StartRunInput {
   budgetUsd?: number;
   /** `--sandbox`: the run's sandbox mode, over the config's. */
   sandbox?: SandboxMode;
+  /** The run id always gets its random suffix: several machines share a remote or a queue (RUNR_ID_SUFFIX=always). */
+  uniqueIdAcrossMachines?: boolean;
 }
 
 export interface StartedRun {
@@ -107,7 +111,11 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
     preexisting = dirty;
   }
 
-  const { runId, runDir } = allocateRunDir(runsDir(input.repoRoot));
+  // The id is claimed twice, atomically: its directory here, then its branch (shared by every worktree of the repository).
+  const { runId, runDir } = await allocateRunDir(runsDir(input.repoRoot), {
+    alwaysSuffix: input.uniqueIdAcrossMachines,
+    claimElsewhere: (id) => claimRunBranch(input.repoRoot, id, base),
+  });
   const lease = acquireLease(runDir);
   if (!lease.ok) throw new RunrError('locked', `run ${runId} is locked by pid ${lease.holder.pid}`, EXIT.locked);
   fs.mkdirSync(path.join(runDir, RUN_FILES.logs), { recursive: true });
@@ -124,8 +132,9 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
     budget_usd: input.budgetUsd ?? null,
     ...(input.sandbox ? { sandbox: input.sandbox } : {}),
   };
-  const branch = `runr/${runId}`;
-  const run: RunInit = {
+  const branch = runBranchOf(runId);
+  // The journal keeps paths inside the repository relative to it: the run directory is relocatable.
+  const run: RunInit = portableRunInit({
     run_id: runId,
     repo_root: input.repoRoot,
     run_dir: runDir,
@@ -139,7 +148,7 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
     base_sha: base,
     work_dir: input.worktree ? worktreePathOf(input.repoRoot, runId) : input.repoRoot,
     preexisting_dirty: preexisting,
-  };
+  });
   // Recorded before the journal: a run never exists without the record its resumes are checked against.
   await recordRunConfig(input.repoRoot, RunInitSchema.parse(run));
   const store = RunStore.open(runDir);

@@ -22,7 +22,7 @@ export function resolveRun(repoRoot: string, idOrLatest: string): ResolvedRun {
     return { ok: true, runId: newest, runDir: runDirOf(repoRoot, newest) };
   }
   if (!RUN_ID_PATTERN.test(idOrLatest)) {
-    return { ok: false, message: `Run not found: "${idOrLatest}" is not a run id (expected YYYYMMDDHHMMSS or "latest")` };
+    return { ok: false, message: `Run not found: "${idOrLatest}" is not a run id (expected YYYYMMDDHHMMSS, YYYYMMDDHHMMSS-<suffix> or "latest")` };
   }
   const runDir = runDirOf(repoRoot, idOrLatest);
   if (!fs.existsSync(runDir)) return { ok: false, message: `Run not found: ${idOrLatest} (runr status --all lists runs)` };

@@ -23,6 +23,11 @@ export const RUN_FILES = {
   keptDirs: 'kept-dirs',
 } as const;
 
-export const RUN_ID_PATTERN = /^\d{14}$/;
+/**
+ * A run id: the UTC start time `YYYYMMDDHHMMSS`, followed by `-` and a suffix (the start's milliseconds,
+ * then five random base-36 characters) when the plain id was taken or ids must be unique across
+ * machines (docs/commands.md#run-ids). Ids sort by start time as strings.
+ */
+export const RUN_ID_PATTERN = /^\d{14}(?:-\d{3}[0-9a-z]{5})?$/;
 
 export const journalPath = (runDir: string) => path.join(runDir, RUN_FILES.journal);

@@ -84,7 +84,8 @@ describe('a session the CLI no longer knows', () => {
     expect(second.conversation.prompt).toContain('# The task');
     const fix = implementerCalls(repo, run.runId)[1]!;
     expect(fix.result.session).toBe('fresh');
-    expect(fs.readFileSync(fix.result.log_path, 'utf8')).toContain('No conversation found');
+    // The journal names the log relative to the repository (a relocatable run directory).
+    expect(fs.readFileSync(path.resolve(repo.dir, fix.result.log_path), 'utf8')).toContain('No conversation found');
   });
 });
 

@@ -51,7 +51,7 @@ export function expectHumanError(r: RunrResult, exitCode: number): string {
   return r.stderr;
 }
 
-export const RUN_ID = /^\d{14}$/;
+export { RUN_ID_PATTERN as RUN_ID } from '../../src/store/paths.js';
 export const isIsoDate = (s: unknown) => typeof s === 'string' && !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\dT/.test(s);
 
 /** A real git repository with `files` committed (no .runr/ at all), for init tests. */

@@ -2,6 +2,7 @@ import { RunInitSchema, type RunState } from '../../contracts/state.js';
 import { RunrError } from '../../contracts/errors.js';
 import { EXIT } from '../../contracts/exit-codes.js';
 import { taskFileProblem } from '../../task/run-task.js';
+import { portableRunInit } from '../../store/run-location.js';
 import { differences, fixedPart, readRunConfig } from './run-config.js';
 
 /**
@@ -18,7 +19,10 @@ export async function assertRunConfigIntact(state: RunState): Promise<void> {
   const parsed = RunInitSchema.safeParse(recorded);
   const keys = Object.keys(RunInitSchema.shape) as (keyof typeof RunInitSchema.shape)[];
   const current = RunInitSchema.parse(Object.fromEntries(keys.filter((k) => k in state).map((k) => [k, state[k]])));
-  const changed = parsed.success ? differences(fixedPart(parsed.data), fixedPart(current)) : ['(the recorded configuration is unreadable)'];
+  // Compared as journaled (paths relative to the repository), so a relocated run directory still matches.
+  const changed = parsed.success
+    ? differences(fixedPart(portableRunInit(parsed.data)), fixedPart(portableRunInit(current)))
+    : ['(the recorded configuration is unreadable)'];
   if (!changed.length) return;
   throw new RunrError(
     'run_tampered',
