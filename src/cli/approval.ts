@@ -2,7 +2,7 @@ import { resumeRun } from '../engine/resume-run.js';
 import { resolveRunArg } from './context.js';
 import { execute } from './execute.js';
 import { withCancellation } from './signals.js';
-import { requireRunState } from './run-state.js';
+import { requireRunState } from '../engine/run-state.js';
 import { createOutput } from './render/output.js';
 
 export interface ApprovalFlags { repo: string; reason?: string; detach?: boolean; json?: boolean }

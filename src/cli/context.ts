@@ -1,23 +1,6 @@
-import path from 'node:path';
 import { MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S } from '../contracts/config.js';
-import { usageError, RunrError } from '../contracts/errors.js';
-import { EXIT } from '../contracts/exit-codes.js';
-import { findRepoRoot } from '../git/find-root.js';
-import { resolveRun } from '../store/list-runs.js';
-
-export async function resolveRepo(repo: string | undefined): Promise<string> {
-  const dir = path.resolve(repo ?? '.');
-  const root = findRepoRoot(dir);
-  if (!root) throw usageError('not_a_git_repo', `${dir} is not inside a git repository (runr needs git; try "git init" or --repo <path>)`);
-  return root;
-}
-
-export async function resolveRunArg(repo: string | undefined, runId: string): Promise<{ repoRoot: string; runId: string; runDir: string }> {
-  const repoRoot = await resolveRepo(repo);
-  const found = resolveRun(repoRoot, runId);
-  if (!found.ok) throw new RunrError('run_not_found', found.message, EXIT.notFound);
-  return { repoRoot, runId: found.runId, runDir: found.runDir };
-}
+import { usageError } from '../contracts/errors.js';
+export { resolveRepo, resolveRunArg } from '../api/locate.js';
 
 /** Parses a numeric flag, refusing anything that is not a positive number (or above `max`, as "<n> <unit>"). */
 export function positiveNumber(flag: string, value: string | undefined, integer = false, max?: [number, string]): number | undefined {

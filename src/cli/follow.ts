@@ -12,7 +12,7 @@ import { resolveRepo, resolveRunArg } from './context.js';
 import { stopSummary } from './render/human.js';
 import { createOutput } from './render/output.js';
 import { progressPrinter } from './render/progress.js';
-import { requireRunState } from './run-state.js';
+import { requireRunState } from '../engine/run-state.js';
 import { runrCommand } from '../contracts/next-step.js';
 
 interface FollowFlags { repo: string; json?: boolean }

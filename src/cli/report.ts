@@ -2,7 +2,7 @@ import { EXIT } from '../contracts/exit-codes.js';
 import { buildReport } from '../engine/report.js';
 import { liveness } from '../store/lease.js';
 import { resolveRunArg } from './context.js';
-import { requireRunState } from './run-state.js';
+import { requireRunState } from '../engine/run-state.js';
 import { renderKpis, renderReport } from './render/human.js';
 import { createOutput } from './render/output.js';
 

@@ -2,7 +2,7 @@ import { resumeRun } from '../engine/resume-run.js';
 import { positiveNumber, TIME_FLAG_MAX, resolveRunArg } from './context.js';
 import { execute } from './execute.js';
 import { withCancellation } from './signals.js';
-import { requireRunState } from './run-state.js';
+import { requireRunState } from '../engine/run-state.js';
 import { createOutput } from './render/output.js';
 import { warnUnconfined } from './render/sandbox-note.js';
 import { plural } from './render/plural.js';

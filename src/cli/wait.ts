@@ -5,7 +5,7 @@ import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { waitForTerminal } from '../engine/wait-run.js';
 import { positiveNumber, resolveRunArg, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
-import { requireRunState } from './run-state.js';
+import { requireRunState } from '../engine/run-state.js';
 import { plural } from './render/plural.js';
 import { runrCommand } from '../contracts/next-step.js';
 

@@ -7,7 +7,7 @@ import type { Task } from '../contracts/task.js';
 import { redact, secretValues } from '../util/secrets.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { configForJournal } from '../config/stored-config.js';
-import { currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
+import { commitOf, currentBranch, excludeRunrDir, headSha } from '../git/repo.js';
 import { acquireLease } from '../store/lease.js';
 import { RUN_FILES, runsDir, worktreePathOf } from '../store/paths.js';
 import { allocateRunDir } from '../store/run-id.js';
@@ -37,6 +37,8 @@ export interface StartRunInput {
   sandbox?: SandboxMode;
   /** The run id always gets its random suffix: several machines share a remote or a queue (RUNR_ID_SUFFIX=always). */
   uniqueIdAcrossMachines?: boolean;
+  /** A branch or commit to start from instead of HEAD (worktree runs only: a run in the repository itself starts where you are). */
+  baseRef?: string;
 }
 
 export interface StartedRun {
@@ -95,13 +97,25 @@ function applyTaskWorker(config: Config, task: Task): Config {
   return { ...config, workers: Object.fromEntries(WORKER_ROLES.map((role) => [role, pick(role)])) };
 }
 
+/** The commit the run's branch starts at: HEAD, or the base ref a worktree run was given. */
+async function baseOf(input: StartRunInput): Promise<string> {
+  if (input.baseRef === undefined) {
+    const head = await headSha(input.repoRoot);
+    if (!head) throw usageError('no_commits', `${input.repoRoot} has no commits yet: commit something first (runr works on a branch from HEAD)`);
+    return head;
+  }
+  if (!input.worktree) throw usageError('base_ref_needs_worktree', `a base ref (${input.baseRef}) needs a worktree run: a run in the repository itself starts from HEAD`);
+  const sha = await commitOf(input.repoRoot, input.baseRef);
+  if (!sha) throw usageError('base_ref_not_found', `${input.baseRef} is not a branch or commit of ${input.repoRoot}`);
+  return sha;
+}
+
 /** Validates everything, creates the run directory, takes the lease and journals `run_started`. */
 export async function startRun(input: StartRunInput): Promise<StartedRun> {
   const config = readConfig(input.configPath);
   const { task, text: taskText } = readTask(input.taskFile, knownSecrets(config));
   const sandbox = await sessionSandbox(applyTaskWorker(config, task), input.sandbox);
-  const base = await headSha(input.repoRoot);
-  if (!base) throw usageError('no_commits', `${input.repoRoot} has no commits yet: commit something first (runr works on a branch from HEAD)`);
+  const base = await baseOf(input);
   await excludeRunrDir(input.repoRoot);
 
   let preexisting: string[] = [];

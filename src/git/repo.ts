@@ -6,6 +6,12 @@ export async function headSha(cwd: string): Promise<string | null> {
   return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim() || null;
 }
 
+/** The commit a branch, tag or commit id names; null when it names none. */
+export async function commitOf(cwd: string, ref: string): Promise<string | null> {
+  if (ref.startsWith('-')) return null;
+  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', `${ref}^{commit}`]))?.trim() || null;
+}
+
 export async function currentBranch(cwd: string): Promise<string | null> {
   return (await rawOrNull(cwd, ['symbolic-ref', '--short', '-q', 'HEAD']))?.trim() || null;
 }
@@ -28,9 +34,13 @@ export async function excludeRunrDir(repoRoot: string): Promise<void> {
 export async function createWorktree(repoRoot: string, worktreePath: string, branch: string, base: string): Promise<void> {
   if (fs.existsSync(path.join(worktreePath, '.git'))) return;
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
-  await raw(repoRoot, ['worktree', 'prune']); // forget a worktree whose directory was deleted
+  // A worktree whose directory was deleted is still registered: --force re-adds it at its path. Not
+  // `git worktree prune`: run by one process while another adds its own worktree, prune can delete that
+  // one's half-made admin directory (runs starting at once then fail).
+  const listed = (await raw(repoRoot, ['worktree', 'list', '--porcelain'])).split('\n');
+  const force = listed.includes(`worktree ${worktreePath}`) ? ['--force'] : [];
   const exists = await branchSha(repoRoot, branch);
-  const args = exists ? ['worktree', 'add', worktreePath, branch] : ['worktree', 'add', '-b', branch, worktreePath, base];
+  const args = exists ? ['worktree', 'add', ...force, worktreePath, branch] : ['worktree', 'add', ...force, '-b', branch, worktreePath, base];
   await raw(repoRoot, args);
 }
 

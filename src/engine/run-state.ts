@@ -1,7 +1,7 @@
 import type { RunState } from '../contracts/state.js';
 import { RunrError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import { loadState } from '../engine/load-state.js';
+import { loadState } from './load-state.js';
 
 /**
  * A run's state for a command that needs one: a run directory without a journal is "not found" and a

@@ -1,0 +1,75 @@
+import type { RunEvent } from '../contracts/events.js';
+import type { ReportOutput } from '../contracts/outputs.js';
+import type { RunState } from '../contracts/state.js';
+import { followRun } from '../engine/follow-run.js';
+import { buildReport } from '../engine/report.js';
+import type { RunStore } from '../engine/run-store.js';
+import { supervise } from '../engine/supervisor.js';
+
+/** One journal event of a run and the state it led to. */
+export interface RunUpdate {
+  event: RunEvent;
+  state: RunState;
+}
+
+/** How a run executed by this process ended: its final state and its report (the same as `runr report --json`). */
+export interface RunResult {
+  state: RunState;
+  report: ReportOutput;
+}
+
+/** A run this process executes: started or resumed through the library. */
+export interface RunHandle {
+  id: string;
+  runDir: string;
+  /** The run's journal events from the first one, with the state each led to, until the run is terminal. */
+  events(): AsyncIterable<RunUpdate>;
+  /** Settles once the run stopped (any stop reason, `interrupted` after cancel()); rejects on a failure such as a full disk. */
+  result: Promise<RunResult>;
+  /** Stops the run: its worker or verification is ended, and it stops with `interrupted` (resumable). */
+  cancel(reason?: string): void;
+}
+
+/** Executes a run in this process, returning at once a handle to watch, await or cancel it. */
+export function executeInProcess(store: RunStore, leaseToken: string, signal?: AbortSignal): RunHandle {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal?.reason ?? 'cancellation');
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const result = supervise(store, { leaseToken, signal: controller.signal })
+    .then((state) => ({ state, report: buildReport(state, { pid: null, alive: false }, new Date().toISOString()) }))
+    .finally(() => signal?.removeEventListener('abort', onAbort));
+  return {
+    id: store.state.run_id,
+    runDir: store.runDir,
+    events: () => eventsOf(store.runDir),
+    result,
+    cancel: (reason = 'cancellation') => controller.abort(reason),
+  };
+}
+
+/** A run's journal as an async stream: every event so far, then each new one, until the run is terminal or nobody executes it. */
+export async function* eventsOf(runDir: string): AsyncGenerator<RunUpdate> {
+  const queue: RunUpdate[] = [];
+  let wake: (() => void) | null = null;
+  let ended = false;
+  let failed: unknown = null;
+  void followRun(runDir, (state, event) => {
+    queue.push({ state, event });
+    wake?.();
+  }).then(
+    () => { ended = true; wake?.(); },
+    (err: unknown) => { failed = err; ended = true; wake?.(); },
+  );
+  for (;;) {
+    const next = queue.shift();
+    if (next) {
+      yield next;
+      continue;
+    }
+    if (failed) throw failed;
+    if (ended) return;
+    await new Promise<void>((resolve) => { wake = resolve; });
+    wake = null;
+  }
+}

@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { usageError, RunrError } from '../contracts/errors.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { findRepoRoot } from '../git/find-root.js';
+import { resolveRun } from '../store/list-runs.js';
+
+/** The root of the git repository that `repo` (default: the current directory) lies in. */
+export async function resolveRepo(repo: string | undefined): Promise<string> {
+  const dir = path.resolve(repo ?? '.');
+  const root = findRepoRoot(dir);
+  if (!root) throw usageError('not_a_git_repo', `${dir} is not inside a git repository (runr needs git; try "git init" or --repo <path>)`);
+  return root;
+}
+
+/** A run of that repository by id or `latest`; an unknown one is `run_not_found` (exit 3). */
+export async function resolveRunArg(repo: string | undefined, runId: string): Promise<{ repoRoot: string; runId: string; runDir: string }> {
+  const repoRoot = await resolveRepo(repo);
+  const found = resolveRun(repoRoot, runId);
+  if (!found.ok) throw new RunrError('run_not_found', found.message, EXIT.notFound);
+  return { repoRoot, runId: found.runId, runDir: found.runDir };
+}

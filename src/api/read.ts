@@ -1,0 +1,60 @@
+import type { ReportOutput, StatusOutput } from '../contracts/outputs.js';
+import { loadState } from '../engine/load-state.js';
+import { buildReport } from '../engine/report.js';
+import { requireRunState } from '../engine/run-state.js';
+import { buildStatus } from '../engine/status.js';
+import { waitForTerminal, type WaitEnd } from '../engine/wait-run.js';
+import { liveness } from '../store/lease.js';
+import { listRunIds } from '../store/list-runs.js';
+import { runDirOf } from '../store/paths.js';
+import { eventsOf, type RunUpdate } from './handle.js';
+import { resolveRepo, resolveRunArg } from './locate.js';
+
+/** The run directory of a run id (or `latest`) in the repository `repo` lies in. */
+export async function runDirFor(repo: string, runId: string): Promise<string> {
+  return (await resolveRunArg(repo, runId)).runDir;
+}
+
+/** A run's status, as `runr status <id> --json` prints it. */
+export async function runStatus(repo: string, runId: string): Promise<StatusOutput> {
+  const found = await resolveRunArg(repo, runId);
+  return buildStatus(await requireRunState(found.runDir, found.runId), liveness(found.runDir));
+}
+
+/** A run's report, as `runr report <id> --json` prints it. */
+export async function runReport(repo: string, runId: string): Promise<ReportOutput> {
+  const found = await resolveRunArg(repo, runId);
+  return buildReport(await requireRunState(found.runDir, found.runId), liveness(found.runDir), new Date().toISOString());
+}
+
+/** The repository's run ids, oldest first (the last one is `latest`). */
+export async function listRuns(repo: string): Promise<string[]> {
+  return listRunIds(await resolveRepo(repo));
+}
+
+/** The status of every run of the repository, oldest first, and the runs that could not be read (`runr status --all --json`). */
+export async function allRunStatuses(repo: string): Promise<{ runs: StatusOutput[]; errors: { run_id: string; message: string }[] }> {
+  const repoRoot = await resolveRepo(repo);
+  const runs: StatusOutput[] = [];
+  const errors: { run_id: string; message: string }[] = [];
+  for (const id of listRunIds(repoRoot)) {
+    const dir = runDirOf(repoRoot, id);
+    try {
+      const state = await loadState(dir);
+      if (state) runs.push(buildStatus(state, liveness(dir)));
+    } catch (err) {
+      errors.push({ run_id: id, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { runs, errors };
+}
+
+/** Waits until a run is terminal (or nobody executes it, or `timeoutMs` passed), wherever it executes (`runr wait`). */
+export async function waitForRun(repo: string, runId: string, opts: { timeoutMs?: number } = {}): Promise<WaitEnd> {
+  return waitForTerminal(await runDirFor(repo, runId), opts.timeoutMs ?? null);
+}
+
+/** A run's journal events from the first, with the state each led to, until it is terminal (`runr follow --json`). */
+export async function* followRunEvents(repo: string, runId: string): AsyncGenerator<RunUpdate> {
+  yield* eventsOf(await runDirFor(repo, runId));
+}

@@ -1,0 +1,16 @@
+/**
+ * runr as a library: start, resume, approve or reject runs executed in this process, and read any run's
+ * status, report and events wherever it executes. A run started here is the same run on disk as one the
+ * CLI starts (docs/library.md). Nothing here prints, installs signal handlers or exits the process.
+ */
+export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type ResumeOptions } from './api/runs.js';
+export type { RunHandle, RunResult, RunUpdate } from './api/handle.js';
+export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents } from './api/read.js';
+export type { WaitEnd } from './engine/wait-run.js';
+export { RunrError } from './contracts/errors.js';
+export { EXIT } from './contracts/exit-codes.js';
+export { STOP_REASONS, exitCodeFor } from './contracts/stop-reasons.js';
+export type { RunState } from './contracts/state.js';
+export type { RunEvent } from './contracts/events.js';
+export type { ReportOutput, StatusOutput } from './contracts/outputs.js';
+export type { Config } from './contracts/config.js';

@@ -1,0 +1,119 @@
+// runr as a library (docs/library.md): the documented example runs as it is, and a run started through the
+// library and one started by the CLI are the same thing on disk, each seen by the other.
+import { execa } from 'execa';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReportOutputSchema } from '../../src/contracts/outputs.js';
+import * as runr from '../../src/index.js';
+import { startRun as startWithCli } from '../helpers/harness.js';
+import { approve, git, ok, plan, ROOT, TestRepo, type Script } from '../helpers/harness.js';
+
+/** The program in docs/library.md, as a file that imports runr by its package name. */
+function documentedExample(repo: TestRepo): string {
+  const doc = fs.readFileSync(path.join(ROOT, 'docs', 'library.md'), 'utf8');
+  const code = /```js\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!code) throw new Error('docs/library.md has no ```js block');
+  const dir = path.join(path.dirname(repo.dir), 'example');
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'runr'));
+  fs.writeFileSync(path.join(dir, 'example.mjs'), code);
+  return path.join(dir, 'example.mjs');
+}
+
+/** A repository whose workers get the scripted agent's settings from the config (the library runs them from this process). */
+function libraryRepo(script: Script): TestRepo {
+  const repo = new TestRepo({ script });
+  const worker = { type: 'command', command: ['node', path.join(ROOT, 'tests', 'agents', 'scripted-agent.mjs')], env: repo.env() };
+  repo.writeConfig({ workers: { planner: worker, implementer: worker, reviewer: worker } });
+  return repo;
+}
+
+describe('docs/library.md', () => {
+  it('its example program starts a run, streams its events and prints its report', async () => {
+    const repo = new TestRepo({
+      script: { PLAN: [{ result: plan('add a', 'add b') }], IMPLEMENT: [{ write: { 'a.js': 'a\n', 'b.js': 'b\n' }, result: ok() }], REVIEW: [{ result: approve() }] },
+    });
+    const example = documentedExample(repo);
+    const r = await execa(process.execPath, [example, repo.dir, repo.taskPath], { cwd: repo.dir, env: repo.env(), reject: false, timeout: 60_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const runId = /^started run (\S+)$/m.exec(r.stdout)?.[1];
+    expect(runId).toBeDefined();
+    expect(r.stdout).toMatch(/^#1 run_started +PLAN$/m);
+    expect(r.stdout).toMatch(/effect_result +CHECKPOINT m2\/2$/m);
+    expect(r.stdout).toContain('complete: 2 of 2 milestone(s) checkpointed');
+    expect(r.stdout).toContain('next: none');
+    // The events printed are the journal's, one line each.
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('#')).length).toBe(repo.events(runId!).length);
+    // The CLI sees the same run, with its checkpoints on its branch.
+    const report = (await repo.runr(['report', runId!, '--json'])).json(ReportOutputSchema);
+    expect(report.stop_reason).toBe('complete');
+    expect(git(repo.dir, 'log', '--format=%s', `runr/${runId}`).split('\n').filter((s) => s.startsWith('runr:'))).toHaveLength(2);
+  });
+});
+
+describe('library and CLI: one run on disk', () => {
+  it('a run the library executes is waited on by `runr wait` and read by `runr status`', async () => {
+    const repo = libraryRepo({});
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ wait_for: release, write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath });
+    const waiting = repo.runr(['wait', run.id, '--json']);
+    const live = (await repo.runr(['status', run.id])).json();
+    expect(live.phase).not.toBe('STOPPED');
+    expect(live.stale).toBe(false);
+    fs.writeFileSync(release, '');
+    const waited = await waiting;
+    expect(waited.exitCode, waited.stderr).toBe(0);
+    expect(waited.json().stop_reason).toBe('complete');
+    const { state, report } = await run.result;
+    expect(state.stop_reason).toBe('complete');
+    expect(report.milestones).toEqual({ completed: 1, total: 1 });
+  });
+
+  it('a run the CLI started in the background is waited on, followed and reported by the library', async () => {
+    const repo = new TestRepo({ script: { PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] } });
+    const started = await startWithCli(repo, ['--detach']);
+    const end = await runr.waitForRun(repo.dir, started.runId, { timeoutMs: 60_000 });
+    expect(end.end).toBe('terminal');
+    const seen: string[] = [];
+    for await (const { event } of runr.followRunEvents(repo.dir, 'latest')) seen.push(event.type);
+    expect(seen).toEqual(repo.events(started.runId).map((e) => e.type));
+    const report = await runr.runReport(repo.dir, started.runId);
+    expect(report).toEqual((await repo.runr(['report', started.runId, '--json'])).json());
+    expect((await runr.listRuns(repo.dir)).at(-1)).toBe(started.runId);
+  });
+
+  it('cancel() stops the run with interrupted; resumeRun completes it; a bad id is a RunrError with the CLI\'s code', async () => {
+    const repo = libraryRepo({});
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ wait_for: release, write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath });
+    for await (const { state } of run.events()) if (state.phase === 'IMPLEMENT' && state.pending[0]?.kind === 'worker') break;
+    run.cancel('the test');
+    const stopped = await run.result;
+    expect(stopped.state.stop_reason).toBe('interrupted');
+    expect(stopped.report.suggested_command).toBe(`runr resume ${run.id}`);
+    fs.writeFileSync(release, '');
+    const resumed = await runr.resumeRun(repo.dir, run.id);
+    expect((await resumed.result).state.stop_reason).toBe('complete');
+    await expect(runr.runStatus(repo.dir, '20990101000000')).rejects.toMatchObject({ code: 'run_not_found', exitCode: runr.EXIT.notFound });
+  });
+
+  it('baseRef starts the run\'s branch at another branch', async () => {
+    const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const main = git(repo.dir, 'rev-parse', 'HEAD').trim();
+    git(repo.dir, 'checkout', '-q', '-b', 'feature');
+    repo.write('feature.txt', 'f\n');
+    git(repo.dir, 'add', 'feature.txt');
+    git(repo.dir, 'commit', '-q', '-m', 'feature');
+    const feature = git(repo.dir, 'rev-parse', 'HEAD').trim();
+    git(repo.dir, 'checkout', '-q', main);
+    const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath, baseRef: 'feature' });
+    const { state } = await run.result;
+    expect(state.stop_reason).toBe('complete');
+    expect(state.base_sha).toBe(feature);
+    expect(git(repo.dir, 'merge-base', '--is-ancestor', feature, `runr/${run.id}`)).toBe('');
+    await expect(runr.startRun({ repo: repo.dir, task: repo.taskPath, baseRef: 'no-such-branch' })).rejects.toMatchObject({ code: 'base_ref_not_found' });
+  });
+});
