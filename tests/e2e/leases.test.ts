@@ -131,6 +131,40 @@ describe('the run lease', () => {
   });
 });
 
+describe('a live run keeps its lease', () => {
+  it('stays live, not stale and not reclaimable, long past its lease expiry: its heartbeat keeps the lease fresh', async () => {
+    const repo = new TestRepo({
+      config: { limits: { stall_timeout_s: 30, worker_timeout_s: 60, verify_timeout_s: 60, result_grace_s: 1, lease_heartbeat_s: 0.2, lease_expiry_s: 1 } },
+    });
+    // The worker holds IMPLEMENT until the test releases it (in the state dir: the sandbox lets the worker see it).
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript(twoMilestoneScript({ 'IMPLEMENT:m1': [{ wait_for: release, write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }] }));
+    const { running, runDir, runId } = await runningInImplement(repo);
+    try {
+      const first = JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8'));
+      expect(first.expiry_ms).toBe(1000);
+      // Three expiries after the first heartbeat, with the worker still busy: the lease has been refreshed.
+      const expiredAt = Date.parse(first.heartbeat_at) + 3 * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(0, expiredAt - Date.now())));
+      const s = await statusOf(repo, runId);
+      expect(s.phase).toBe('IMPLEMENT');
+      expect(s.stale).toBeUndefined();
+      expect(s.lease).toEqual({ pid: first.pid, alive: true });
+      expect((await statusNow(runDir))?.waiting ?? null).toBeNull();
+      const now = JSON.parse(fs.readFileSync(leaseFile(repo, runId), 'utf8'));
+      expect(now.token).toBe(first.token);
+      expect(Date.parse(now.heartbeat_at)).toBeGreaterThan(Date.parse(first.heartbeat_at) + 1000);
+      const second = await repo.runr(['resume', runId]);
+      expect(second.exitCode, second.stderr).toBe(4);
+    } finally {
+      fs.writeFileSync(release, '');
+    }
+    const done = await running;
+    expect(done.exitCode, done.stdout + done.stderr).toBe(0);
+    await expectCompleteTwoMilestoneRun(repo, runId);
+  });
+});
+
 describe('two executors never run the same run', () => {
   it('an executor that was frozen past its lease expiry finds its lease taken over and journals nothing more', async () => {
     const fast = { RUNR_LEASE_EXPIRY_MS: '1000', RUNR_LEASE_HEARTBEAT_MS: '200' };

@@ -1,3 +1,4 @@
+import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ReportOutputSchema, StartOutputSchema, StatusOutputSchema } from '../../src/contracts/outputs.js';
 import { approve, ok, plan, TestRepo } from '../helpers/harness.js';
@@ -5,7 +6,8 @@ import { approve, ok, plan, TestRepo } from '../helpers/harness.js';
 describe('a run from task file to checkpoints', () => {
   it('plans, implements, verifies, reviews and commits each milestone', async () => {
     const repo = new TestRepo({
-      files: { 'check.js': "import fs from 'node:fs'; process.exit(fs.existsSync('src/b.js') || !fs.existsSync('src/a.js') ? 0 : 0)\n" },
+      // Verification passes once the first milestone's file exists (and fails before: see the end).
+      files: { 'check.js': "import fs from 'node:fs'; process.exit(fs.existsSync('src/a.js') ? 0 : 1)\n" },
       script: {
         PLAN: [{ result: plan('add a', 'add b') }],
         'IMPLEMENT:m1': [{ write: { 'src/a.js': 'export const a = 1;\n' }, result: ok('a') }],
@@ -30,5 +32,7 @@ describe('a run from task file to checkpoints', () => {
     expect(repo.git('show', `runr/${start.run_id}:src/a.js`)).toContain('a = 1');
     expect(repo.git('status', '--porcelain')).toBe('');
     expect(report.checkpoint_sha).toBe(repo.git('rev-parse', `runr/${start.run_id}`));
+    // The verification that passed can fail: in the untouched checkout, where src/a.js does not exist.
+    expect(execaSync('node', ['check.js'], { cwd: repo.dir, reject: false }).exitCode).toBe(1);
   });
 });

@@ -16,8 +16,9 @@ function rules(over: Partial<ScopeRules> = {}): ScopeRules {
   return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
 }
 
+/** A bare path is a new file (`added`), the common case for a worker's change; pass a ChangedPath for others. */
 function check(r: Partial<ScopeRules>, changes: (string | ChangedPath)[]) {
-  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'modified' as const } : c));
+  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'added' as const } : c));
   return checkChanges(compileScope(rules(r)), list);
 }
 
@@ -32,6 +33,13 @@ describe('allowlist', () => {
       { path: 'README.md', rule: 'outside_allowlist' },
       { path: 'lib/x.js', rule: 'outside_allowlist' },
     ]);
+  });
+
+  it('applies to new, modified and deleted files alike', () => {
+    for (const status of ['added', 'untracked', 'modified', 'deleted'] as const) {
+      const { violations } = check({ allowlist: ['src/**'] }, [{ path: 'src/ok.ts', status }, { path: 'lib/new.ts', status }]);
+      expect(violations, status).toEqual([{ path: 'lib/new.ts', rule: 'outside_allowlist' }]);
+    }
   });
 
   it('treats a trailing-slash pattern as the directory contents', () => {
@@ -221,7 +229,7 @@ describe('lockfiles', () => {
 
   it('allowDeps never lifts the denylist, protect or the always-denied rules', () => {
     const r = { allowlist: ['src/**'], allowDeps: true, denylist: ['apps/**'], protect: ['package.json'] };
-    expect(check(r, ['apps/web/package-lock.json', 'package.json', '.git/Cargo.lock', '.runr/go.mod']).violations).toEqual([
+    expect(check(r, ['apps/web/package-lock.json', { path: 'package.json', status: 'modified' }, '.git/Cargo.lock', '.runr/go.mod']).violations).toEqual([
       { path: 'apps/web/package-lock.json', rule: 'denylist' },
       { path: 'package.json', rule: 'protected' },
       { path: '.git/Cargo.lock', rule: 'always_denied' },
@@ -231,7 +239,7 @@ describe('lockfiles', () => {
 
   it('reports one violation per path, most specific rule first', () => {
     const r = { allowlist: ['src/**'], denylist: ['**/*.lock', '.env'], protect: ['src/**'] };
-    const { violations } = check(r, ['yarn.lock', '.env', 'src/a.ts', 'src/a.ts']);
+    const { violations } = check(r, ['yarn.lock', '.env', { path: 'src/a.ts', status: 'modified' }, { path: 'src/a.ts', status: 'modified' }]);
     expect(violations).toEqual([
       { path: 'yarn.lock', rule: 'lockfile' },
       { path: '.env', rule: 'always_denied' },

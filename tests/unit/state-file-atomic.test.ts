@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunStore } from '../../src/store/run-store.js';
+import { readFreshState, statePath } from '../../src/store/state-file.js';
+import { iso, runInit, T0 } from './machine-fixtures.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function newRun(): RunStore {
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-state-'));
+  dirs.push(runDir);
+  const store = RunStore.open(runDir);
+  store.append({ type: 'run_started', ts: iso(T0), run: { ...runInit(), run_dir: runDir } });
+  return store;
+}
+
+describe('state.json is replaced whole, never rewritten in place', () => {
+  it('a reader that opened state.json before a write still reads the whole state it opened; new readers see the new one', () => {
+    const store = newRun();
+    const file = statePath(store.runDir);
+    const before = fs.readFileSync(file, 'utf8');
+    const fd = fs.openSync(file, 'r');
+    try {
+      const head = store.state.pending[0]!;
+      store.append({ type: 'effect_started', ts: iso(T0 + 1000), effect: head });
+
+      const held = Buffer.alloc(before.length + 4096);
+      const n = fs.readSync(fd, held, 0, held.length, 0);
+      expect(held.subarray(0, n).toString('utf8')).toBe(before);
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(readFreshState(store.runDir)).toMatchObject({ in_flight: store.state.in_flight });
+    expect(store.state.in_flight).not.toBeNull();
+    expect(fs.readdirSync(store.runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
