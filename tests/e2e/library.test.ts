@@ -32,11 +32,16 @@ function libraryRepo(script: Script): TestRepo {
 describe('docs/library.md', () => {
   it('its example program starts a run, streams its events and prints its report', async () => {
     const repo = new TestRepo({
-      script: { PLAN: [{ result: plan('add a', 'add b') }], IMPLEMENT: [{ write: { 'a.js': 'a\n', 'b.js': 'b\n' }, result: ok() }], REVIEW: [{ result: approve() }] },
+      script: {
+        PLAN: [{ result: plan('add a', 'add b') }],
+        'IMPLEMENT:m1': [{ write: { 'a.js': 'a\n' }, result: ok() }],
+        'IMPLEMENT:m2': [{ write: { 'b.js': 'b\n' }, result: ok() }],
+        REVIEW: [{ result: approve() }],
+      },
     });
     const example = documentedExample(repo);
     const r = await execa(process.execPath, [example, repo.dir, repo.taskPath], { cwd: repo.dir, env: repo.env(), reject: false, timeout: 60_000 });
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     const runId = /^started run (\S+)$/m.exec(r.stdout)?.[1];
     expect(runId).toBeDefined();
     expect(r.stdout).toMatch(/^#1 run_started +PLAN$/m);
@@ -47,7 +52,7 @@ describe('docs/library.md', () => {
     expect(r.stdout.split('\n').filter((l) => l.startsWith('#')).length).toBe(repo.events(runId!).length);
     // The CLI sees the same run, with its checkpoints on its branch.
     const report = (await repo.runr(['report', runId!, '--json'])).json(ReportOutputSchema);
-    expect(report.stop_reason).toBe('complete');
+    expect(report.outcome).toBe('complete');
     expect(git(repo.dir, 'log', '--format=%s', `runr/${runId}`).split('\n').filter((s) => s.startsWith('runr:'))).toHaveLength(2);
   });
 });
@@ -61,7 +66,9 @@ describe('library and CLI: one run on disk', () => {
     const waiting = repo.runr(['wait', run.id, '--json']);
     const live = (await repo.runr(['status', run.id])).json();
     expect(live.phase).not.toBe('STOPPED');
-    expect(live.stale).toBe(false);
+    // Executed by this process, under its lease.
+    expect(live.stale).toBeUndefined();
+    expect(live.lease).toEqual({ pid: process.pid, alive: true });
     fs.writeFileSync(release, '');
     const waited = await waiting;
     expect(waited.exitCode, waited.stderr).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/contracts/effects.js';
-import { STOP_REASONS } from '../../src/engine/stop-reasons.js';
+import { STOP_REASONS } from '../../src/contracts/stop-reasons.js';
 import { Journal, R } from './machine-fixtures.js';
 
 const isWorker = (e: Effect, phase: string, m = 0) => e.kind === 'worker' && e.phase === phase && e.milestone_index === m;

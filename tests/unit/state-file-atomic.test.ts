@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunStore } from '../../src/store/run-store.js';
+import { RunStore } from '../../src/engine/run-store.js';
 import { readFreshState, statePath } from '../../src/store/state-file.js';
 import { iso, runInit, T0 } from './machine-fixtures.js';
 
