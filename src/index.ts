@@ -4,7 +4,8 @@
  * CLI starts (docs/library.md). Nothing here prints, installs signal handlers or exits the process.
  */
 export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type ResumeOptions } from './api/runs.js';
-export type { RunHandle, RunResult, RunUpdate } from './api/handle.js';
+export type { RunHandle, RunResult } from './api/handle.js';
+export type { RunUpdate } from './api/events.js';
 export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents } from './api/read.js';
 export type { WaitEnd } from './engine/wait-run.js';
 export { RunrError } from './contracts/errors.js';

@@ -1,16 +1,9 @@
-import type { RunEvent } from '../contracts/events.js';
 import type { ReportOutput } from '../contracts/outputs.js';
 import type { RunState } from '../contracts/state.js';
-import { followRun } from '../engine/follow-run.js';
 import { buildReport } from '../engine/report.js';
 import type { RunStore } from '../engine/run-store.js';
 import { supervise } from '../engine/supervisor.js';
-
-/** One journal event of a run and the state it led to. */
-export interface RunUpdate {
-  event: RunEvent;
-  state: RunState;
-}
+import { eventsOf, type RunUpdate } from './events.js';
 
 /** How a run executed by this process ended: its final state and its report (the same as `runr report --json`). */
 export interface RunResult {
@@ -46,30 +39,4 @@ export function executeInProcess(store: RunStore, leaseToken: string, signal?: A
     result,
     cancel: (reason = 'cancellation') => controller.abort(reason),
   };
-}
-
-/** A run's journal as an async stream: every event so far, then each new one, until the run is terminal or nobody executes it. */
-export async function* eventsOf(runDir: string): AsyncGenerator<RunUpdate> {
-  const queue: RunUpdate[] = [];
-  let wake: (() => void) | null = null;
-  let ended = false;
-  let failed: unknown = null;
-  void followRun(runDir, (state, event) => {
-    queue.push({ state, event });
-    wake?.();
-  }).then(
-    () => { ended = true; wake?.(); },
-    (err: unknown) => { failed = err; ended = true; wake?.(); },
-  );
-  for (;;) {
-    const next = queue.shift();
-    if (next) {
-      yield next;
-      continue;
-    }
-    if (failed) throw failed;
-    if (ended) return;
-    await new Promise<void>((resolve) => { wake = resolve; });
-    wake = null;
-  }
 }

@@ -7,7 +7,7 @@ import { waitForTerminal, type WaitEnd } from '../engine/wait-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
-import { eventsOf, type RunUpdate } from './handle.js';
+import type { RunUpdate } from './events.js';
 import { resolveRepo, resolveRunArg } from './locate.js';
 
 /** The run directory of a run id (or `latest`) in the repository `repo` lies in. */
@@ -56,5 +56,7 @@ export async function waitForRun(repo: string, runId: string, opts: { timeoutMs?
 
 /** A run's journal events from the first, with the state each led to, until it is terminal (`runr follow --json`). */
 export async function* followRunEvents(repo: string, runId: string): AsyncGenerator<RunUpdate> {
+  // Loaded only here: the state machine it replays with is not needed by the other reads (start-up of `runr status`).
+  const { eventsOf } = await import('./events.js');
   yield* eventsOf(await runDirFor(repo, runId));
 }
