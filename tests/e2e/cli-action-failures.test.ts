@@ -48,50 +48,40 @@ describe('codex (real Codex CLI, fake OpenAI Responses API)', () => {
   });
 });
 
-describe('claude (real Claude Code CLI, fake Anthropic API)', () => {
-  it('a tool call it refuses (a write outside the worktree) reaches the next attempt and the report', async () => {
-    const repo = notesRepo();
-    const model = runrModel({
-      goals: ['write the first note'],
-      inject: (r) => (r.phase === 'IMPLEMENT' && r.seen === 0
-        ? { kind: 'answer', text: 'Writing the note.', tools: [{ kind: 'write_file', path: '/etc/runr-denied/notes.txt', content: 'x\n' }] }
-        : undefined),
+/** Claude Code refuses the write; Gemini CLI's write tool fails. Both report it, each in its own words. */
+const REFUSED_WRITES = [
+  {
+    cli: 'claude (real Claude Code CLI, fake Anthropic API)', start: fakeClaude, what: 'a tool call it refuses (a write outside the worktree)',
+    reported: /^attempt 1: permission denied: Write \/etc\/runr-denied\/notes\.txt/, prompted: '- permission denied: Write /etc/runr-denied/notes.txt',
+  },
+  {
+    cli: 'gemini (real Gemini CLI, fake Gemini API)', start: fakeGemini, what: 'a tool call that failed (a write outside the workspace)',
+    reported: /^attempt 1: write_file \/etc\/runr-denied\/notes\.txt failed: /, prompted: '- write_file /etc/runr-denied/notes.txt failed: ',
+  },
+];
+
+for (const { cli, start, what, reported, prompted } of REFUSED_WRITES) {
+  describe(cli, () => {
+    it(`${what} reaches the next attempt and the report`, async () => {
+      const repo = notesRepo();
+      const model = runrModel({
+        goals: ['write the first note'],
+        inject: (r) => (r.phase === 'IMPLEMENT' && r.seen === 0
+          ? { kind: 'answer', text: 'Writing the note.', tools: [{ kind: 'write_file', path: '/etc/runr-denied/notes.txt', content: 'x\n' }] }
+          : undefined),
+      });
+      const worker = await start(repo, model);
+      servers.push(worker.server);
+      writeWorkers(repo, { planner: worker.worker, implementer: worker.worker, reviewer: worker.worker });
+
+      const run = await runToEnd(repo);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expectNotesCheckpointed(repo, run.runId, 1);
+      const [failures] = run.report.milestone_list.map((m) => m.action_failures);
+      expect(failures).toHaveLength(1);
+      expect(failures![0]).toMatch(reported);
+      const second = model.requests.filter((r) => r.phase === 'IMPLEMENT' && r.conversation.toolOutputs.length === 0)[1]!;
+      expect(second.conversation.lastUserText).toContain(prompted);
     });
-    const claude = await fakeClaude(repo, model);
-    servers.push(claude.server);
-    writeWorkers(repo, { planner: claude.worker, implementer: claude.worker, reviewer: claude.worker });
-
-    const run = await runToEnd(repo);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expectNotesCheckpointed(repo, run.runId, 1);
-    const [failures] = run.report.milestone_list.map((m) => m.action_failures);
-    expect(failures).toHaveLength(1);
-    expect(failures![0]).toMatch(/^attempt 1: permission denied: Write \/etc\/runr-denied\/notes\.txt/);
-    const second = model.requests.filter((r) => r.phase === 'IMPLEMENT' && r.conversation.toolOutputs.length === 0)[1]!;
-    expect(second.conversation.lastUserText).toContain('- permission denied: Write /etc/runr-denied/notes.txt');
   });
-});
-
-describe('gemini (real Gemini CLI, fake Gemini API)', () => {
-  it('a tool call that failed (a write outside the workspace) reaches the next attempt and the report', async () => {
-    const repo = notesRepo();
-    const model = runrModel({
-      goals: ['write the first note'],
-      inject: (r) => (r.phase === 'IMPLEMENT' && r.seen === 0
-        ? { kind: 'answer', text: 'Writing the note.', tools: [{ kind: 'write_file', path: '/etc/runr-denied/notes.txt', content: 'x\n' }] }
-        : undefined),
-    });
-    const cli = await fakeGemini(repo, model);
-    servers.push(cli.server);
-    writeWorkers(repo, { planner: cli.worker, implementer: cli.worker, reviewer: cli.worker });
-
-    const run = await runToEnd(repo);
-    expect(run.exitCode, run.stderr).toBe(0);
-    expectNotesCheckpointed(repo, run.runId, 1);
-    const [failures] = run.report.milestone_list.map((m) => m.action_failures);
-    expect(failures).toHaveLength(1);
-    expect(failures![0]).toMatch(/^attempt 1: write_file \/etc\/runr-denied\/notes\.txt failed: /);
-    const second = model.requests.filter((r) => r.phase === 'IMPLEMENT' && r.conversation.toolOutputs.length === 0)[1]!;
-    expect(second.conversation.lastUserText).toContain('- write_file /etc/runr-denied/notes.txt failed: ');
-  });
-});
+}
