@@ -1,20 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import { findAddedSecrets } from '../../src/guard/secrets.js';
 import type { ChangedPath } from '../../src/guard/index.js';
 import { FAKE_SECRETS } from '../helpers/fake-secrets.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const freshDir = tempDirsRemovedAfterEach('runr-secrets-');
 
 /** A worktree with `files`, and `before` as the last checkpoint's contents. */
 function check(files: Record<string, string>, changes: ChangedPath[], before: Record<string, string> = {}, allow: string[] = []) {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-secrets-'));
-  dirs.push(workDir);
+  const workDir = freshDir();
   for (const [f, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(workDir, f)), { recursive: true });
     fs.writeFileSync(path.join(workDir, f), text);

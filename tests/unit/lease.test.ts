@@ -2,21 +2,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import type { Lease } from '../../src/contracts/lease.js';
 import {
   acquireLease, heartbeat, leaseAlive, leaseTimingOf, LEASE_TIMING, liveness, overdueLease, readLease, releaseLease,
 } from '../../src/store/lease.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-function runDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-lease-'));
-  dirs.push(d);
-  return d;
-}
+const runDir = tempDirsRemovedAfterEach('runr-lease-');
 const leaseFile = (dir: string) => path.join(dir, 'lease.json');
 /** A pid that surely belongs to no process: one that has just exited. */
 const deadPid = () => Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));

@@ -1,19 +1,14 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import { RunStore } from '../../src/engine/run-store.js';
 import { readFreshState, statePath } from '../../src/store/state-file.js';
 import { iso, runInit, T0 } from './machine-fixtures.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const freshDir = tempDirsRemovedAfterEach('runr-state-');
 
 function newRun(): RunStore {
-  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-state-'));
-  dirs.push(runDir);
+  const runDir = freshDir();
   const store = RunStore.open(runDir);
   store.append({ type: 'run_started', ts: iso(T0), run: { ...runInit(), run_dir: runDir } });
   return store;
