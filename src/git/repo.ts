@@ -3,7 +3,7 @@ import path from 'node:path';
 import { raw, rawOrNull } from './git.js';
 
 export async function headSha(cwd: string): Promise<string | null> {
-  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', 'HEAD^{commit}']))?.trim() || null;
+  return commitOf(cwd, 'HEAD');
 }
 
 /** The commit a branch, tag or commit id names; null when it names none. */
@@ -17,7 +17,7 @@ export async function currentBranch(cwd: string): Promise<string | null> {
 }
 
 export async function branchSha(cwd: string, branch: string): Promise<string | null> {
-  return (await rawOrNull(cwd, ['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`]))?.trim() || null;
+  return commitOf(cwd, `refs/heads/${branch}`);
 }
 
 /** Keeps `.runr/` out of the project's own `git status` without touching tracked files. */
