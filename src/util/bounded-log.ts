@@ -1,8 +1,6 @@
 import { cleanCut, type Hide } from './clean-cut.js';
-import { TailRing } from './head-tail.js';
+import { bytesOf, TailRing } from './head-tail.js';
 import { CUT_MARGIN, omittedNote, type Keep } from './output-limits.js';
-
-const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /**
  * One stream of output written to a log as it arrives, redacted and bounded: the first `keep.head`

@@ -1,7 +1,7 @@
 import { cleanCut, wholeAt, type Hide } from './clean-cut.js';
 import { CUT_MARGIN, omittedNote, type Keep } from './output-limits.js';
 
-const bytesOf = (text: string) => Buffer.byteLength(text, 'utf8');
+export const bytesOf = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /**
  * The last `keep` bytes (at least) of a stream, as UTF-8 in one buffer of twice that size, allocated
