@@ -6,7 +6,7 @@ import { listRunIds } from '../store/list-runs.js';
 import { loadState } from './load-state.js';
 import { runDirOf } from '../store/paths.js';
 import { isTerminal } from './describe.js';
-import { configRefOf } from './integrity/run-config.js';
+import { configRefOf } from '../git/run-branch.js';
 
 export interface GcOptions {
   repoRoot: string;

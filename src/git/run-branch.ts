@@ -1,6 +1,8 @@
 import { gitExec } from './git.js';
 
 export const runBranchOf = (runId: string) => `runr/${runId}`;
+/** Where a run's configuration is recorded (engine/integrity/run-config.ts). */
+export const configRefOf = (runId: string) => `refs/runr/config/${runId}`;
 
 /**
  * Whether git already knows a run with this id: its branch here or on a remote this clone has
@@ -10,7 +12,7 @@ async function idKnownToGit(repoRoot: string, runId: string): Promise<boolean> {
   const branch = runBranchOf(runId);
   const { stdout } = await gitExec(repoRoot, [
     'for-each-ref', '--count=1', '--format=%(refname)',
-    `refs/heads/${branch}`, `refs/remotes/*/${branch}`, `refs/runr/config/${runId}`,
+    `refs/heads/${branch}`, `refs/remotes/*/${branch}`, configRefOf(runId),
   ]);
   return stdout.trim() !== '';
 }

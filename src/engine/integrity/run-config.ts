@@ -1,13 +1,12 @@
 import type { RunInit } from '../../contracts/state.js';
 import { gitExec } from '../../git/git.js';
+import { configRefOf } from '../../git/run-branch.js';
 
 /**
  * A run's configuration, fixed when it starts: the `run_started` record is also stored as a git
  * object under refs/runr/config/<run_id>. Objects cannot be edited, so a journal rewritten later
  * (by a worker with the user's rights) no longer matches it, and resume refuses.
  */
-export const configRefOf = (runId: string) => `refs/runr/config/${runId}`;
-
 export async function recordRunConfig(repoRoot: string, run: RunInit): Promise<void> {
   const blob = (await gitExec(repoRoot, ['hash-object', '-w', '--stdin'], { input: JSON.stringify(run) })).stdout.trim();
   await gitExec(repoRoot, ['update-ref', configRefOf(run.run_id), blob]);

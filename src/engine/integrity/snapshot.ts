@@ -3,7 +3,7 @@ import type { RunState } from '../../contracts/state.js';
 import { runIndexEnv } from '../../git/run-index.js';
 import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headState, listRefs } from '../../git/refs.js';
 import { journalPath, RUN_FILES } from '../../store/paths.js';
-import { configRefOf } from './run-config.js';
+import { configRefOf } from '../../git/run-branch.js';
 import { fingerprint, fingerprintTree } from './fingerprint.js';
 
 /**
