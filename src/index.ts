@@ -6,6 +6,9 @@
 export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type ResumeOptions } from './api/runs.js';
 export type { RunHandle, RunResult } from './api/handle.js';
 export type { RunUpdate } from './api/events.js';
+export type { EnginePorts, WorkerPort, GitPort, VerificationPort, GuardPort, PerformContext } from './engine/ports/ports.js';
+export type { Clock } from './engine/ports/clock.js';
+export { realPorts } from './engine/ports/real-ports.js';
 export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents } from './api/read.js';
 export type { WaitEnd } from './engine/wait-run.js';
 export { RunrError } from './contracts/errors.js';

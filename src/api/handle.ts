@@ -3,6 +3,8 @@ import type { RunState } from '../contracts/state.js';
 import { buildReport } from '../engine/report.js';
 import type { RunStore } from '../engine/run-store.js';
 import { supervise } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
+import { realPorts } from '../engine/ports/real-ports.js';
 import { eventsOf, type RunUpdate } from './events.js';
 
 /** How a run executed by this process ended: its final state and its report (the same as `runr report --json`). */
@@ -24,12 +26,12 @@ export interface RunHandle {
 }
 
 /** Executes a run in this process, returning at once a handle to watch, await or cancel it. */
-export function executeInProcess(store: RunStore, leaseToken: string, signal?: AbortSignal): RunHandle {
+export function executeInProcess(store: RunStore, leaseToken: string, signal?: AbortSignal, ports?: Partial<EnginePorts>): RunHandle {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason ?? 'cancellation');
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
-  const result = supervise(store, { leaseToken, signal: controller.signal })
+  const result = supervise(store, { leaseToken, signal: controller.signal, ports: ports && { ...realPorts(), ...ports } })
     .then((state) => ({ state, report: buildReport(state, { pid: null, alive: false }, new Date().toISOString()) }))
     .finally(() => signal?.removeEventListener('abort', onAbort));
   return {

@@ -6,6 +6,7 @@ import { startRun as startStoredRun } from '../engine/start-run.js';
 import { defaultConfigPath } from '../store/paths.js';
 import { executeInProcess, type RunHandle } from './handle.js';
 import { runDirFor } from './read.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 
 export interface StartOptions {
   /** Any directory inside the git repository to work on. */
@@ -29,6 +30,8 @@ export interface StartOptions {
   uniqueIdAcrossMachines?: boolean;
   /** Cancels the run (as handle.cancel()). */
   signal?: AbortSignal;
+  /** Replaces some of the adapters the run is executed through (e.g. workers run by another executor); the rest stay real. */
+  ports?: Partial<EnginePorts>;
 }
 
 /** Starts a run and executes it in this process: the same run on disk as `runr run` makes (`runr wait`, `status`, `report` see it). */
@@ -49,7 +52,7 @@ export async function startRun(opts: StartOptions): Promise<RunHandle> {
     uniqueIdAcrossMachines: opts.uniqueIdAcrossMachines,
     baseRef: opts.baseRef,
   });
-  return executeInProcess(started.store, started.leaseToken, opts.signal);
+  return executeInProcess(started.store, started.leaseToken, opts.signal, opts.ports);
 }
 
 export interface ResumeOptions {
@@ -59,13 +62,14 @@ export interface ResumeOptions {
   maxTicks?: number;
   budgetUsd?: number;
   signal?: AbortSignal;
+  ports?: Partial<EnginePorts>;
 }
 
 /** Resumes a stopped (or abandoned) run in this process, as `runr resume` does; refusals throw a RunrError with `code`. */
 export async function resumeRun(repo: string, runId: string, opts: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = await runDirFor(repo, runId);
   const { store, leaseToken } = await resumeStoredRun({ runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+  return executeInProcess(store, leaseToken, opts.signal, opts.ports);
 }
 
 /** Approves the plan or checkpoint a run waits at and executes the rest (`runr approve`). */

@@ -11,6 +11,8 @@ import { isTerminal } from './describe.js';
 import { recordChild } from './effects/children.js';
 import { sessionDeadline } from './effects/context.js';
 import { perform } from './effects/perform.js';
+import { realPorts } from './ports/real-ports.js';
+import type { EnginePorts } from './ports/ports.js';
 import { WriteFailedError, writeFailureOf, type WriteFailure } from './write-failure.js';
 
 /** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
@@ -33,6 +35,8 @@ export interface SuperviseOptions {
    * stop is journaled (`interrupted by <signal.reason>`), the stop's clean-up runs and supervise returns.
    */
   signal?: AbortSignal;
+  /** What effects are performed through; default the real world (git, worker CLIs, verification commands, system clock). */
+  ports?: EnginePorts;
   /** Called after every journaled event, for progress output. */
   onEvent?: (state: RunState, event: RunEventInput) => void;
   /** Keep the lease when done (the caller goes on executing the run). */
@@ -61,12 +65,13 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   const runDir = store.runDir;
   const runId = store.state.run_id;
   const timing = leaseTimingOf(store.state.config.limits);
+  const ports = opts.ports ?? realPorts();
+  const now = () => new Date(ports.clock.now()).toISOString();
   let interrupted: string | null = null;
   /** An error raised where nothing awaits it (the heartbeat timer). */
   let failure: unknown = null;
   // Ends this run's processes (runProcess listens to it), on cancellation or such a failure.
   const stop = new AbortController();
-  const aborted = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
   const abort = () => stop.abort();
   const cancel = () => {
     interrupted ??= cancelledBy(opts.signal!);
@@ -113,8 +118,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
         state: store.state,
         deadlineMs: sessionDeadline(store.state),
         onSpawn: (pid) => recordChild(runDir, pid),
-        aborted,
         signal: stop.signal,
+        ports,
       });
       if (failure) throw failure;
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
@@ -139,7 +144,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
     const refused = writeFailureOf(err);
     if (!refused) throw err;
     abort();
-    throw stopForRefusedWrite(store, refused, () => !lost && readLease(runDir)?.token === opts.leaseToken, journal, runId);
+    throw stopForRefusedWrite(store, refused, () => !lost && readLease(runDir)?.token === opts.leaseToken, journal, runId, now());
   } finally {
     clearInterval(beat);
     opts.signal?.removeEventListener('abort', cancel);
@@ -159,12 +164,13 @@ function stopForRefusedWrite(
   stillOurs: () => boolean,
   journal: (event: RunEventInput) => RunState,
   runId: string,
+  ts: string,
 ): WriteFailedError {
   const state = store.state;
   const error = new WriteFailedError(refused, store.runDir, runrCommand(isTerminal(state) ? 'report' : 'resume', runId));
   if (refused.full && state.phase !== 'STOPPED' && stillOurs()) {
     try {
-      journal({ type: 'run_stopped', ts: now(), reason: 'disk_full', detail: error.what });
+      journal({ type: 'run_stopped', ts, reason: 'disk_full', detail: error.what });
     } catch {
       /* the journal cannot take it either (it is left whole: appendEvent cuts a partial line back) */
     }
@@ -174,8 +180,4 @@ function stopForRefusedWrite(
 
 function lostLease(runId: string): LeaseLostError {
   return new LeaseLostError(`Run ${runId}: this process no longer holds the run's lease (another process took the run over); it stopped without writing anything. See: ${runrCommand('status', runId)}`);
-}
-
-function now(): string {
-  return new Date().toISOString();
 }

@@ -8,18 +8,6 @@ import { ensureRunIndex, runIndexEnv } from '../../git/run-index.js';
 import { RUN_FILES } from '../../store/paths.js';
 import { addSeconds } from '../state-ops.js';
 
-/** What a performer needs besides the state: where to log, when time runs out, how to track children. */
-export interface PerformContext {
-  state: RunState;
-  /** Instant (epoch ms) at which the session's time budget ends. */
-  deadlineMs: number;
-  onSpawn: (pid: number) => void;
-  /** Resolves when the run is cancelled (or fails where nothing awaits): `signal` aborted. */
-  aborted: Promise<void>;
-  /** Aborted when the run is cancelled: ends this run's processes, never another run's. */
-  signal: AbortSignal;
-}
-
 export function sessionDeadline(state: RunState): number {
   return Date.parse(addSeconds(state.session_started_at, state.options.time_budget_min * 60));
 }

@@ -1,0 +1,32 @@
+import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.js';
+import { blobBytes } from '../../git/blob-stream.js';
+import { treeFromDisk } from '../../git/verified-tree.js';
+import { scopeRules } from '../phases/plan.js';
+import { expectedHead, runChanges } from './context.js';
+import type { PerformContext } from '../ports/ports.js';
+import { uncommitWorkerCommits } from './workspace.js';
+
+/** The real GuardPort: the scope rules and the secret scan over the run's changes, then the tree of what was checked. */
+export async function checkScope(effect: EffectOf<'guard'>, ctx: PerformContext): Promise<ResultOf<'guard'>> {
+  const { state } = ctx;
+  await uncommitWorkerCommits(state);
+  const { changes } = await runChanges(state);
+  const scoped = await guardChanges(state.work_dir, compileScope(scopeRules(state)), changes);
+  const secrets = await findAddedSecrets({
+    workDir: state.work_dir, changes, allow: state.config.scope.secrets_allow ?? [],
+    before: (p) => blobBytes(state.work_dir, expectedHead(state), p),
+  });
+  const all = [...scoped, ...secrets.filter((v) => !scoped.some((s) => s.path === v.path))];
+  if (all.length) return { kind: 'guard', ok: false, violations: all, changed: changes.length };
+  // The bytes on disk as a tree: what verification runs on (after IMPLEMENT) or ran on (after VERIFY).
+  const built = await treeFromDisk(state.work_dir, expectedHead(state), changes.map((c) => c.path));
+  if (!built.ok) {
+    return { kind: 'guard', ok: false, violations: built.refused.map((r) => ({ path: r.path, rule: 'always_denied' as const })), changed: changes.length };
+  }
+  return {
+    kind: 'guard', ok: true, violations: [], changed: changes.length,
+    tree: effect.after === 'VERIFY' ? built.tree : null,
+    ...(effect.after === 'IMPLEMENT' ? { empty: changes.length === 0 } : {}),
+  };
+}
