@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import type { Hide } from './clean-cut.js';
 import { HeadTail } from './head-tail.js';
@@ -75,7 +76,6 @@ export interface ProcessOutcome {
 export const RECENT_STDOUT = 65_536;
 const DONE_CHECK_MS = 100;
 
-let calls = 0;
 
 /** Kills a process group and everything carrying the tag, at once. */
 export function killTree(pid: number | undefined, tag?: string): void {
@@ -93,7 +93,7 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const stderr = new HeadTail(KEEP_IN_MEMORY.stderr);
   const all = new HeadTail(KEEP_IN_MEMORY.all);
   const texts = () => ({ stdout: stdout.join(opts.hide), stderr: stderr.join(opts.hide), all: all.join(opts.hide), stdoutEnd: stdout.end() });
-  const tag = opts.tag ?? `${process.pid}-${++calls}-${started}`;
+  const tag = opts.tag ?? `${process.pid}-${randomUUID()}`;
   if (opts.signal?.aborted) return { end: 'aborted', exitCode: null, ...texts(), durationMs: 0 };
   const command = confined(opts);
   if (!command) {
