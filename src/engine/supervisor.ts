@@ -1,6 +1,6 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { heartbeat, leaseTimingOf, readLease, releaseLease } from '../store/lease.js';
+import { heartbeat, leaseTimingOf, readLease, releaseLease, type LeaseTiming } from '../store/lease.js';
 import { RunrError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import type { RunStore } from './run-store.js';
@@ -26,6 +26,8 @@ export class LeaseLostError extends RunrError {
 export interface SuperviseHooks {
   /** Called right after journal event `seq` is written (a test crashes or freezes the process here). */
   afterEvent?: (seq: number) => void;
+  /** The lease timing when the run's config sets none (tests shorten it to exercise expiry). */
+  leaseTiming?: LeaseTiming;
 }
 
 export interface SuperviseOptions {
@@ -64,7 +66,7 @@ function cancelledBy(signal: AbortSignal): string {
 export async function supervise(store: RunStore, opts: SuperviseOptions): Promise<RunState> {
   const runDir = store.runDir;
   const runId = store.state.run_id;
-  const timing = leaseTimingOf(store.state.config.limits);
+  const timing = leaseTimingOf(store.state.config.limits, opts.hooks?.leaseTiming);
   const ports = opts.ports ?? realPorts();
   const now = () => new Date(ports.clock.now()).toISOString();
   let interrupted: string | null = null;

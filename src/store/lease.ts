@@ -5,11 +5,16 @@ import path from 'node:path';
 import type { Lease } from '../contracts/lease.js';
 import { RUN_FILES } from './paths.js';
 
-/** Heartbeat cadence and how old a heartbeat may get before the lease counts as expired. */
-export const LEASE_TIMING = {
-  heartbeatMs: Number(process.env.RUNR_LEASE_HEARTBEAT_MS ?? 5_000),
-  expiryMs: Number(process.env.RUNR_LEASE_EXPIRY_MS ?? 30_000),
-};
+export interface LeaseTiming {
+  heartbeatMs: number;
+  expiryMs: number;
+}
+
+/**
+ * Heartbeat cadence and how old a heartbeat may get before the lease counts as expired, for leases
+ * that do not say (every heartbeat writes the executor's own timing into the lease).
+ */
+export const LEASE_TIMING: Readonly<LeaseTiming> = Object.freeze({ heartbeatMs: 5_000, expiryMs: 30_000 });
 
 const leaseFile = (runDir: string) => path.join(runDir, RUN_FILES.lease);
 
@@ -138,11 +143,11 @@ export function overdueLease(runDir: string, nowMs = Date.now()): { since: strin
   return { since: lease.heartbeat_at, expires_at: new Date(beat + (lease.expiry_ms ?? LEASE_TIMING.expiryMs)).toISOString() };
 }
 
-/** The lease timing of a run: its config's limits, else RUNR_LEASE_HEARTBEAT_MS / RUNR_LEASE_EXPIRY_MS, else 5 s / 30 s. */
-export function leaseTimingOf(limits: { lease_heartbeat_s?: number; lease_expiry_s?: number }): { heartbeatMs: number; expiryMs: number } {
+/** The lease timing of a run: its config's limits, else the executor's `fallback` (default 5 s / 30 s). */
+export function leaseTimingOf(limits: { lease_heartbeat_s?: number; lease_expiry_s?: number }, fallback: LeaseTiming = LEASE_TIMING): LeaseTiming {
   return {
-    heartbeatMs: limits.lease_heartbeat_s !== undefined ? limits.lease_heartbeat_s * 1000 : LEASE_TIMING.heartbeatMs,
-    expiryMs: limits.lease_expiry_s !== undefined ? limits.lease_expiry_s * 1000 : LEASE_TIMING.expiryMs,
+    heartbeatMs: limits.lease_heartbeat_s !== undefined ? limits.lease_heartbeat_s * 1000 : fallback.heartbeatMs,
+    expiryMs: limits.lease_expiry_s !== undefined ? limits.lease_expiry_s * 1000 : fallback.expiryMs,
   };
 }
 

@@ -16,10 +16,10 @@ function leaseFile(repo: TestRepo, runId: string): string {
   return path.join(repo.runDir(runId), 'lease.json');
 }
 
-function writeLease(repo: TestRepo, runId: string, pid: number, heartbeatAgoMs: number): void {
+function writeLease(repo: TestRepo, runId: string, pid: number, heartbeatAgoMs: number, promised: { expiry_ms?: number } = {}): void {
   const at = new Date(Date.now() - heartbeatAgoMs).toISOString();
   fs.writeFileSync(leaseFile(repo, runId), JSON.stringify({
-    pid, host: os.hostname(), token: 'not-yours', started_at: at, heartbeat_at: at,
+    pid, host: os.hostname(), token: 'not-yours', started_at: at, heartbeat_at: at, ...promised,
   }));
 }
 
@@ -114,7 +114,7 @@ describe('the run lease', () => {
     await resumeToCompletion(repo, runId);
   });
 
-  it('counts as live until RUNR_LEASE_EXPIRY_MS has passed since its heartbeat', async () => {
+  it('counts as live until the expiry it promises (default 30 s) has passed since its heartbeat', async () => {
     const repo = new TestRepo({ script: twoMilestoneScript() });
     const runId = await crashedRun(repo);
     writeLease(repo, runId, process.ppid, 3_000);
@@ -122,10 +122,10 @@ describe('the run lease', () => {
     expect((await statusOf(repo, runId)).lease).toEqual({ pid: process.ppid, alive: true });
     const refused = await repo.runr(['resume', runId]);
     expect(refused.exitCode, refused.stderr).toBe(4);
-    // With a 1 s expiry the same lease is stale and is reclaimed.
-    const fast = { RUNR_LEASE_EXPIRY_MS: '1000', RUNR_LEASE_HEARTBEAT_MS: '200' };
-    expect((await statusOf(repo, runId, fast)).stale).toBe(true);
-    const r = await repo.runr(['resume', runId], { env: fast });
+    // The same lease from an executor that promised a 1 s expiry is stale, and is reclaimed.
+    writeLease(repo, runId, process.ppid, 3_000, { expiry_ms: 1000 });
+    expect((await statusOf(repo, runId)).stale).toBe(true);
+    const r = await repo.runr(['resume', runId]);
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     await expectCompleteTwoMilestoneRun(repo, runId);
   });
