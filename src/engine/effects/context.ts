@@ -6,7 +6,6 @@ import { isToolCache, type ChangedPath } from '../../guard/index.js';
 import { listChanges } from '../../git/changes.js';
 import { ensureRunIndex, runIndexEnv } from '../../git/run-index.js';
 import { RUN_FILES } from '../../store/paths.js';
-import { addSeconds } from '../state-ops.js';
 
 /** What a performer needs besides the state: where to log, when time runs out, how to track children. */
 export interface PerformContext {
@@ -18,10 +17,6 @@ export interface PerformContext {
   aborted: Promise<void>;
   /** Aborted when the run is cancelled: ends this run's processes, never another run's. */
   signal: AbortSignal;
-}
-
-export function sessionDeadline(state: RunState): number {
-  return Date.parse(addSeconds(state.session_started_at, state.options.time_budget_min * 60));
 }
 
 export function logPathFor(state: RunState, effect: Effect, name: string): string {
