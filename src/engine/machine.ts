@@ -9,7 +9,7 @@ import { onPlanResult, startMilestone } from './phases/plan.js';
 import { onReviewResult } from './phases/review.js';
 import { onVerifyResult } from './phases/verify.js';
 import {
-  emptyUsage, msBetween, phaseOf, schedule, sessionDeadlineMs, stop, withFeedback, withId, withLoop, withQueue,
+  emptyUsage, msBetween, phaseOf, schedule, sessionDeadlineMs, stop, withFeedback, withId, withLoop, withQueue, withStats,
 } from './state-ops.js';
 
 /**
@@ -123,15 +123,11 @@ function onResult(state: RunState, effectId: string, result: EffectResult, ts: s
     });
   }
   if (WORK_EFFECTS.has(effect.kind)) {
-    next = withStats({ ...next, session: { ...next.session, ticks: next.session.ticks + 1 } }, { ticks: next.stats.ticks + 1 });
+    next = { ...withStats(next, { ticks: next.stats.ticks + 1 }), session: { ...next.session, ticks: next.session.ticks + 1 } };
   }
 
   next = dispatch(next, effect, result, ts);
   return next.phase === 'STOPPED' ? next : enforceLimits(next, ts);
-}
-
-function withStats(state: RunState, patch: Partial<RunState['stats']>): RunState {
-  return { ...state, stats: { ...state.stats, ...patch } };
 }
 
 type ResultHandler<K extends EffectKind> = (state: RunState, effect: EffectOf<K>, result: ResultOf<K>, ts: string) => RunState;

@@ -1,6 +1,6 @@
 import type { ApprovalGate } from '../contracts/config.js';
 import type { Effect, EffectRequest } from '../contracts/effects.js';
-import type { EffectQueue, Feedback, LoopCounters, RunState, UsageTotals } from '../contracts/state.js';
+import type { EffectQueue, Feedback, LoopCounters, RunState, RunStats, UsageTotals } from '../contracts/state.js';
 import type { Phase } from '../contracts/phases.js';
 import type { StopReason } from '../contracts/stop-reasons.js';
 
@@ -26,6 +26,10 @@ export function withFeedback(state: RunState, patch: Partial<Feedback>): RunStat
 
 export function withQueue(state: RunState, patch: Partial<EffectQueue>): RunState {
   return { ...state, queue: { ...state.queue, ...patch } };
+}
+
+export function withStats(state: RunState, patch: Partial<RunStats>): RunState {
+  return { ...state, stats: { ...state.stats, ...patch } };
 }
 
 export function withId(state: RunState, req: EffectRequest): [RunState, Effect] {

@@ -1,24 +1,20 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { repeatCount, STOP_AT_REPEATS, verificationSignature } from '../signatures.js';
-import { schedule, stop, withFeedback, withLoop } from '../state-ops.js';
+import { schedule, stop, withFeedback, withLoop, withStats } from '../state-ops.js';
 import { fixRequest, scheduleFix } from './implement.js';
 
 /** VERIFY: runr's own verification tiers; a failure goes back to the implementer with the evidence. */
 export function onVerifyResult(state: RunState, effect: EffectOf<'verify'>, result: ResultOf<'verify'>, ts: string): RunState {
   const isRetry = state.feedback.verification_failure !== null;
   const stats = state.stats.verify_stats;
-  let next: RunState = {
-    ...state,
-    stats: {
-      ...state.stats,
-      verify_stats: {
-        attempts: stats.attempts + 1,
-        retries: stats.retries + (isRetry ? 1 : 0),
-        total_duration_ms: stats.total_duration_ms + result.duration_ms,
-      },
+  let next = withStats(state, {
+    verify_stats: {
+      attempts: stats.attempts + 1,
+      retries: stats.retries + (isRetry ? 1 : 0),
+      total_duration_ms: stats.total_duration_ms + result.duration_ms,
     },
-  };
+  });
   const { id: _id, ...again } = effect;
   if (result.time_budget) {
     return stop(next, 'time_budget_exceeded', ts, { detail: 'the time budget ran out during verification', resume: again });

@@ -3,7 +3,7 @@ import type { RunState } from '../../contracts/state.js';
 import { RateLimitedResultSchema } from '../../contracts/worker-results.js';
 import type { z } from 'zod';
 import { quotaBackoffSeconds } from '../quota.js';
-import { addSeconds, addUsage, type CallUsage, schedule, sessionDeadlineMs, stop, withLoop, withQueue } from '../state-ops.js';
+import { addSeconds, addUsage, type CallUsage, schedule, sessionDeadlineMs, stop, withLoop, withQueue, withStats } from '../state-ops.js';
 import { recordSession } from '../worker-sessions.js';
 
 /** How many completion-enforcement follow-ups a worker gets before its phase fails (SPEC §4). */
@@ -25,18 +25,14 @@ function recordUsage(state: RunState, effect: WorkerEffect, result: WorkerResult
   const usage = (result.usage ?? parsedUsage ?? null) as CallUsage;
   const { total, by_phase, by_milestone } = state.stats.usage;
   const milestone = effect.phase === 'PLAN' ? null : state.milestones[effect.milestone_index]?.id ?? null;
-  return {
-    ...state,
-    stats: {
-      ...state.stats,
-      last_worker_log: result.log_path ?? state.stats.last_worker_log,
-      usage: {
-        total: addUsage(total, usage),
-        by_phase: { ...by_phase, [effect.phase]: addUsage(by_phase[effect.phase], usage) },
-        by_milestone: milestone ? { ...by_milestone, [milestone]: addUsage(by_milestone[milestone], usage) } : by_milestone,
-      },
+  return withStats(state, {
+    last_worker_log: result.log_path ?? state.stats.last_worker_log,
+    usage: {
+      total: addUsage(total, usage),
+      by_phase: { ...by_phase, [effect.phase]: addUsage(by_phase[effect.phase], usage) },
+      by_milestone: milestone ? { ...by_milestone, [milestone]: addUsage(by_milestone[milestone], usage) } : by_milestone,
     },
-  };
+  });
 }
 
 /**
