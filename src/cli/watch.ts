@@ -101,7 +101,7 @@ async function resumeWhenReleased(runDir: string) {
 const LEASE_RELEASE_TRIES = 50;
 
 function elapsedS(state: RunState): number {
-  return Math.round((Date.now() - Date.parse(state.session_started_at)) / 1000);
+  return Math.round((Date.now() - Date.parse(state.session.started_at)) / 1000);
 }
 
 /** NDJSON with --json; otherwise one readable line per event. */

@@ -11,6 +11,8 @@ const base = { seq: z.number().int(), ts: z.string() };
 export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({
     ...base, type: z.literal('run_started'), run: RunInitSchema,
+    /** The journal's format (store/journal-format.ts); absent in journals written before formats (format 1). */
+    format: z.number().int().positive().optional(),
     /** The session's sandbox decision (absent in journals written before runr had a sandbox). */
     sandbox: SandboxDecisionSchema.optional(),
   }),

@@ -87,8 +87,64 @@ export type WorkerSession = z.infer<typeof WorkerSessionSchema>;
 
 const phaseStat = z.object({ duration_ms: z.number(), count: z.number().int() });
 
+/** The current state.json shape; a state.json of any other version is ignored and rebuilt from the journal. */
+export const STATE_VERSION = 2;
+
+/** The retry loops of the current milestone and the quota backoff. */
+export const LoopCountersSchema = z.object({
+  verification_failures: z.number().int(),
+  review_rounds: z.number().int(),
+  implement_attempt: z.number().int(),
+  /** Quota waits in a row (the backoff grows with it); reset by any answer from a worker. */
+  quota_waits: z.number().int(),
+  /** Signatures of the current milestone's verification failures, oldest first. */
+  failure_signatures: z.array(z.string()),
+});
+
+/** What the last calls found, carried to the next worker call's prompt. */
+export const FeedbackSchema = z.object({
+  review_comments: z.array(z.string()).nullable(),
+  implement_note: z.string().nullable(),
+  /** The last implementer answer's no_change_reason. */
+  no_change_reason: z.string().nullish(),
+  /** Failures the worker CLI reported about the last implementer call's own actions. */
+  action_failures: z.array(z.string()).nullish(),
+  verification_failure: VerificationFailureSchema.nullable(),
+  guard_violation_files: z.array(z.string()).nullable(),
+});
+
+/** The executor session: each `run_resumed` starts a new one (with its own time budget and tick count). */
+export const SessionSchema = z.object({
+  number: z.number().int(),
+  started_at: z.string(),
+  ticks: z.number().int(),
+});
+
+/** What the run has spent so far, over every session. */
+export const RunStatsSchema = z.object({
+  ticks: z.number().int(),
+  usage: RunUsageSchema,
+  phase_stats: z.record(z.enum(TIMED_PHASES), phaseStat),
+  verify_stats: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
+  last_worker_log: z.string().nullable(),
+});
+
+/** The effects still to perform and what the run waits for. */
+export const EffectQueueSchema = z.object({
+  /** Effects still to perform, head first. The head is in flight when `in_flight` names it. */
+  pending: z.array(EffectSchema),
+  in_flight: z.string().nullable(),
+  in_flight_since: z.string().nullable(),
+  /** The effect `resume` performs after re-entering the workspace. */
+  resume_effect: EffectSchema.nullable(),
+  /** The number of the last effect given an id (`e<seq>`). */
+  seq: z.number().int(),
+  waiting: z.object({ reason: z.literal('quota_wait'), since: z.string(), retry_at: z.string() }).nullable(),
+  retry_at: z.string().nullable(),
+});
+
 export const RunStateSchema = RunInitSchema.extend({
-  v: z.literal(1),
+  v: z.literal(STATE_VERSION),
   phase: z.enum(PHASES),
   milestone_index: z.number().int(),
   milestones: z.array(MilestoneSchema),
@@ -98,49 +154,26 @@ export const RunStateSchema = RunInitSchema.extend({
   approval_gate: z.enum(APPROVAL_GATES).nullable(),
   /** What the user must do before resuming, when the stop needs a specific fix (e.g. credentials). */
   stop_fix: z.string().nullable(),
-  verification_failures: z.number().int(),
-  review_rounds: z.number().int(),
-  implement_attempt: z.number().int(),
-  last_review_comments: z.array(z.string()).nullable(),
-  last_implement_note: z.string().nullable(),
-  /** The last implementer answer's no_change_reason (absent in older runs). */
-  no_change_reason: z.string().nullish(),
-  /** Failures the worker CLI reported about the last implementer call's own actions (absent in older runs). */
-  last_action_failures: z.array(z.string()).nullish(),
-  last_verification_failure: VerificationFailureSchema.nullable(),
-  guard_violation_files: z.array(z.string()).nullable(),
   checkpoint_sha: z.string().nullable(),
   /** The tree of the milestone's files that passed verification: the reviewer sees it, the checkpoint commits it. */
   verified_tree: z.string().nullish(),
-  ticks: z.number().int(),
-  session_ticks: z.number().int(),
-  session_started_at: z.string(),
-  sessions: z.number().int(),
   started_at: z.string(),
   updated_at: z.string(),
   ended_at: z.string().nullable(),
-  /** Effects still to perform, head first. The head is in flight when `in_flight` names it. */
-  pending: z.array(EffectSchema),
-  in_flight: z.string().nullable(),
-  in_flight_since: z.string().nullable(),
-  /** The effect `resume` performs after re-entering the workspace. */
-  resume_effect: EffectSchema.nullable(),
-  effect_seq: z.number().int(),
-  waiting: z.object({ reason: z.literal('quota_wait'), since: z.string(), retry_at: z.string() }).nullable(),
-  retry_at: z.string().nullable(),
   finalized: z.boolean(),
   wip_ref: z.string().nullable(),
-  usage: RunUsageSchema,
+  loop: LoopCountersSchema,
+  feedback: FeedbackSchema,
+  session: SessionSchema,
+  stats: RunStatsSchema,
+  queue: EffectQueueSchema,
   /** Worker CLI sessions a follow-up in the same phase and milestone may continue. */
   worker_sessions: z.record(z.string(), WorkerSessionSchema),
-  /** Quota waits in a row (the backoff grows with it); reset by any answer from a worker. */
-  quota_waits: z.number().int(),
-  /** Signatures of the current milestone's verification failures, oldest first. */
-  failure_signatures: z.array(z.string()),
-  phase_stats: z.record(z.enum(TIMED_PHASES), phaseStat),
-  verify_stats: z.object({ attempts: z.number().int(), retries: z.number().int(), total_duration_ms: z.number() }),
-  last_worker_log: z.string().nullable(),
   /** The sandbox decision of the current session (from `run_started`, then each `run_resumed`); absent in older runs. */
   sandbox: SandboxDecisionSchema.optional(),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
+export type LoopCounters = z.infer<typeof LoopCountersSchema>;
+export type Feedback = z.infer<typeof FeedbackSchema>;
+export type EffectQueue = z.infer<typeof EffectQueueSchema>;
+export type RunStats = z.infer<typeof RunStatsSchema>;

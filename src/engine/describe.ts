@@ -54,8 +54,8 @@ export function guidance(state: RunState, live: Liveness): Guidance {
   return {
     next_action: 'none',
     suggested_command: runrCommand('wait', state.run_id, '--for', 'terminal', '--json'),
-    explanation: state.waiting
-      ? `The run is waiting (${state.waiting.reason}) until ${state.waiting.retry_at}.`
+    explanation: state.queue.waiting
+      ? `The run is waiting (${state.queue.waiting.reason}) until ${state.queue.waiting.retry_at}.`
       : `The run is executing (${state.phase}).`,
   };
 }

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { readJournal } from '../store/journal.js';
+import { upgradeJournal } from '../store/journal-format.js';
 import { observeRun } from '../store/watch-run.js';
 import { isTerminal } from './describe.js';
 import { step } from './machine.js';
@@ -16,9 +17,11 @@ export async function followRun(runDir: string, onEvent: (state: RunState, event
   let seen = 0;
   const catchUp = (): boolean => {
     const { events } = readJournal(runDir);
-    for (const event of events.slice(seen)) {
-      state = step(state, event).state;
-      onEvent(state, event);
+    // The machine folds the events in the current format; the caller gets them as journaled.
+    const upgraded = upgradeJournal(events);
+    for (let i = seen; i < events.length; i++) {
+      state = step(state, upgraded[i]!).state;
+      onEvent(state, events[i]!);
     }
     seen = Math.max(seen, events.length);
     return state !== null && isTerminal(state);

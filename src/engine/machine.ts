@@ -1,29 +1,31 @@
-import type { Effect, EffectRequest, EffectResult } from '../contracts/effects.js';
+import type { Effect, EffectKind, EffectOf, EffectRequest, EffectResult, ResultOf } from '../contracts/effects.js';
 import type { RunEvent } from '../contracts/events.js';
-import type { RunInit, RunState } from '../contracts/state.js';
-import { TIMED_PHASES, type TimedPhase } from '../contracts/phases.js';
+import { STATE_VERSION, type RunInit, type RunState } from '../contracts/state.js';
+import { TIMED_PHASES, type TimedPhase, type WorkerPhase } from '../contracts/phases.js';
 import { onCheckpointResult } from './phases/checkpoint.js';
 import { onGuardResult } from './phases/guard.js';
 import { onImplementResult } from './phases/implement.js';
 import { onPlanResult, startMilestone } from './phases/plan.js';
 import { onReviewResult } from './phases/review.js';
 import { onVerifyResult } from './phases/verify.js';
-import { addSeconds, emptyUsage, msBetween, phaseOf, schedule, stop, withId } from './state-ops.js';
+import {
+  emptyUsage, msBetween, phaseOf, schedule, sessionDeadlineMs, stop, withFeedback, withId, withLoop, withQueue, withStats,
+} from './state-ops.js';
 
 /**
  * The run state machine: a pure function of (state, event). No I/O, no clock: time comes from
- * the event's `ts`. The supervisor performs `state.pending[0]` and feeds its result back in.
+ * the event's `ts`. The supervisor performs `state.queue.pending[0]` and feeds its result back in.
  */
 export interface StepOutput {
   state: RunState;
-  /** Effects newly scheduled by this step (the whole queue is `state.pending`). */
+  /** Effects newly scheduled by this step (the whole queue is `state.queue.pending`). */
   effects: Effect[];
 }
 
 export function step(state: RunState | null, event: RunEvent): StepOutput {
-  const before = state?.effect_seq ?? 0;
+  const before = state?.queue.seq ?? 0;
   const next = apply(state, event);
-  return { state: next, effects: next.pending.filter((e) => Number(e.id.slice(1)) > before) };
+  return { state: next, effects: next.queue.pending.filter((e) => Number(e.id.slice(1)) > before) };
 }
 
 /** Rebuild a state from a journal. */
@@ -50,10 +52,10 @@ function start(run: RunInit, ts: string): RunState {
   const milestones = fast
     ? [{ id: 'm1', goal: run.task.goal, files_expected: [], done_checks: [], status: 'pending' as const, checkpoint_sha: null }]
     : [];
-  const phaseStats = Object.fromEntries(TIMED_PHASES.map((p) => [p, { duration_ms: 0, count: 0 }])) as RunState['phase_stats'];
+  const phaseStats = Object.fromEntries(TIMED_PHASES.map((p) => [p, { duration_ms: 0, count: 0 }])) as RunState['stats']['phase_stats'];
   let state: RunState = {
     ...run,
-    v: 1,
+    v: STATE_VERSION,
     phase: fast ? 'IMPLEMENT' : 'PLAN',
     milestone_index: 0,
     milestones,
@@ -61,38 +63,27 @@ function start(run: RunInit, ts: string): RunState {
     stop_detail: null,
     stop_fix: null,
     approval_gate: null,
-    verification_failures: 0,
-    review_rounds: 0,
-    implement_attempt: 0,
-    last_review_comments: null,
-    last_implement_note: null,
-    last_verification_failure: null,
-    guard_violation_files: null,
     checkpoint_sha: null,
     verified_tree: null,
-    ticks: 0,
-    session_ticks: 0,
-    session_started_at: ts,
-    sessions: 1,
     started_at: ts,
     updated_at: ts,
     ended_at: null,
-    pending: [],
-    in_flight: null,
-    in_flight_since: null,
-    resume_effect: null,
-    effect_seq: 0,
-    waiting: null,
-    retry_at: null,
     finalized: false,
     wip_ref: null,
-    usage: { total: emptyUsage(), by_phase: {}, by_milestone: {} },
+    loop: { verification_failures: 0, review_rounds: 0, implement_attempt: 0, quota_waits: 0, failure_signatures: [] },
+    feedback: {
+      review_comments: null, implement_note: null, verification_failure: null, guard_violation_files: null,
+    },
+    session: { number: 1, started_at: ts, ticks: 0 },
+    stats: {
+      ticks: 0,
+      usage: { total: emptyUsage(), by_phase: {}, by_milestone: {} },
+      phase_stats: phaseStats,
+      verify_stats: { attempts: 0, retries: 0, total_duration_ms: 0 },
+      last_worker_log: null,
+    },
+    queue: { pending: [], in_flight: null, in_flight_since: null, resume_effect: null, seq: 0, waiting: null, retry_at: null },
     worker_sessions: {},
-    quota_waits: 0,
-    failure_signatures: [],
-    phase_stats: phaseStats,
-    verify_stats: { attempts: 0, retries: 0, total_duration_ms: 0 },
-    last_worker_log: null,
   };
   state = schedule(state, { kind: 'prepare_workspace' });
   if (fast) return startMilestone(state, 0);
@@ -100,13 +91,13 @@ function start(run: RunInit, ts: string): RunState {
 }
 
 function onStarted(state: RunState, effect: Effect, ts: string): RunState {
-  if (state.pending[0]?.id !== effect.id) return state;
-  let next: RunState = { ...state, in_flight: effect.id, in_flight_since: ts };
+  if (state.queue.pending[0]?.id !== effect.id) return state;
+  let next = withQueue(state, { in_flight: effect.id, in_flight_since: ts });
   const phase = phaseOf(effect);
   if (phase) next.phase = phase;
   if (effect.kind === 'wait_until') return next;
-  if (next.waiting) next = { ...next, waiting: null };
-  if (effect.kind === 'worker' && effect.phase === 'IMPLEMENT') next.implement_attempt = effect.attempt;
+  if (next.queue.waiting) next = withQueue(next, { waiting: null });
+  if (effect.kind === 'worker' && effect.phase === 'IMPLEMENT') next = withLoop(next, { implement_attempt: effect.attempt });
   if (phase && phase !== 'PLAN' && next.milestones[next.milestone_index]) {
     next.milestones = next.milestones.map((m, i) =>
       i === next.milestone_index && m.status === 'pending' ? { ...m, status: 'in_progress' } : m);
@@ -114,27 +105,50 @@ function onStarted(state: RunState, effect: Effect, ts: string): RunState {
   return next;
 }
 
-const WORK_EFFECTS = new Set(['worker', 'guard', 'verify', 'checkpoint']);
+const WORK_EFFECTS = new Set<EffectKind>(['worker', 'guard', 'verify', 'checkpoint']);
 
 function onResult(state: RunState, effectId: string, result: EffectResult, ts: string): RunState {
-  const effect = state.pending[0];
+  const effect = state.queue.pending[0];
   // A result for anything but the head was already applied (or never asked for): never apply twice.
   if (!effect || effect.id !== effectId || effect.kind !== result.kind) return state;
 
-  let next: RunState = { ...state, pending: state.pending.slice(1), in_flight: null, in_flight_since: null };
+  let next = withQueue(state, { pending: state.queue.pending.slice(1), in_flight: null, in_flight_since: null });
   const phase = phaseOf(effect);
-  if (phase && effect.kind !== 'guard' && state.in_flight_since && (TIMED_PHASES as readonly string[]).includes(phase)) {
+  const since = state.queue.in_flight_since;
+  if (phase && effect.kind !== 'guard' && since && (TIMED_PHASES as readonly string[]).includes(phase)) {
     const p = phase as TimedPhase;
-    next.phase_stats = {
-      ...next.phase_stats,
-      [p]: { duration_ms: next.phase_stats[p].duration_ms + msBetween(state.in_flight_since, ts), count: next.phase_stats[p].count + 1 },
-    };
+    const stat = next.stats.phase_stats[p];
+    next = withStats(next, {
+      phase_stats: { ...next.stats.phase_stats, [p]: { duration_ms: stat.duration_ms + msBetween(since, ts), count: stat.count + 1 } },
+    });
   }
-  if (WORK_EFFECTS.has(effect.kind)) next = { ...next, ticks: next.ticks + 1, session_ticks: next.session_ticks + 1 };
+  if (WORK_EFFECTS.has(effect.kind)) {
+    next = { ...withStats(next, { ticks: next.stats.ticks + 1 }), session: { ...next.session, ticks: next.session.ticks + 1 } };
+  }
 
   next = dispatch(next, effect, result, ts);
   return next.phase === 'STOPPED' ? next : enforceLimits(next, ts);
 }
+
+type ResultHandler<K extends EffectKind> = (state: RunState, effect: EffectOf<K>, result: ResultOf<K>, ts: string) => RunState;
+
+/** One handler per effect kind: a kind without one does not compile. */
+const RESULT_HANDLERS: { [K in EffectKind]: ResultHandler<K> } = {
+  prepare_workspace: onPrepareResult,
+  worker: (state, effect, result, ts) => WORKER_RESULT_HANDLERS[effect.phase](state, effect, result, ts),
+  guard: onGuardResult,
+  verify: onVerifyResult,
+  checkpoint: onCheckpointResult,
+  wait_until: (state) => withQueue(state, { waiting: null }),
+  finalize: (state, _effect, result) => ({ ...state, finalized: true, wip_ref: result.wip_ref ?? null }),
+};
+
+/** The worker result handler of each worker phase. */
+const WORKER_RESULT_HANDLERS: { [P in WorkerPhase]: ResultHandler<'worker'> } = {
+  PLAN: onPlanResult,
+  IMPLEMENT: onImplementResult,
+  REVIEW: onReviewResult,
+};
 
 function dispatch(state: RunState, effect: Effect, result: EffectResult, ts: string): RunState {
   const tampered = result.kind === 'worker' || result.kind === 'verify' ? result.tampered : null;
@@ -142,27 +156,22 @@ function dispatch(state: RunState, effect: Effect, result: EffectResult, ts: str
     const { id: _id, ...again } = effect;
     return stop(state, 'worker_tampered', ts, { detail: `nothing was committed; changed during ${describeEffect(effect)}: ${tampered.join('; ')}`, resume: again });
   }
-  if (effect.kind === 'worker' && result.kind === 'worker') {
-    if (effect.phase === 'PLAN') return onPlanResult(state, effect, result, ts);
-    if (effect.phase === 'IMPLEMENT') return onImplementResult(state, effect, result, ts);
-    return onReviewResult(state, effect, result, ts);
-  }
-  if (effect.kind === 'guard' && result.kind === 'guard') return onGuardResult(state, effect, result, ts);
-  if (effect.kind === 'verify' && result.kind === 'verify') return onVerifyResult(state, effect, result, ts);
-  if (effect.kind === 'checkpoint' && result.kind === 'checkpoint') return onCheckpointResult(state, effect, result, ts);
-  if (effect.kind === 'prepare_workspace' && result.kind === 'prepare_workspace') {
-    if (result.ok) return state;
-    // Every resume prepares the workspace again by itself: what a resume must go on with is the work
-    // this session was about to do (resuming with a second prepare would leave nothing to do).
-    const work = state.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
-    const { id: _id, ...again } = work ?? effect;
-    return stop(state, result.stop, ts, { detail: result.detail, resume: work ? again : null });
-  }
-  if (effect.kind === 'wait_until') return { ...state, waiting: null };
-  if (effect.kind === 'finalize' && result.kind === 'finalize') {
-    return { ...state, finalized: true, wip_ref: result.wip_ref ?? null };
-  }
-  return state;
+  return handleResult(state, effect, result as ResultOf<typeof effect.kind>, ts);
+}
+
+/** onResult checked that the result's kind is the effect's: this narrows both to that one kind. */
+function handleResult<K extends EffectKind>(state: RunState, effect: EffectOf<K>, result: ResultOf<K>, ts: string): RunState {
+  const handler = RESULT_HANDLERS[effect.kind as K] as ResultHandler<K>;
+  return handler(state, effect, result, ts);
+}
+
+function onPrepareResult(state: RunState, effect: EffectOf<'prepare_workspace'>, result: ResultOf<'prepare_workspace'>, ts: string): RunState {
+  if (result.ok) return state;
+  // Every resume prepares the workspace again by itself: what a resume must go on with is the work
+  // this session was about to do (resuming with a second prepare would leave nothing to do).
+  const work = state.queue.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
+  const { id: _id, ...again } = work ?? effect;
+  return stop(state, result.stop, ts, { detail: result.detail, resume: work ? again : null });
 }
 
 function describeEffect(effect: Effect): string {
@@ -171,22 +180,22 @@ function describeEffect(effect: Effect): string {
 
 /** --time, --max-ticks and --budget-usd are checked before the next effect starts. */
 function enforceLimits(state: RunState, ts: string): RunState {
-  const head = state.pending[0];
+  const head = state.queue.pending[0];
   if (!head) return state;
   const { id: _id, ...again } = head;
-  const deadline = addSeconds(state.session_started_at, state.options.time_budget_min * 60);
-  if (head.kind !== 'wait_until' && Date.parse(ts) >= Date.parse(deadline)) {
+  if (head.kind !== 'wait_until' && Date.parse(ts) >= sessionDeadlineMs(state)) {
     return stop(state, 'time_budget_exceeded', ts, {
       detail: `the time budget of ${state.options.time_budget_min} min ran out`, resume: again,
     });
   }
-  if (state.options.max_ticks !== null && state.session_ticks >= state.options.max_ticks) {
-    return stop(state, 'max_ticks_reached', ts, { detail: `${state.session_ticks} steps performed`, resume: again });
+  if (state.options.max_ticks !== null && state.session.ticks >= state.options.max_ticks) {
+    return stop(state, 'max_ticks_reached', ts, { detail: `${state.session.ticks} steps performed`, resume: again });
   }
   const budget = state.options.budget_usd;
-  if (budget !== null && head.kind === 'worker' && state.usage.total.cost_usd >= budget) {
+  const cost = state.stats.usage.total.cost_usd;
+  if (budget !== null && head.kind === 'worker' && cost >= budget) {
     return stop(state, 'budget_exceeded', ts, {
-      detail: `reported cost $${state.usage.total.cost_usd.toFixed(4)} reached the budget of $${budget}`, resume: again,
+      detail: `reported cost $${cost.toFixed(4)} reached the budget of $${budget}`, resume: again,
     });
   }
   return state;
@@ -199,11 +208,8 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
     options,
     config: event.config ?? state.config,
     ...(event.sandbox ? { sandbox: event.sandbox } : {}),
-    sessions: state.sessions + 1,
-    session_started_at: event.ts,
-    session_ticks: 0,
-    in_flight: null,
-    in_flight_since: null,
+    session: { number: state.session.number + 1, started_at: event.ts, ticks: 0 },
+    queue: { ...state.queue, in_flight: null, in_flight_since: null },
   };
   let queue: Effect[];
   if (state.phase === 'STOPPED') {
@@ -216,27 +222,32 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
       stop_fix: null,
       ended_at: null,
       finalized: false,
-      guard_violation_files: null,
-      waiting: null,
-      verification_failures: reason === 'verification_failed_max_retries' ? 0 : next.verification_failures,
-      review_rounds: reason === 'review_loop_detected' ? 0 : next.review_rounds,
-      last_review_comments: reason === 'review_loop_detected' ? null : next.last_review_comments,
+      approval_gate: null,
+      queue: { ...next.queue, waiting: null, resume_effect: null },
+      feedback: {
+        ...next.feedback,
+        guard_violation_files: null,
+        review_comments: reason === 'review_loop_detected' ? null : next.feedback.review_comments,
+      },
+      loop: {
+        ...next.loop,
+        verification_failures: reason === 'verification_failed_max_retries' ? 0 : next.loop.verification_failures,
+        review_rounds: reason === 'review_loop_detected' ? 0 : next.loop.review_rounds,
+      },
     };
-    queue = state.resume_effect ? [state.resume_effect] : [];
-    next.resume_effect = null;
-    next.approval_gate = null;
+    queue = state.queue.resume_effect ? [state.queue.resume_effect] : [];
     if (rejected !== null) {
       let work: Effect;
       [next, work] = withId(afterRejection(next, state.approval_gate, rejected), rejectionWork(next, state.approval_gate));
       queue = [work];
     }
   } else {
-    queue = state.pending;
+    queue = state.queue.pending;
   }
   let prepare: Effect;
   [next, prepare] = withId(next, { kind: 'prepare_workspace' });
   const head = queue.find((e) => phaseOf(e));
-  return { ...next, pending: [prepare, ...queue], phase: (head && phaseOf(head)) || (next.phase === 'STOPPED' ? 'PLAN' : next.phase) };
+  return { ...withQueue(next, { pending: [prepare, ...queue] }), phase: (head && phaseOf(head)) || (next.phase === 'STOPPED' ? 'PLAN' : next.phase) };
 }
 
 /**
@@ -246,9 +257,9 @@ function onResumed(state: RunState, event: Extract<RunEvent, { type: 'run_resume
  */
 function onStopped(state: RunState, event: Extract<RunEvent, { type: 'run_stopped' }>): RunState {
   if (state.phase === 'STOPPED') return state;
-  const work = state.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
+  const work = state.queue.pending.find((e) => e.kind !== 'prepare_workspace' && e.kind !== 'wait_until');
   const again = work ? withoutId(work) : null;
-  return stop({ ...state, in_flight: null, in_flight_since: null }, event.reason, event.ts, { detail: event.detail, resume: again });
+  return stop(withQueue(state, { in_flight: null, in_flight_since: null }), event.reason, event.ts, { detail: event.detail, resume: again });
 }
 
 function withoutId({ id: _id, ...request }: Effect): EffectRequest {
@@ -258,13 +269,12 @@ function withoutId({ id: _id, ...request }: Effect): EffectRequest {
 /** A rejected plan is planned again; a rejected checkpoint goes back to the implementer. Either way, with the reason. */
 function afterRejection(state: RunState, gate: RunState['approval_gate'], reason: string): RunState {
   const comments = [`The operator rejected the ${gate === 'plan' ? 'plan' : 'change'}: ${reason}`];
-  return gate === 'plan'
-    ? { ...state, milestones: [], last_review_comments: comments }
-    : { ...state, last_review_comments: comments };
+  const next = withFeedback(state, { review_comments: comments });
+  return gate === 'plan' ? { ...next, milestones: [] } : next;
 }
 
 function rejectionWork(state: RunState, gate: RunState['approval_gate']): EffectRequest {
   return gate === 'plan'
     ? { kind: 'worker', phase: 'PLAN', milestone_index: 0, attempt: 1, followup: 0 }
-    : { kind: 'worker', phase: 'IMPLEMENT', milestone_index: state.milestone_index, attempt: state.implement_attempt + 1, followup: 0 };
+    : { kind: 'worker', phase: 'IMPLEMENT', milestone_index: state.milestone_index, attempt: state.loop.implement_attempt + 1, followup: 0 };
 }

@@ -9,12 +9,13 @@ import { secretValues } from '../util/secrets.js';
 import { redactEvent } from '../store/redact-event.js';
 import { statePath } from '../store/state-file.js';
 import { locateState, portableEvent, repoRootOfRunDir } from '../store/run-location.js';
+import { upgradeJournal } from '../store/journal-format.js';
 
 export class RunNotStartedError extends Error {}
 
 export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number; validText: string } {
   const { events, validBytes, validText } = readJournal(runDir);
-  const state = replay(events);
+  const state = replay(upgradeJournal(events));
   return { state, seq: events.at(-1)?.seq ?? 0, validBytes, validText };
 }
 

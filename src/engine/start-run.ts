@@ -21,6 +21,7 @@ import { RunrError, usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { recordRunConfig } from './integrity/run-config.js';
 import { sessionSandbox } from './sandbox-session.js';
+import { JOURNAL_FORMAT } from '../store/journal-format.js';
 
 export interface StartRunInput {
   repoRoot: string;
@@ -166,6 +167,6 @@ export async function startRun(input: StartRunInput): Promise<StartedRun> {
   // Recorded before the journal: a run never exists without the record its resumes are checked against.
   await recordRunConfig(input.repoRoot, RunInitSchema.parse(run));
   const store = RunStore.open(runDir);
-  store.append({ type: 'run_started', ts: new Date().toISOString(), run, sandbox });
+  store.append({ type: 'run_started', ts: new Date().toISOString(), format: JOURNAL_FORMAT, run, sandbox });
   return { store, runId, runDir, leaseToken: lease.lease.token };
 }

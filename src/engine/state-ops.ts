@@ -1,6 +1,6 @@
 import type { ApprovalGate } from '../contracts/config.js';
 import type { Effect, EffectRequest } from '../contracts/effects.js';
-import type { RunState, UsageTotals } from '../contracts/state.js';
+import type { EffectQueue, Feedback, LoopCounters, RunState, RunStats, UsageTotals } from '../contracts/state.js';
 import type { Phase } from '../contracts/phases.js';
 import type { StopReason } from '../contracts/stop-reasons.js';
 
@@ -16,16 +16,32 @@ export function phaseOf(effect: Effect | EffectRequest): Phase | null {
   }
 }
 
+export function withLoop(state: RunState, patch: Partial<LoopCounters>): RunState {
+  return { ...state, loop: { ...state.loop, ...patch } };
+}
+
+export function withFeedback(state: RunState, patch: Partial<Feedback>): RunState {
+  return { ...state, feedback: { ...state.feedback, ...patch } };
+}
+
+export function withQueue(state: RunState, patch: Partial<EffectQueue>): RunState {
+  return { ...state, queue: { ...state.queue, ...patch } };
+}
+
+export function withStats(state: RunState, patch: Partial<RunStats>): RunState {
+  return { ...state, stats: { ...state.stats, ...patch } };
+}
+
 export function withId(state: RunState, req: EffectRequest): [RunState, Effect] {
-  const effect = { ...req, id: `e${state.effect_seq + 1}` } as Effect;
-  return [{ ...state, effect_seq: state.effect_seq + 1 }, effect];
+  const seq = state.queue.seq + 1;
+  return [withQueue(state, { seq }), { ...req, id: `e${seq}` } as Effect];
 }
 
 /** Queue an effect to run next (after whatever is already queued). */
 export function schedule(state: RunState, req: EffectRequest): RunState {
   const [next, effect] = withId(state, req);
   const phase = phaseOf(effect);
-  return { ...next, pending: [...next.pending, effect], phase: phase ?? next.phase };
+  return { ...withQueue(next, { pending: [...next.queue.pending, effect] }), phase: phase ?? next.phase };
 }
 
 export function stop(
@@ -34,17 +50,16 @@ export function stop(
   ts: string,
   opts: { detail?: string | null; resume?: EffectRequest | null; fix?: string | null } = {},
 ): RunState {
-  let next: RunState = { ...state, pending: [], waiting: null };
+  let next = withQueue(state, { pending: [], waiting: null });
   let resumeEffect: Effect | null = null;
   if (opts.resume) [next, resumeEffect] = withId(next, opts.resume);
   next = {
-    ...next,
+    ...withQueue(next, { resume_effect: resumeEffect }),
     phase: 'STOPPED',
     stop_reason: reason,
     stop_detail: opts.detail ?? null,
     stop_fix: opts.fix ?? null,
     ended_at: ts,
-    resume_effect: resumeEffect,
     finalized: false,
   };
   return schedule(next, { kind: 'finalize' });
@@ -83,6 +98,16 @@ export function msBetween(from: string, to: string): number {
 
 export function addSeconds(ts: string, seconds: number): string {
   return new Date(Date.parse(ts) + seconds * 1000).toISOString();
+}
+
+/** When this session's time budget (--time) runs out, as an ISO time. */
+export function sessionDeadline(state: Pick<RunState, 'session' | 'options'>): string {
+  return addSeconds(state.session.started_at, state.options.time_budget_min * 60);
+}
+
+/** sessionDeadline in epoch milliseconds. */
+export function sessionDeadlineMs(state: Pick<RunState, 'session' | 'options'>): number {
+  return Date.parse(sessionDeadline(state));
 }
 
 /**

@@ -12,21 +12,23 @@ export function buildStatus(state: RunState, live: Liveness): StatusOutput {
     milestones: state.milestones.map(({ id, goal, status, checkpoint_sha }) => ({ id, goal, status, checkpoint_sha })),
     stop_reason: state.stop_reason,
     stop_detail: state.stop_detail,
-    verification_failures: state.verification_failures,
+    verification_failures: state.loop.verification_failures,
     updated_at: state.updated_at,
     started_at: state.started_at,
     task: state.task.title,
     branch: state.branch,
     worktree_path: state.work_dir,
     checkpoint_sha: state.checkpoint_sha,
-    usage: state.usage,
+    usage: state.stats.usage,
     sandbox: state.sandbox ?? null,
     next_action: g.next_action,
     suggested_command: g.suggested_command,
   };
-  if (state.guard_violation_files?.length) out.guard_violation_files = state.guard_violation_files;
-  if (state.retry_at && (state.waiting || state.stop_reason === 'quota_wait')) out.retry_at = state.retry_at;
-  if (state.waiting) out.waiting = state.waiting;
+  const { guard_violation_files: violationFiles } = state.feedback;
+  const { retry_at: retryAt, waiting } = state.queue;
+  if (violationFiles?.length) out.guard_violation_files = violationFiles;
+  if (retryAt && (waiting || state.stop_reason === 'quota_wait')) out.retry_at = retryAt;
+  if (waiting) out.waiting = waiting;
   if (state.stop_reason === 'awaiting_approval' && state.ended_at) {
     out.waiting = { reason: 'awaiting_approval', since: state.ended_at, gate: state.approval_gate ?? undefined };
   }

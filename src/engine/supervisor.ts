@@ -9,11 +9,11 @@ import { JournalTakenOverError } from '../store/journal.js';
 import { runrCommand } from '../contracts/next-step.js';
 import { isTerminal } from './describe.js';
 import { recordChild } from './effects/children.js';
-import { sessionDeadline } from './effects/context.js';
 import { perform } from './effects/perform.js';
 import { realPorts } from './ports/real-ports.js';
 import type { EnginePorts } from './ports/ports.js';
 import { WriteFailedError, writeFailureOf, type WriteFailure } from './write-failure.js';
+import { sessionDeadlineMs } from './state-ops.js';
 
 /** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
 export class LeaseLostError extends RunrError {
@@ -109,7 +109,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (failure) throw failure;
       const state = store.state;
       if (state.phase === 'STOPPED' && state.finalized) break;
-      const effect = state.pending[0];
+      const effect = state.queue.pending[0];
       if (!effect) throw new Error(`run ${state.run_id} has nothing left to do but is not stopped`);
       if (!ours()) throw lostLease(state.run_id);
       journal({ type: 'effect_started', ts: now(), effect });
@@ -118,7 +118,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (!ours()) throw lostLease(state.run_id);
       const result = await perform(effect, {
         state: store.state,
-        deadlineMs: sessionDeadline(store.state),
+        deadlineMs: sessionDeadlineMs(store.state),
         onSpawn: (pid) => recordChild(runDir, pid),
         signal: stop.signal,
         ports,

@@ -27,6 +27,7 @@ export function decideAfterStop(state: RunState | null, stale: boolean, attempts
   if (!policy.autoResume || !auto) return { kind: 'stopped' };
   if (attemptsSoFar >= policy.maxAttempts) return { kind: 'gave_up' };
   let at = nowMs + policy.cooldownS * 1000;
-  if (reason === 'quota_wait' && state?.retry_at) at = Math.max(at, Date.parse(state.retry_at));
+  const retryAt = state?.queue.retry_at;
+  if (reason === 'quota_wait' && retryAt) at = Math.max(at, Date.parse(retryAt));
   return { kind: 'resume', at };
 }

@@ -7,7 +7,7 @@ import type { RunInit, RunState } from '../contracts/state.js';
  * repository relative to the repository root, which is wherever the run directory is found
  * (`<root>/.runr/runs/<run_id>`). Paths outside the repository stay absolute. The engine works with
  * absolute paths: they are made relative when an event is journaled and resolved when a state is loaded.
- * Journals written before this hold absolute paths; they are resolved against the root they name.
+ * Journals written before this hold absolute paths: reading makes them relative (store/journal-format.ts).
  */
 
 /** The repository a run directory belongs to: the one holding its `.runr/runs/`. */
@@ -48,18 +48,12 @@ export function portableEvent(event: RunEventInput, repoRoot: string): RunEventI
   return event;
 }
 
-/**
- * A state with its paths resolved against the repository its run directory is in now. An absolute
- * path of an older journal inside the root it was written in moves with the run directory too.
- */
+/** A state with its paths resolved against the repository its run directory is in now. */
 export function locateState(state: RunState, runDir: string): RunState {
   const root = repoRootOfRunDir(runDir);
-  const writtenIn = path.isAbsolute(state.repo_root) ? state.repo_root : null;
-  const at = (p: string): string => {
-    if (!path.isAbsolute(p)) return path.resolve(root, p);
-    return writtenIn && isInside(writtenIn, p) ? path.join(root, path.relative(writtenIn, p)) : p;
-  };
-  const failure = state.last_verification_failure;
+  const at = (p: string): string => path.resolve(root, p);
+  const failure = state.feedback.verification_failure;
+  const log = state.stats.last_worker_log;
   return {
     ...state,
     repo_root: root,
@@ -67,7 +61,7 @@ export function locateState(state: RunState, runDir: string): RunState {
     work_dir: at(state.work_dir),
     task_file: at(state.task_file),
     config_path: at(state.config_path),
-    last_worker_log: state.last_worker_log === null ? null : at(state.last_worker_log),
-    last_verification_failure: failure ? { ...failure, log_path: at(failure.log_path) } : failure,
+    stats: { ...state.stats, last_worker_log: log === null ? null : at(log) },
+    feedback: { ...state.feedback, verification_failure: failure ? { ...failure, log_path: at(failure.log_path) } : failure },
   };
 }

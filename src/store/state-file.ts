@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunState } from '../contracts/state.js';
+import { STATE_VERSION, type RunState } from '../contracts/state.js';
 import { journalPath, RUN_FILES } from './paths.js';
 
 /**
@@ -16,7 +16,7 @@ export function statePath(runDir: string): string {
 export function readFreshState(runDir: string): RunState | null {
   try {
     const { journal_bytes: bytes, ...state } = JSON.parse(fs.readFileSync(statePath(runDir), 'utf8')) as RunState & { journal_bytes?: unknown };
-    if (state.v !== 1 || typeof state.run_id !== 'string' || !Array.isArray(state.milestones) || typeof state.phase !== 'string') return null;
+    if (state.v !== STATE_VERSION || typeof state.run_id !== 'string' || !Array.isArray(state.milestones) || typeof state.phase !== 'string') return null;
     if (bytes !== fs.statSync(journalPath(runDir)).size) return null;
     return state;
   } catch {

@@ -96,7 +96,7 @@ describe('library and CLI: one run on disk', () => {
     const release = path.join(repo.stateDir, 'release');
     repo.setScript({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ wait_for: release, write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
     const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath });
-    for await (const { state } of run.events()) if (state.phase === 'IMPLEMENT' && state.pending[0]?.kind === 'worker') break;
+    for await (const { state } of run.events()) if (state.phase === 'IMPLEMENT' && state.queue.pending[0]?.kind === 'worker') break;
     run.cancel('the test');
     const stopped = await run.result;
     expect(stopped.state.stop_reason).toBe('interrupted');

@@ -14,7 +14,7 @@ function failWith(excerpt: string) {
 function failNextVerify(j: Journal, excerpt: string): Effect | undefined {
   j.drive(undefined, (jj) => jj.head.kind === 'verify');
   j.perform(failWith(excerpt));
-  return j.s.pending[0];
+  return j.s.queue.pending[0];
 }
 
 const limits = { limits: { max_verify_retries: 10 } };
@@ -46,7 +46,7 @@ describe('failure signatures', () => {
     expect(j.s.stop_reason).toBe('repeated_failure');
     expect(j.s.stop_detail).toContain('the same failure 4 times in a row');
     expect(j.s.stop_detail).toContain('assertionerror: expected # to be #');
-    expect(j.s.resume_effect).toMatchObject({ phase: 'IMPLEMENT', attempt: 5, change_strategy: true });
+    expect(j.s.queue.resume_effect).toMatchObject({ phase: 'IMPLEMENT', attempt: 5, change_strategy: true });
   });
 
   it('a passing verification, and a new milestone, clear the history: a run that keeps committing is never stuck', () => {
@@ -55,7 +55,7 @@ describe('failure signatures', () => {
     failNextVerify(j, 'same error');
     failNextVerify(j, 'same error');
     j.drive(undefined, (jj) => jj.s.milestone_index === 1 && jj.head.kind === 'verify');
-    expect(j.s.failure_signatures).toEqual([]);
+    expect(j.s.loop.failure_signatures).toEqual([]);
     expect(failNextVerify(j, 'same error')).not.toHaveProperty('change_strategy');
     for (let i = 0; i < 2; i++) failNextVerify(j, 'same error');
     j.drive();

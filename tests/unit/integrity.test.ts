@@ -12,9 +12,9 @@ describe('the machine: a tampering worker call or verification', () => {
     j.perform(tampered(R.implement(), 'ref refs/heads/main moved from aaa to bbb'));
     expect(j.s).toMatchObject({ phase: 'STOPPED', stop_reason: 'worker_tampered', checkpoint_sha: null });
     expect(j.s.stop_detail).toContain('during the IMPLEMENT worker call: ref refs/heads/main moved from aaa to bbb');
-    expect(j.s.pending.map(nameOf)).toEqual(['finalize']);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['finalize']);
     // `resume --force` repeats the same call.
-    expect(j.s.resume_effect && nameOf(j.s.resume_effect)).toBe('IMPLEMENT m1 a1');
+    expect(j.s.queue.resume_effect && nameOf(j.s.queue.resume_effect)).toBe('IMPLEMENT m1 a1');
   });
 
   it('counts verification that ran the worker\'s code the same way', () => {

@@ -39,9 +39,9 @@ describe('request_changes is never an approval', () => {
   ])('with %s the implementer goes again and nothing is checkpointed', (_why, review) => {
     const j = new Journal().drive(undefined, (x) => isWorker(x.head, 'REVIEW'));
     j.perform(R.worker(review));
-    expect(j.s.pending.map((e) => e.kind)).not.toContain('checkpoint');
+    expect(j.s.queue.pending.map((e) => e.kind)).not.toContain('checkpoint');
     expect(j.head).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT', milestone_index: 0, attempt: 2 });
-    expect(j.s.review_rounds).toBe(1);
+    expect(j.s.loop.review_rounds).toBe(1);
     expect(j.s.milestones[0]!.checkpoint_sha).toBeNull();
   });
 });

@@ -27,7 +27,7 @@ describe('an implementer attempt that changed no file', () => {
       return undefined;
     }, (x) => x.head.kind === 'worker' && x.head.phase === 'IMPLEMENT' && x.head.attempt === 2);
     expect(j.log).toEqual(['prepare_workspace', 'PLAN', 'IMPLEMENT m1 a1', 'guard(IMPLEMENT) m1']);
-    expect(j.s.failure_signatures).toEqual(['IMPLEMENT | no file changed']);
+    expect(j.s.loop.failure_signatures).toEqual(['IMPLEMENT | no file changed']);
     const prompt = buildPrompt(j.s, j.head as Extract<Effect, { kind: 'worker' }>);
     expect(prompt).toContain('# Your previous attempt changed no file');
     expect(prompt).toContain('Files expected for this milestone: src/a.js');
@@ -46,7 +46,7 @@ describe('an implementer attempt that changed no file', () => {
     const starts = j.events.filter((e) => e.type === 'effect_started' && isImplement(e.effect)).map((e) => e.type === 'effect_started' && e.effect);
     expect(starts.map((e) => e && e.kind === 'worker' && (e.change_strategy ?? false))).toEqual([false, false, true, true]);
     // Resume tries again with a change of strategy.
-    expect(j.s.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT', attempt: 5, change_strategy: true });
+    expect(j.s.queue.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT', attempt: 5, change_strategy: true });
   });
 
   it('with a no_change_reason: verified and reviewed, then completed without a commit of its own, marked empty', () => {
@@ -71,7 +71,7 @@ describe('an implementer attempt that changed no file', () => {
       if (e.kind === 'guard' && e.after === 'IMPLEMENT') return guardChanged();
       return undefined;
     }, (x) => x.head.kind === 'worker' && x.head.phase === 'REVIEW');
-    expect(j.s.no_change_reason).toBeNull();
+    expect(j.s.feedback.no_change_reason).toBeNull();
     expect(buildPrompt(j.s, j.head as Extract<Effect, { kind: 'worker' }>)).not.toContain('changed no file');
   });
 
@@ -103,7 +103,7 @@ describe('failures the worker CLI reported about the implementer\'s own actions'
     expect(continued).toContain('# Your previous attempt changed no file');
 
     j.drive(undefined, (x) => x.head.kind === 'worker' && x.head.phase === 'REVIEW');
-    expect(j.s.last_action_failures).toBeNull();
+    expect(j.s.feedback.action_failures).toBeNull();
     j.drive();
     expect(j.s.milestones[0]!.action_failures).toEqual(['attempt 1: file change failed: add README.md/x.txt']);
     expect(j.s.milestones[1]!.action_failures).toBeUndefined();

@@ -82,7 +82,7 @@ export class Journal {
   }
 
   get head(): Effect {
-    const head = this.s.pending[0];
+    const head = this.s.queue.pending[0];
     if (!head) throw new Error('nothing pending');
     return head;
   }

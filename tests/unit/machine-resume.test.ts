@@ -39,18 +39,19 @@ const cases: Case[] = [
 describe('run_resumed after each stop reason', () => {
   it.each(cases)('$reason ($why): prepare_workspace, then $resumes', ({ reason, options, config, answer, resumes, overrides }) => {
     const j = new Journal(runInit({ options, config })).drive(answer);
-    expect(j.s).toMatchObject({ phase: 'STOPPED', stop_reason: reason, finalized: true, pending: [] });
-    expect(nameOf(j.s.resume_effect!)).toBe(resumes);
+    expect(j.s).toMatchObject({ phase: 'STOPPED', stop_reason: reason, finalized: true, queue: { pending: [] } });
+    expect(nameOf(j.s.queue.resume_effect!)).toBe(resumes);
 
     const out = j.resume(overrides);
-    expect(j.s.pending.map(nameOf)).toEqual(['prepare_workspace', resumes]);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', resumes]);
     expect(out.effects.map(nameOf)).toEqual(['prepare_workspace']);
     expect(j.s).toMatchObject({
-      stop_reason: null, stop_detail: null, ended_at: null, finalized: false, resume_effect: null,
-      guard_violation_files: null, waiting: null, sessions: 2, session_ticks: 0, in_flight: null,
+      stop_reason: null, stop_detail: null, ended_at: null, finalized: false,
+      queue: { resume_effect: null, waiting: null, in_flight: null },
+      feedback: { guard_violation_files: null }, session: { number: 2, ticks: 0 },
     });
-    expect(j.s.phase).toBe(phaseOf(j.s.pending[1]!));
-    expect(new Set(j.s.pending.map((e) => e.id)).size).toBe(2);
+    expect(j.s.phase).toBe(phaseOf(j.s.queue.pending[1]!));
+    expect(new Set(j.s.queue.pending.map((e) => e.id)).size).toBe(2);
 
     // The next session, with everything going right, completes the run.
     j.drive();
@@ -61,21 +62,21 @@ describe('run_resumed after each stop reason', () => {
   it('verification_failed_max_retries and review_loop_detected start their counters afresh', () => {
     const v = new Journal().drive((e) => (e.kind === 'verify' ? R.verifyFail() : undefined));
     v.resume();
-    expect(v.s.verification_failures).toBe(0);
+    expect(v.s.loop.verification_failures).toBe(0);
     const r = new Journal().drive((e) => (isWorker(e, 'REVIEW') ? R.changes('same') : undefined));
     r.resume();
-    expect(r.s).toMatchObject({ review_rounds: 0, last_review_comments: null });
+    expect(r.s).toMatchObject({ loop: { review_rounds: 0 }, feedback: { review_comments: null } });
   });
 
   it('after a crash with an effect in flight: the same effect (same id) again, after prepare_workspace', () => {
     const j = new Journal().drive(undefined, (x) => isWorker(x.head, 'REVIEW'));
     const review = j.head;
     j.start();
-    expect(j.s.in_flight).toBe(review.id);
+    expect(j.s.queue.in_flight).toBe(review.id);
     j.resume();
-    expect(j.s.pending.map(nameOf)).toEqual(['prepare_workspace', 'REVIEW m1 a1']);
-    expect(j.s.pending[1]).toEqual(review);
-    expect(j.s).toMatchObject({ in_flight: null, phase: 'REVIEW', sessions: 2 });
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', 'REVIEW m1 a1']);
+    expect(j.s.queue.pending[1]).toEqual(review);
+    expect(j.s).toMatchObject({ queue: { in_flight: null }, phase: 'REVIEW', session: { number: 2 } });
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
     expect(j.log.filter((n) => n.startsWith('REVIEW m1'))).toEqual(['REVIEW m1 a1']);
@@ -85,7 +86,7 @@ describe('run_resumed after each stop reason', () => {
     const j = new Journal();
     j.start();
     j.resume();
-    expect(j.s.pending.map(nameOf)).toEqual(['prepare_workspace', 'prepare_workspace', 'PLAN']);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', 'prepare_workspace', 'PLAN']);
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
   });
@@ -95,12 +96,12 @@ describe('run_resumed after each stop reason', () => {
     j.start();
     j.resume();
     j.perform(R.prepareMismatch());
-    expect(j.s.pending.map(nameOf)).toEqual(['finalize']);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['finalize']);
     j.drive();
     expect(j.s.stop_reason).toBe('branch_mismatch');
-    expect(nameOf(j.s.resume_effect!)).toBe('REVIEW m1 a1');
+    expect(nameOf(j.s.queue.resume_effect!)).toBe('REVIEW m1 a1');
     j.push({ type: 'run_resumed', pid: 1, force: true, overrides: {} });
-    expect(j.s.pending.map(nameOf)).toEqual(['prepare_workspace', 'REVIEW m1 a1']);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', 'REVIEW m1 a1']);
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
   });
@@ -114,11 +115,11 @@ describe('limits, from event timestamps only', () => {
     expect(j.s.phase).toBe('IMPLEMENT');
     j.perform(R.implement(), 1); // at T0 + 60 s
     expect(j.s).toMatchObject({ phase: 'STOPPED', stop_reason: 'time_budget_exceeded' });
-    expect(nameOf(j.s.resume_effect!)).toBe('guard(IMPLEMENT) m1');
+    expect(nameOf(j.s.queue.resume_effect!)).toBe('guard(IMPLEMENT) m1');
     j.drive();
     // A resume opens a new session with a fresh budget, counted from its own timestamp.
     j.resume({}, 3_600_000);
-    expect(Date.parse(j.s.session_started_at)).toBe(T0 + 60_000 + 3_600_000 + 1000 * 1);
+    expect(Date.parse(j.s.session.started_at)).toBe(T0 + 60_000 + 3_600_000 + 1000 * 1);
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
   });
@@ -128,8 +129,8 @@ describe('limits, from event timestamps only', () => {
     let limited = 1;
     j.drive((e) => (isWorker(e, 'IMPLEMENT') && limited-- > 0 ? R.worker({ status: 'rate_limited', retry_after_s: 120 }) : undefined),
       (x) => x.head.kind === 'wait_until');
-    expect(j.s.pending.map(nameOf)).toEqual(['wait_until', 'IMPLEMENT m1 a1']);
-    expect(j.s.waiting).toMatchObject({ reason: 'quota_wait', retry_at: j.s.retry_at });
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['wait_until', 'IMPLEMENT m1 a1']);
+    expect(j.s.queue.waiting).toMatchObject({ reason: 'quota_wait', retry_at: j.s.queue.retry_at });
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
     expect(j.log.filter((n) => n.startsWith('IMPLEMENT m1'))).toEqual(['IMPLEMENT m1 a1', 'IMPLEMENT m1 a1']);
@@ -137,17 +138,17 @@ describe('limits, from event timestamps only', () => {
     const k = new Journal(runInit({ options: { time_budget_min: 10 } }));
     k.drive((e) => (isWorker(e, 'IMPLEMENT') ? R.worker({ status: 'rate_limited', retry_after_s: 3600 }) : undefined));
     expect(k.s.stop_reason).toBe('quota_wait');
-    expect(Date.parse(k.s.retry_at!)).toBeGreaterThan(Date.parse(k.s.session_started_at) + 10 * 60_000);
+    expect(Date.parse(k.s.queue.retry_at!)).toBeGreaterThan(Date.parse(k.s.session.started_at) + 10 * 60_000);
   });
 
   it('--max-ticks counts worker calls, guards, verifications and commits of the session, not prepare or finalize', () => {
     const j = new Journal(runInit({ options: { max_ticks: 3 } })).drive();
     expect(j.log).toEqual(['prepare_workspace', 'PLAN', 'IMPLEMENT m1 a1', 'guard(IMPLEMENT) m1', 'finalize']);
-    expect(j.s).toMatchObject({ stop_reason: 'max_ticks_reached', ticks: 3, session_ticks: 3 });
+    expect(j.s).toMatchObject({ stop_reason: 'max_ticks_reached', stats: { ticks: 3 }, session: { ticks: 3 } });
     j.resume(); // same limit, new session: three more steps
     j.drive();
-    expect(j.s).toMatchObject({ stop_reason: 'max_ticks_reached', ticks: 6, session_ticks: 3 });
-    expect(nameOf(j.s.resume_effect!)).toBe('checkpoint m1'); // verify, guard, REVIEW were this session's three
+    expect(j.s).toMatchObject({ stop_reason: 'max_ticks_reached', stats: { ticks: 6 }, session: { ticks: 3 } });
+    expect(nameOf(j.s.queue.resume_effect!)).toBe('checkpoint m1'); // verify, guard, REVIEW were this session's three
   });
 
   it('--budget-usd is checked only before a worker call', () => {
@@ -155,7 +156,7 @@ describe('limits, from event timestamps only', () => {
     j.drive((e) => (isWorker(e, 'IMPLEMENT') ? R.implement('ok', { cost_usd: 0.06 }) : undefined));
     expect(j.log).toEqual(['prepare_workspace', 'PLAN', 'IMPLEMENT m1 a1', 'guard(IMPLEMENT) m1', 'verify m1 a1', 'guard(VERIFY) m1', 'finalize']);
     expect(j.s.stop_reason).toBe('budget_exceeded');
-    expect(j.s.usage.total.cost_usd).toBeCloseTo(0.06);
-    expect(nameOf(j.s.resume_effect!)).toBe('REVIEW m1 a1');
+    expect(j.s.stats.usage.total.cost_usd).toBeCloseTo(0.06);
+    expect(nameOf(j.s.queue.resume_effect!)).toBe('REVIEW m1 a1');
   });
 });

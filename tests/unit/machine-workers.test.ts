@@ -26,7 +26,7 @@ describe('usage and cost', () => {
       const base = e.phase === 'PLAN' ? R.plan('one', 'two') : e.phase === 'IMPLEMENT' ? R.implement() : R.approve();
       return { ...base, usage: usage(100, 10, cost) } as typeof base;
     });
-    const u = j.s.usage;
+    const u = j.s.stats.usage;
     expect(j.s.stop_reason).toBe('complete');
     expect(u.total).toEqual({ input_tokens: 500, output_tokens: 50, cost_usd: 1.5, calls: 5, unpriced_calls: 2 });
     expect(u.by_phase.IMPLEMENT).toEqual({ input_tokens: 200, output_tokens: 20, cost_usd: 0, calls: 2, unpriced_calls: 2 });
@@ -48,9 +48,9 @@ describe('quota pressure from a CLI', () => {
     const j = new Journal();
     j.perform(R.prepare());
     j.perform({ kind: 'worker', outcome: 'rate_limited', retry_at: retryAt, detail: 'usage limit reached', exit_code: 0 });
-    expect(j.s.waiting).toEqual({ reason: 'quota_wait', since: expect.any(String), retry_at: retryAt });
-    expect(j.s.pending.map((e) => e.kind)).toEqual(['wait_until', 'worker']);
-    expect(j.s.pending[0]).toMatchObject({ until: retryAt });
+    expect(j.s.queue.waiting).toEqual({ reason: 'quota_wait', since: expect.any(String), retry_at: retryAt });
+    expect(j.s.queue.pending.map((e) => e.kind)).toEqual(['wait_until', 'worker']);
+    expect(j.s.queue.pending[0]).toMatchObject({ until: retryAt });
     j.drive();
     expect(j.s.stop_reason).toBe('complete');
     expect(j.log.filter((n) => n === 'PLAN')).toHaveLength(2);
@@ -60,10 +60,10 @@ describe('quota pressure from a CLI', () => {
     const j = new Journal();
     j.perform(R.prepare());
     j.perform({ kind: 'worker', outcome: 'rate_limited', retry_after_s: 7, exit_code: 1 });
-    expect(Date.parse(j.s.waiting!.retry_at) - Date.parse(j.s.waiting!.since)).toBe(7_000);
+    expect(Date.parse(j.s.queue.waiting!.retry_at) - Date.parse(j.s.queue.waiting!.since)).toBe(7_000);
     j.perform({ kind: 'wait_until' });
     j.perform({ kind: 'worker', outcome: 'rate_limited', exit_code: 1 });
-    const waited = (Date.parse(j.s.waiting!.retry_at) - Date.parse(j.s.waiting!.since)) / 1000;
+    const waited = (Date.parse(j.s.queue.waiting!.retry_at) - Date.parse(j.s.queue.waiting!.since)) / 1000;
     expect(waited).toBe(quotaBackoffSeconds(j.s.run_id, 1));
   });
 
@@ -81,8 +81,8 @@ describe('quota pressure from a CLI', () => {
     j.perform(R.prepare());
     j.perform({ kind: 'worker', outcome: 'rate_limited', retry_at: iso(T0 + 3 * 3600_000), exit_code: 0 });
     expect(j.s.stop_reason).toBe('quota_wait');
-    expect(j.s.retry_at).toBe(iso(T0 + 3 * 3600_000));
-    expect(j.s.resume_effect).toMatchObject({ kind: 'worker', phase: 'PLAN' });
+    expect(j.s.queue.retry_at).toBe(iso(T0 + 3 * 3600_000));
+    expect(j.s.queue.resume_effect).toMatchObject({ kind: 'worker', phase: 'PLAN' });
   });
 });
 

@@ -10,11 +10,11 @@ describe('step: a whole happy path folded from events', () => {
   it('passes through every phase in order, one pending effect at a time, and completes', () => {
     const j = new Journal();
     expect(j.s.phase).toBe('PLAN');
-    expect(j.s.pending.map(nameOf)).toEqual(['prepare_workspace', 'PLAN']);
+    expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', 'PLAN']);
     const phases: string[] = [];
     while (!(j.s.phase === 'STOPPED' && j.s.finalized)) {
       j.start();
-      phases.push(`${nameOf(j.s.pending[0])}:${j.s.phase}`);
+      phases.push(`${nameOf(j.s.queue.pending[0])}:${j.s.phase}`);
       j.now += 1000;
       j.result(j.head.id, defaultAnswer(j.head));
     }
@@ -27,17 +27,17 @@ describe('step: a whole happy path folded from events', () => {
       'finalize:STOPPED',
     ]);
     const s = j.s;
-    expect(s).toMatchObject({ phase: 'STOPPED', stop_reason: 'complete', finalized: true, pending: [], in_flight: null, milestone_index: 1 });
+    expect(s).toMatchObject({ phase: 'STOPPED', stop_reason: 'complete', finalized: true, queue: { pending: [], in_flight: null }, milestone_index: 1 });
     expect(s.milestones.map((m) => [m.id, m.goal, m.status, m.checkpoint_sha])).toEqual([
       ['m1', 'one', 'complete', `${'c'.repeat(39)}1`], ['m2', 'two', 'complete', `${'c'.repeat(39)}2`],
     ]);
     expect(s.checkpoint_sha).toBe(`${'c'.repeat(39)}2`);
-    expect(s.ticks).toBe(1 + 2 * 6); // prepare and finalize are not steps
-    expect(s.phase_stats).toEqual({
+    expect(s.stats.ticks).toBe(1 + 2 * 6); // prepare and finalize are not steps
+    expect(s.stats.phase_stats).toEqual({
       PLAN: { duration_ms: 1000, count: 1 }, IMPLEMENT: { duration_ms: 2000, count: 2 }, VERIFY: { duration_ms: 2000, count: 2 },
       REVIEW: { duration_ms: 2000, count: 2 }, CHECKPOINT: { duration_ms: 2000, count: 2 },
     });
-    expect(s.verify_stats).toEqual({ attempts: 2, retries: 0, total_duration_ms: 10 });
+    expect(s.stats.verify_stats).toEqual({ attempts: 2, retries: 0, total_duration_ms: 10 });
     expect(s.started_at).toBe(iso(T0));
     expect(s.ended_at).toBe(j.events.at(-3)!.ts); // the stop is the last checkpoint's result, not the finalize
   });
@@ -51,7 +51,7 @@ describe('step: a whole happy path folded from events', () => {
     expect(j.s.milestones.map((m) => m.status)).toEqual(['pending', 'pending']);
     expect(j.start().effects).toEqual([]);
     expect(j.s.milestones.map((m) => m.status)).toEqual(['in_progress', 'pending']);
-    expect(j.s.in_flight).toBe(j.head.id);
+    expect(j.s.queue.in_flight).toBe(j.head.id);
     j.drive(undefined, (x) => x.head.kind === 'checkpoint' && x.head.milestone_index === 1);
     j.start();
     expect(j.result(j.head.id, R.checkpoint('f'.repeat(40))).effects.map(nameOf)).toEqual(['finalize']);
@@ -78,11 +78,11 @@ describe('step: no result is ever applied twice', () => {
     const verify = j.head;
     j.perform(R.verifyFail());
     const after = j.s;
-    expect(after.verification_failures).toBe(1);
+    expect(after.loop.verification_failures).toBe(1);
     j.result(verify.id, R.verifyFail());
     j.result(verify.id, R.verifyFail());
     expect(sansUpdatedAt(j.s)).toEqual(sansUpdatedAt(after));
-    expect(j.s.verification_failures).toBe(1);
+    expect(j.s.loop.verification_failures).toBe(1);
   });
 
   it('a result or a start for a non-head effect id is ignored', () => {
@@ -94,7 +94,7 @@ describe('step: no result is ever applied twice', () => {
     j.result(`e${Number(head.id.slice(1)) + 1}`, R.checkpoint('9'.repeat(40))); // not yet asked for
     j.start({ ...head, id: 'e998' });
     expect(sansUpdatedAt(j.s)).toEqual(sansUpdatedAt(before));
-    expect(j.s.in_flight).toBeNull();
+    expect(j.s.queue.in_flight).toBeNull();
   });
 
   it('a result of the wrong kind for the head id is ignored', () => {
@@ -103,7 +103,7 @@ describe('step: no result is ever applied twice', () => {
     const before = j.s;
     j.start();
     j.result(j.head.id, R.verifyOk());
-    expect(j.s.pending).toEqual(before.pending);
+    expect(j.s.queue.pending).toEqual(before.queue.pending);
     expect(j.s.milestones).toEqual(before.milestones);
   });
 
@@ -168,11 +168,11 @@ describe('verification failures', () => {
       'IMPLEMENT m1 a1', 'guard(IMPLEMENT) m1', 'verify m1 a1',
       'IMPLEMENT m1 a2', 'guard(IMPLEMENT) m1', 'verify m1 a2',
       'IMPLEMENT m1 a3', 'guard(IMPLEMENT) m1', 'verify m1 a3', 'finalize']);
-    expect(j.s).toMatchObject({ stop_reason: 'verification_failed_max_retries', verification_failures: 3 });
+    expect(j.s).toMatchObject({ stop_reason: 'verification_failed_max_retries', loop: { verification_failures: 3 } });
     expect(j.s.stop_detail).toContain('node check.js');
-    expect(j.s.last_verification_failure).toMatchObject({ command: 'node check.js', excerpt: 'boom' });
-    expect(nameOf(j.s.resume_effect!)).toBe('IMPLEMENT m1 a4');
-    expect(j.s.verify_stats).toMatchObject({ attempts: 3, retries: 2 });
+    expect(j.s.feedback.verification_failure).toMatchObject({ command: 'node check.js', excerpt: 'boom' });
+    expect(nameOf(j.s.queue.resume_effect!)).toBe('IMPLEMENT m1 a4');
+    expect(j.s.stats.verify_stats).toMatchObject({ attempts: 3, retries: 2 });
   });
 
   it('a pass resets the count for the next milestone', () => {
@@ -181,7 +181,7 @@ describe('verification failures', () => {
     expect(j.s.stop_reason).toBe('complete');
     expect(j.log.filter((n) => n.startsWith('verify'))).toEqual(['verify m1 a1', 'verify m1 a2', 'verify m1 a3', 'verify m2 a1']);
     expect(j.log).toContain('IMPLEMENT m1 a3');
-    expect(j.s.verification_failures).toBe(0);
+    expect(j.s.loop.verification_failures).toBe(0);
   });
 });
 
@@ -203,7 +203,7 @@ describe('review loop detection', () => {
     expect(j.s.stop_reason).toBe('review_loop_detected');
     expect(j.log.filter((n) => n.startsWith('REVIEW'))).toHaveLength(3);
     expect(j.log.filter((n) => n.startsWith('IMPLEMENT'))).toEqual(['IMPLEMENT m1 a1', 'IMPLEMENT m1 a2', 'IMPLEMENT m1 a3']);
-    expect(nameOf(j.s.resume_effect!)).toMatch(/^REVIEW m1/);
+    expect(nameOf(j.s.queue.resume_effect!)).toMatch(/^REVIEW m1/);
   });
 
   it('an approval after changes moves on, and the next milestone starts with a clean slate', () => {

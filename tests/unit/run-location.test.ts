@@ -97,7 +97,7 @@ describe('a relocatable run directory', () => {
 
   it('resolving is idempotent on a located state', () => {
     const [root, runDir] = repoWithRunDir();
-    const state = { ...absoluteInit(root), last_worker_log: `${runDir}/logs/x.log`, last_verification_failure: null } as never;
+    const state = { ...absoluteInit(root), stats: { last_worker_log: `${runDir}/logs/x.log` }, feedback: { verification_failure: null } } as never;
     const once = locateState(state, runDir);
     expect(locateState(once, runDir)).toEqual(once);
   });

@@ -41,7 +41,7 @@ describe('the task in a run', () => {
     const state = replay([event])!;
     expect(state.task.body).toBe('# Task');
     expect(runTaskBody('/nonexistent', state.task)).toBe('# Task');
-    const effect = state.pending.find((e) => e.kind === 'worker')!;
+    const effect = state.queue.pending.find((e) => e.kind === 'worker')!;
     expect(buildPrompt(state, effect as never)).toContain('# Task');
   });
 });

@@ -21,7 +21,7 @@ describe('state.json is replaced whole, never rewritten in place', () => {
     const before = fs.readFileSync(file, 'utf8');
     const fd = fs.openSync(file, 'r');
     try {
-      const head = store.state.pending[0]!;
+      const head = store.state.queue.pending[0]!;
       store.append({ type: 'effect_started', ts: iso(T0 + 1000), effect: head });
 
       const held = Buffer.alloc(before.length + 4096);
@@ -30,8 +30,8 @@ describe('state.json is replaced whole, never rewritten in place', () => {
     } finally {
       fs.closeSync(fd);
     }
-    expect(readFreshState(store.runDir)).toMatchObject({ in_flight: store.state.in_flight });
-    expect(store.state.in_flight).not.toBeNull();
+    expect(readFreshState(store.runDir)).toMatchObject({ queue: { in_flight: store.state.queue.in_flight } });
+    expect(store.state.queue.in_flight).not.toBeNull();
     expect(fs.readdirSync(store.runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

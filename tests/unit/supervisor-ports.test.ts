@@ -61,7 +61,7 @@ describe('supervisor through fake ports', () => {
     const run = fakeRun(tempDir(), { IMPLEMENT: [outcome('rate_limited', { retry_after_s: 600 })] });
     const waits: string[] = [];
     const started = Date.now();
-    const state = await run.execute({ onEvent: (s) => void (s.waiting && waits.push(s.waiting.reason)) });
+    const state = await run.execute({ onEvent: (s) => void (s.queue.waiting && waits.push(s.queue.waiting.reason)) });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(waits[0]).toBe('quota_wait');
     expect(run.world.calls.filter((c) => c.startsWith('IMPLEMENT'))).toEqual(['IMPLEMENT m1 a1', 'IMPLEMENT m1 a1']);
@@ -82,7 +82,7 @@ describe('supervisor through fake ports', () => {
     const state = await run.execute({ signal: cancel.signal });
     expect(state.stop_reason).toBe('interrupted');
     expect(state.stop_detail).toBe('interrupted by the operator');
-    expect(state.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT', attempt: 1 });
+    expect(state.queue.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT', attempt: 1 });
     // The result of the call cut short is never journaled: a resume performs it again.
     const results = readJournal(run.dir).events.flatMap((e) => (e.type === 'effect_result' ? [e.result.kind] : []));
     expect(results.filter((k) => k === 'worker')).toHaveLength(1);
@@ -96,7 +96,7 @@ describe('supervisor through fake ports', () => {
     expect(failure).toBeInstanceOf(WriteFailedError);
     expect((failure as WriteFailedError).message).toMatch(/^no space left on device writing \/runs\/x\/logs\/e3\.log: free some space, then run: runr resume /);
     expect(run.store.state).toMatchObject({ phase: 'STOPPED', stop_reason: 'disk_full' });
-    expect(run.store.state.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT' });
+    expect(run.store.state.queue.resume_effect).toMatchObject({ kind: 'worker', phase: 'IMPLEMENT' });
   });
 
   it('an injected afterEvent hook sees every journaled event in order', async () => {

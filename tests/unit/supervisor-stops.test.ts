@@ -106,7 +106,7 @@ describe('every stop reason through fake ports', () => {
       if (c.detail) expect(state.stop_detail).toMatch(c.detail);
       if (c.calls) expect(run.world.calls).toEqual(c.calls);
       // A resumable stop keeps the work a resume performs again.
-      if (STOP_REASONS[reason].resumable) expect(state.resume_effect).not.toBeNull();
+      if (STOP_REASONS[reason].resumable) expect(state.queue.resume_effect).not.toBeNull();
       // The journal alone rebuilds the same state.
       expect(locateState(rebuildState(run.dir).state!, run.dir)).toEqual(state);
       expect(readJournal(run.dir).events.at(-1)).toMatchObject({ type: 'effect_result', result: { kind: 'finalize' } });

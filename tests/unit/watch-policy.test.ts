@@ -9,7 +9,7 @@ const NOW = Date.parse('2026-01-02T03:00:00.000Z');
 function stoppedWith(reason: StopReason, retryAt: string | null = null) {
   const j = new Journal();
   j.perform(R.prepare());
-  return { ...j.s, phase: 'STOPPED' as const, stop_reason: reason, retry_at: retryAt, finalized: true };
+  return { ...j.s, phase: 'STOPPED' as const, stop_reason: reason, queue: { ...j.s.queue, retry_at: retryAt }, finalized: true };
 }
 
 describe('decideAfterStop (runr watch)', () => {

@@ -26,24 +26,25 @@ function startedText(state: RunState, event: Extract<RunEventInput, { type: 'eff
 
 function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: ResultOf<'worker'>): { ok: boolean; text: string } | null {
   if (r.outcome !== 'result') return { ok: false, text: `${effect.phase.padEnd(10)} worker ${r.outcome}${r.detail ? `: ${r.detail}` : ''}` };
-  if (state.phase === 'STOPPED' || state.pending[0]?.kind === 'worker' && state.pending[0].phase === effect.phase) return null;
+  if (state.phase === 'STOPPED' || state.queue.pending[0]?.kind === 'worker' && state.queue.pending[0].phase === effect.phase) return null;
   if (effect.phase === 'PLAN') {
     return { ok: true, text: `PLAN       ${state.milestones.length} milestone${state.milestones.length === 1 ? '' : 's'}: ${state.milestones.map((m) => m.goal).join(' · ')}` };
   }
   if (effect.phase === 'REVIEW') {
-    const approved = state.pending[0]?.kind === 'checkpoint';
+    const approved = state.queue.pending[0]?.kind === 'checkpoint';
     return approved
       ? { ok: true, text: 'REVIEW     approved' }
-      : { ok: false, text: `REVIEW     changes requested: ${(state.last_review_comments ?? []).join(' · ')}` };
+      : { ok: false, text: `REVIEW     changes requested: ${(state.feedback.review_comments ?? []).join(' · ')}` };
   }
   const id = state.milestones[effect.milestone_index]?.id ?? '';
-  return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.last_implement_note ? `: ${state.last_implement_note}` : ''}` };
+  return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.feedback.implement_note ? `: ${state.feedback.implement_note}` : ''}` };
 }
 
 /** An implementer attempt that changed no file: let through for its reason, or asked again (or the run stops). */
 function emptyImplementText(state: RunState, effect: Effect): { ok: boolean; text: string } {
   const id = 'milestone_index' in effect ? state.milestones[effect.milestone_index]?.id ?? '' : '';
-  if (state.no_change_reason) return { ok: true, text: `IMPLEMENT  ${id} changed no file; none needed: ${state.no_change_reason}` };
+  const reason = state.feedback.no_change_reason;
+  if (reason) return { ok: true, text: `IMPLEMENT  ${id} changed no file; none needed: ${reason}` };
   return { ok: false, text: `IMPLEMENT  ${id} changed no file${state.phase === 'STOPPED' ? '' : ': nothing to verify, asking again'}` };
 }
 

@@ -6,11 +6,6 @@ import { isToolCache, type ChangedPath } from '../../guard/index.js';
 import { listChanges } from '../../git/changes.js';
 import { ensureRunIndex, runIndexEnv } from '../../git/run-index.js';
 import { RUN_FILES } from '../../store/paths.js';
-import { addSeconds } from '../state-ops.js';
-
-export function sessionDeadline(state: RunState): number {
-  return Date.parse(addSeconds(state.session_started_at, state.options.time_budget_min * 60));
-}
 
 export function logPathFor(state: RunState, effect: Effect, name: string): string {
   const dir = path.join(state.run_dir, RUN_FILES.logs);

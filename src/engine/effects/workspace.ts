@@ -56,7 +56,7 @@ export async function prepareWorkspace(state: RunState): Promise<ResultOf<'prepa
   const check = await branchCheck(state);
   if (!check.ok) return { kind: 'prepare_workspace', ok: false, stop: 'branch_mismatch', detail: check.detail };
   // Before the first worker call, the worktree's index is git's and the user's own and may be copied.
-  await ensureRunIndex(state.work_dir, state.run_dir, check.head, state.sessions === 1 && state.ticks === 0);
+  await ensureRunIndex(state.work_dir, state.run_dir, check.head, state.session.number === 1 && state.stats.ticks === 0);
   return { kind: 'prepare_workspace', ok: true, head_sha: check.head };
 }
 

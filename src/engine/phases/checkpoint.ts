@@ -11,7 +11,7 @@ export function onCheckpointResult(state: RunState, effect: EffectOf<'checkpoint
   const index = effect.milestone_index;
   // A milestone that changed no file has no commit of its own: it is marked empty, with the implementer's reason.
   const next = result.empty
-    ? updateMilestone(state, index, { status: 'complete', checkpoint_sha: null, empty: true, no_change_reason: state.no_change_reason ?? null })
+    ? updateMilestone(state, index, { status: 'complete', checkpoint_sha: null, empty: true, no_change_reason: state.feedback.no_change_reason ?? null })
     : { ...updateMilestone(state, index, { status: 'complete', checkpoint_sha: result.sha }), checkpoint_sha: result.sha };
   if (index + 1 < next.milestones.length) return startMilestone(next, index + 1);
   return stop({ ...next, milestone_index: index }, 'complete', ts);

@@ -2,7 +2,7 @@ import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { ImplementResultSchema } from '../../contracts/worker-results.js';
 import { CHANGE_STRATEGY_AT, NO_CHANGE_SIGNATURE, repeatCount, STOP_AT_REPEATS } from '../signatures.js';
-import { schedule, stop, updateMilestone } from '../state-ops.js';
+import { schedule, stop, updateMilestone, withFeedback, withLoop } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 
 /** How many CLI-reported action failures a milestone keeps for the report (the latest ones). */
@@ -17,12 +17,12 @@ export function onImplementResult(state: RunState, effect: EffectOf<'worker'>, r
   const { status, summary, blocked_reason, no_change_reason } = out.value;
   if (status !== 'ok') {
     const note = blocked_reason ?? summary ?? `the implementer reported "${status}"`;
-    return stop({ ...out.state, last_implement_note: note }, 'implement_blocked', ts, {
+    return stop(withFeedback(out.state, { implement_note: note }), 'implement_blocked', ts, {
       detail: note,
       resume: { ...retryRequest(effect), attempt: effect.attempt + 1 },
     });
   }
-  return schedule({ ...out.state, last_implement_note: summary ?? null, no_change_reason: no_change_reason?.trim() || null }, {
+  return schedule(withFeedback(out.state, { implement_note: summary ?? null, no_change_reason: no_change_reason?.trim() || null }), {
     kind: 'guard', after: 'IMPLEMENT', milestone_index: effect.milestone_index,
   });
 }
@@ -33,9 +33,9 @@ export function onImplementResult(state: RunState, effect: EffectOf<'worker'>, r
  */
 function recordActionFailures(state: RunState, effect: EffectOf<'worker'>, result: ResultOf<'worker'>): RunState {
   const failures = result.action_failures ?? [];
-  const carried = effect.followup > 0 ? state.last_action_failures ?? [] : [];
+  const carried = effect.followup > 0 ? state.feedback.action_failures ?? [] : [];
   const last = [...carried, ...failures];
-  const next: RunState = { ...state, last_action_failures: last.length ? last : null };
+  const next = withFeedback(state, { action_failures: last.length ? last : null });
   if (!failures.length) return next;
   const milestone = next.milestones[effect.milestone_index];
   if (!milestone) return next;
@@ -50,16 +50,16 @@ function recordActionFailures(state: RunState, effect: EffectOf<'worker'>, resul
  * again follows the failure-signature rules: a change of strategy, then `repeated_failure`.
  */
 export function onEmptyImplement(state: RunState, milestoneIndex: number, ts: string): RunState {
-  if (state.no_change_reason) {
-    return schedule(state, { kind: 'verify', milestone_index: milestoneIndex, attempt: state.verification_failures + 1 });
+  if (state.feedback.no_change_reason) {
+    return schedule(state, { kind: 'verify', milestone_index: milestoneIndex, attempt: state.loop.verification_failures + 1 });
   }
-  const next: RunState = { ...state, failure_signatures: [...state.failure_signatures, NO_CHANGE_SIGNATURE].slice(-10) };
-  const repeats = repeatCount(next.failure_signatures);
+  const next = withLoop(state, { failure_signatures: [...state.loop.failure_signatures, NO_CHANGE_SIGNATURE].slice(-10) });
+  const repeats = repeatCount(next.loop.failure_signatures);
   if (repeats >= STOP_AT_REPEATS) {
     const expected = next.milestones[milestoneIndex]?.files_expected ?? [];
     return stop(next, 'repeated_failure', ts, {
       detail: `the implementer changed no file ${repeats} times in a row and gave no no_change_reason${expected.length ? ` (files expected: ${expected.join(', ')})` : ''}`,
-      resume: fixRequest(next, state.implement_attempt + 1),
+      resume: fixRequest(next, state.loop.implement_attempt + 1),
     });
   }
   return scheduleFix(next);
@@ -67,18 +67,18 @@ export function onEmptyImplement(state: RunState, milestoneIndex: number, ts: st
 
 /** Whether the last attempt of this milestone changed no file (its prompt then says so). */
 export function lastAttemptChangedNothing(state: RunState): boolean {
-  return state.failure_signatures.at(-1) === NO_CHANGE_SIGNATURE;
+  return state.loop.failure_signatures.at(-1) === NO_CHANGE_SIGNATURE;
 }
 
 /** The next implementer request for this milestone: a fix after failed verification or review. */
 export function scheduleFix(state: RunState): RunState {
-  const attempt = state.implement_attempt + 1;
-  return schedule({ ...state, implement_attempt: attempt }, fixRequest(state, attempt));
+  const attempt = state.loop.implement_attempt + 1;
+  return schedule(withLoop(state, { implement_attempt: attempt }), fixRequest(state, attempt));
 }
 
 /** An implementer request for another attempt; after the same failure twice in a row it changes strategy. */
 export function fixRequest(state: RunState, attempt: number) {
-  const change = repeatCount(state.failure_signatures) >= CHANGE_STRATEGY_AT;
+  const change = repeatCount(state.loop.failure_signatures) >= CHANGE_STRATEGY_AT;
   return {
     kind: 'worker', phase: 'IMPLEMENT', milestone_index: state.milestone_index, attempt, followup: 0,
     ...(change ? { change_strategy: true } : {}),

@@ -2,7 +2,7 @@ import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { Milestone, RunState } from '../../contracts/state.js';
 import { PlanResultSchema } from '../../contracts/worker-results.js';
 import { checkPlannedFiles, compileScope, describeViolations } from '../../guard/index.js';
-import { approvalGate, schedule, stop } from '../state-ops.js';
+import { approvalGate, schedule, stop, withFeedback, withQueue } from '../state-ops.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 import { approvalChoices } from '../../contracts/next-step.js';
 
@@ -28,17 +28,15 @@ export function onPlanResult(state: RunState, effect: EffectOf<'worker'>, result
   const scope = compileScope(scopeRules(next));
   const violations = checkPlannedFiles(scope, milestones.flatMap((m) => m.files_expected));
   if (violations.length > 0) {
-    return {
-      ...stop(next, 'plan_scope_violation', ts, {
-        detail: `the plan expects to change: ${describeViolations(violations)}`,
-        resume: retryRequest(effect),
-      }),
-      guard_violation_files: violations.map((v) => v.path),
-    };
+    const stopped = stop(next, 'plan_scope_violation', ts, {
+      detail: `the plan expects to change: ${describeViolations(violations)}`,
+      resume: retryRequest(effect),
+    });
+    return withFeedback(stopped, { guard_violation_files: violations.map((v) => v.path) });
   }
   const started = startMilestone(next, 0);
-  const { id: _id, ...first } = started.pending.at(-1)!;
-  const gated = approvalGate({ ...started, pending: started.pending.slice(0, -1) }, 'plan', first, ts,
+  const { id: _id, ...first } = started.queue.pending.at(-1)!;
+  const gated = approvalGate(withQueue(started, { pending: started.queue.pending.slice(0, -1) }), 'plan', first, ts,
     `the plan (${milestones.length} milestone${milestones.length === 1 ? '' : 's'}) waits for approval: ${approvalChoices(state.run_id)}`);
   return gated ?? started;
 }
@@ -48,15 +46,11 @@ export function startMilestone(state: RunState, index: number): RunState {
     {
       ...state,
       milestone_index: index,
-      implement_attempt: 1,
-      verification_failures: 0,
-      review_rounds: 0,
-      last_review_comments: null,
-      last_verification_failure: null,
-      last_implement_note: null,
-      no_change_reason: null,
-      last_action_failures: null,
-      failure_signatures: [],
+      loop: { ...state.loop, implement_attempt: 1, verification_failures: 0, review_rounds: 0, failure_signatures: [] },
+      feedback: {
+        ...state.feedback,
+        review_comments: null, verification_failure: null, implement_note: null, no_change_reason: null, action_failures: null,
+      },
     },
     { kind: 'worker', phase: 'IMPLEMENT', milestone_index: index, attempt: 1, followup: 0 },
   );

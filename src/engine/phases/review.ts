@@ -1,7 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { ReviewResultSchema } from '../../contracts/worker-results.js';
-import { approvalGate, schedule, stop } from '../state-ops.js';
+import { approvalGate, schedule, stop, withFeedback, withLoop } from '../state-ops.js';
 import { scheduleFix } from './implement.js';
 import { interpretWorker, retryRequest } from './worker-outcome.js';
 import { approvalChoices } from '../../contracts/next-step.js';
@@ -24,9 +24,10 @@ export function onReviewResult(state: RunState, effect: EffectOf<'worker'>, resu
     return gated ?? schedule(out.state, checkpoint);
   }
   const comments = out.value.comments ?? [];
-  const rounds = state.review_rounds + 1;
-  const repeated = state.last_review_comments !== null && normalise(state.last_review_comments) === normalise(comments);
-  const next: RunState = { ...out.state, review_rounds: rounds, last_review_comments: comments };
+  const rounds = state.loop.review_rounds + 1;
+  const previous = state.feedback.review_comments;
+  const repeated = previous !== null && normalise(previous) === normalise(comments);
+  const next = withFeedback(withLoop(out.state, { review_rounds: rounds }), { review_comments: comments });
   // max_review_rounds is the number of change rounds allowed: stop when one more is asked for (SPEC §4).
   if (repeated || rounds > state.config.limits.max_review_rounds) {
     return stop(next, 'review_loop_detected', ts, {

@@ -3,7 +3,7 @@ import type { RunState } from '../../contracts/state.js';
 import { RateLimitedResultSchema } from '../../contracts/worker-results.js';
 import type { z } from 'zod';
 import { quotaBackoffSeconds } from '../quota.js';
-import { addSeconds, addUsage, type CallUsage, schedule, stop } from '../state-ops.js';
+import { addSeconds, addUsage, type CallUsage, schedule, sessionDeadlineMs, stop, withLoop, withQueue, withStats } from '../state-ops.js';
 import { recordSession } from '../worker-sessions.js';
 
 /** How many completion-enforcement follow-ups a worker gets before its phase fails (SPEC §4). */
@@ -23,17 +23,16 @@ export function retryRequest(effect: WorkerEffect, followup = 0, reason: string 
 
 function recordUsage(state: RunState, effect: WorkerEffect, result: WorkerResult, parsedUsage: unknown): RunState {
   const usage = (result.usage ?? parsedUsage ?? null) as CallUsage;
-  const { total, by_phase, by_milestone } = state.usage;
+  const { total, by_phase, by_milestone } = state.stats.usage;
   const milestone = effect.phase === 'PLAN' ? null : state.milestones[effect.milestone_index]?.id ?? null;
-  return {
-    ...state,
-    last_worker_log: result.log_path ?? state.last_worker_log,
+  return withStats(state, {
+    last_worker_log: result.log_path ?? state.stats.last_worker_log,
     usage: {
       total: addUsage(total, usage),
       by_phase: { ...by_phase, [effect.phase]: addUsage(by_phase[effect.phase], usage) },
       by_milestone: milestone ? { ...by_milestone, [milestone]: addUsage(by_milestone[milestone], usage) } : by_milestone,
     },
-  };
+  });
 }
 
 /**
@@ -83,7 +82,7 @@ export function interpretWorker<T>(
   if (result.outcome === 'result' && limited.success) {
     return { kind: 'done', state: quotaWait(next, effect, retryAtOf(next, null, limited.data.retry_after_s, ts), null, ts) };
   }
-  next = { ...next, quota_waits: 0 };
+  next = withLoop(next, { quota_waits: 0 });
 
   const parsed = result.outcome === 'result' ? schema.safeParse(result.result) : null;
   if (parsed?.success) return { kind: 'result', state: next, value: parsed.data };
@@ -104,25 +103,23 @@ function retryAtOf(state: RunState, retryAt: string | null | undefined, retryAft
   if (retryAt && Number.isFinite(Date.parse(retryAt))) {
     return Date.parse(retryAt) > Date.parse(ts) ? new Date(Date.parse(retryAt)).toISOString() : ts;
   }
-  return addSeconds(ts, retryAfterS ?? quotaBackoffSeconds(state.run_id, state.quota_waits));
+  return addSeconds(ts, retryAfterS ?? quotaBackoffSeconds(state.run_id, state.loop.quota_waits));
 }
 
 function quotaWait(state: RunState, effect: WorkerEffect, retryAt: string, detail: string | null | undefined, ts: string): RunState {
-  const deadline = addSeconds(state.session_started_at, state.options.time_budget_min * 60);
   const why = detail ? ` (${detail})` : '';
-  if (Date.parse(retryAt) >= Date.parse(deadline)) {
+  const waits = state.loop.quota_waits + 1;
+  if (Date.parse(retryAt) >= sessionDeadlineMs(state)) {
     const stopped = stop(state, 'quota_wait', ts, {
       detail: `worker is rate limited until ${retryAt}, after the time budget ends${why}`,
       resume: retryRequest(effect),
     });
-    return { ...stopped, retry_at: retryAt, quota_waits: state.quota_waits + 1 };
+    return withLoop(withQueue(stopped, { retry_at: retryAt }), { quota_waits: waits });
   }
-  let next: RunState = {
-    ...state,
-    quota_waits: state.quota_waits + 1,
+  let next = withQueue(withLoop(state, { quota_waits: waits }), {
     waiting: { reason: 'quota_wait', since: ts, retry_at: retryAt },
     retry_at: retryAt,
-  };
+  });
   next = schedule(next, { kind: 'wait_until', until: retryAt, reason: 'quota_wait' });
   return schedule(next, retryRequest(effect));
 }

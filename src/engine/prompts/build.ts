@@ -63,7 +63,7 @@ function planText(state: RunState, current: number): string {
 }
 
 function failureText(state: RunState): string {
-  const f = state.last_verification_failure;
+  const f = state.feedback.verification_failure;
   if (!f) return '';
   const how = f.timed_out ? 'timed out' : `exited with code ${f.exit_code}`;
   return `\`${f.command}\` (${f.tier}) ${how}. The end of its output:\n\n\`\`\`\n${f.excerpt}\n\`\`\``;
@@ -71,7 +71,7 @@ function failureText(state: RunState): string {
 
 /** What the attempt after one that changed no file is told: nothing changed, and which files the milestone expects. */
 function noChangeText(state: RunState, index: number): string {
-  if (state.failure_signatures.at(-1) !== NO_CHANGE_SIGNATURE) return '';
+  if (state.loop.failure_signatures.at(-1) !== NO_CHANGE_SIGNATURE) return '';
   const expected = state.milestones[index]?.files_expected ?? [];
   return [
     'runr found no change in the worktree after your previous attempt: no file was created, modified or deleted since the last checkpoint, so there was nothing to verify.',
@@ -82,8 +82,9 @@ function noChangeText(state: RunState, index: number): string {
 
 /** The failure history an attempt that changes strategy is given, and what to do differently. */
 function strategyText(state: RunState): string {
-  const repeats = repeatCount(state.failure_signatures);
-  if (state.failure_signatures.at(-1) === NO_CHANGE_SIGNATURE) {
+  const signatures = state.loop.failure_signatures;
+  const repeats = repeatCount(signatures);
+  if (signatures.at(-1) === NO_CHANGE_SIGNATURE) {
     return [
       `Your last ${repeats} attempts changed no file.`,
       '',
@@ -94,7 +95,7 @@ function strategyText(state: RunState): string {
     `Your last ${repeats} attempts failed in the same way (the error, normalised):`,
     '',
     '```',
-    state.failure_signatures.at(-1) ?? '',
+    signatures.at(-1) ?? '',
     '```',
     '',
     'Do not repeat what you tried before. Start again from the failing command and its output, find the root cause, and make the smallest change that makes that command pass; leave everything else as it is.',
@@ -110,6 +111,7 @@ function evidenceText(state: RunState): string {
 export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras: PromptExtras = {}): string {
   const index = effect.milestone_index;
   const fixing = effect.phase === 'IMPLEMENT' && effect.attempt > 1;
+  const feedback = state.feedback;
   const vars = {
     run_id: state.run_id,
     attempt: effect.attempt,
@@ -120,12 +122,12 @@ export function buildPrompt(state: RunState, effect: EffectOf<'worker'>, extras:
     milestone_id: state.milestones[index]?.id ?? 'm1',
     milestone: milestoneText(state, index),
     verification_failure: fixing ? failureText(state) : '',
-    review_comments: (fixing || effect.phase !== 'IMPLEMENT') && state.last_review_comments?.length ? bullet(state.last_review_comments) : '',
-    previous_note: fixing ? state.last_implement_note ?? '' : '',
+    review_comments: (fixing || effect.phase !== 'IMPLEMENT') && feedback.review_comments?.length ? bullet(feedback.review_comments) : '',
+    previous_note: fixing ? feedback.implement_note ?? '' : '',
     strategy_change: effect.change_strategy ? strategyText(state) : '',
     no_change: effect.phase === 'IMPLEMENT' ? noChangeText(state, index) : '',
-    action_failures: effect.phase === 'IMPLEMENT' && state.last_action_failures?.length ? bullet(state.last_action_failures) : '',
-    no_change_reason: effect.phase === 'REVIEW' ? state.no_change_reason ?? '' : '',
+    action_failures: effect.phase === 'IMPLEMENT' && feedback.action_failures?.length ? bullet(feedback.action_failures) : '',
+    no_change_reason: effect.phase === 'REVIEW' ? feedback.no_change_reason ?? '' : '',
     verification_evidence: evidenceText(state),
     diff: extras.diff ?? '',
   };
