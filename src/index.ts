@@ -7,11 +7,14 @@ export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type Res
 export type { RunHandle, RunResult } from './api/handle.js';
 export type { RunUpdate } from './api/events.js';
 export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents } from './api/read.js';
+export { latestRunId } from './api/locate.js';
+export { followRun, type RunFollow, type FollowResult } from './api/follow.js';
+export { watchRun, type RunWatch, type WatchOptions, type WatchResult } from './api/watch.js';
 export type { WaitEnd } from './engine/wait-run.js';
 export { RunrError } from './contracts/errors.js';
 export { EXIT } from './contracts/exit-codes.js';
 export { STOP_REASONS, exitCodeFor } from './contracts/stop-reasons.js';
 export type { RunState } from './contracts/state.js';
 export type { RunEvent } from './contracts/events.js';
-export type { ReportOutput, StatusOutput } from './contracts/outputs.js';
+export type { ReportOutput, StatusOutput, WatchEvent } from './contracts/outputs.js';
 export type { Config } from './contracts/config.js';

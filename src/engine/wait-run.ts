@@ -8,13 +8,16 @@ export type WaitEnd =
   | { end: 'timeout'; state: RunState | null }
   | { end: 'stale'; state: RunState | null };
 
-/** Resolves when the run is terminal (noticed through file events on its directory), on timeout, or when it is stale. */
-export async function waitForTerminal(runDir: string, timeoutMs: number | null): Promise<WaitEnd> {
+/**
+ * Resolves when the run is terminal (noticed through file events on its directory), on timeout, or when it is stale;
+ * rejects with the signal's reason once `signal` is aborted (the run goes on).
+ */
+export async function waitForTerminal(runDir: string, timeoutMs: number | null, signal?: AbortSignal): Promise<WaitEnd> {
   let state: RunState | null = null;
   const end = await observeRun(runDir, async () => {
     state = await loadState(runDir);
     return state !== null && isTerminal(state);
-  }, timeoutMs);
+  }, timeoutMs, signal);
   if (end === 'done') return { end: 'terminal', state: state! };
   return { end, state: end === 'timeout' ? await loadState(runDir) : state };
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ReportOutputSchema } from '../../src/contracts/outputs.js';
 import * as runr from '../../src/index.js';
 import { startRun as startWithCli } from '../helpers/harness.js';
-import { approve, git, ok, plan, ROOT, TestRepo, type Script } from '../helpers/harness.js';
+import { approve, git, ok, plan, ROOT, TestRepo } from '../helpers/harness.js';
+import { libraryRepo } from '../helpers/e2e-support.js';
 
 /** The program in docs/library.md, as a file that imports runr by its package name. */
 function documentedExample(repo: TestRepo): string {
@@ -19,14 +20,6 @@ function documentedExample(repo: TestRepo): string {
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'runr'));
   fs.writeFileSync(path.join(dir, 'example.mjs'), code);
   return path.join(dir, 'example.mjs');
-}
-
-/** A repository whose workers get the scripted agent's settings from the config (the library runs them from this process). */
-function libraryRepo(script: Script): TestRepo {
-  const repo = new TestRepo({ script });
-  const worker = { type: 'command', command: ['node', path.join(ROOT, 'tests', 'agents', 'scripted-agent.mjs')], env: repo.env() };
-  repo.writeConfig({ workers: { planner: worker, implementer: worker, reviewer: worker } });
-  return repo;
 }
 
 describe('docs/library.md', () => {

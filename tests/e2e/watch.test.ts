@@ -4,17 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WatchEventSchema, type WatchEvent } from '../../src/contracts/outputs.js';
 import { approve, ok, plan, TestRepo, type Script } from '../helpers/harness.js';
-import { statusOf } from '../helpers/e2e-support.js';
+import { failingCheckWithNewErrors, flakyCheck, statusOf } from '../helpers/e2e-support.js';
 import { CRASH, expectCompleteTwoMilestoneRun, twoMilestoneScript } from '../helpers/crash.js';
-
-/** A check.js that fails its first `failures` runs (counted in a file outside the repository). */
-function flakyCheck(counter: string, failures: number): string {
-  return `const fs = require('fs');
-const n = fs.existsSync(${JSON.stringify(counter)}) ? Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8')) : 0;
-fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1));
-if (n < ${failures}) { console.error('flaky failure ' + (n + 1)); process.exit(1); }
-`;
-}
 
 async function startDetached(repo: TestRepo, extra: string[] = [], env: Record<string, string> = {}): Promise<string> {
   const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json', '--detach', ...extra], { env });
@@ -95,11 +86,7 @@ describe('runr watch --auto-resume', () => {
   it('gives up after --max-attempts resumes, naming the next command', async () => {
     const repo = new TestRepo({ script: { PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }] } });
     // A different error every time: repeated failures would stop the run (repeated_failure) before watch gives up.
-    const counter = path.join(repo.stateDir, 'failures');
-    repo.write('check.js', `const fs = require('fs'); const f = ${JSON.stringify(counter)};
-const n = fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8')) : 0; fs.writeFileSync(f, String(n + 1));
-console.error('failure ' + 'abcdefghijklmnop'.slice(n, n + 3)); process.exit(1);
-`);
+    repo.write('check.js', failingCheckWithNewErrors(path.join(repo.stateDir, 'failures')));
     repo.git('commit', '-qam', 'always failing check');
     const runId = await startDetached(repo);
 
