@@ -27,12 +27,12 @@ export async function runReport(repo: string, runId: string): Promise<ReportOutp
   return buildReport(await requireRunState(found.runDir, found.runId), liveness(found.runDir), new Date().toISOString());
 }
 
-/** The repository's run ids, oldest first (the last one is `latest`). */
+/** The repository's run ids, newest first (the first one is `latest`). */
 export async function listRuns(repo: string): Promise<string[]> {
   return listRunIds(await resolveRepo(repo));
 }
 
-/** The status of every run of the repository, oldest first, and the runs that could not be read (`runr status --all --json`). */
+/** The status of every run of the repository, newest first, and the runs that could not be read (`runr status --all --json`). */
 export async function allRunStatuses(repo: string): Promise<{ runs: StatusOutput[]; errors: { run_id: string; message: string }[] }> {
   const repoRoot = await resolveRepo(repo);
   const runs: StatusOutput[] = [];

@@ -81,7 +81,7 @@ describe('library and CLI: one run on disk', () => {
     expect(seen).toEqual(repo.events(started.runId).map((e) => e.type));
     const report = await runr.runReport(repo.dir, started.runId);
     expect(report).toEqual((await repo.runr(['report', started.runId, '--json'])).json());
-    expect((await runr.listRuns(repo.dir)).at(-1)).toBe(started.runId);
+    expect((await runr.listRuns(repo.dir))[0]).toBe(started.runId);
   });
 
   it('cancel() stops the run with interrupted; resumeRun completes it; a bad id is a RunrError with the CLI\'s code', async () => {
