@@ -5,6 +5,8 @@ import { resumeRun as resumeStoredRun } from '../engine/resume-run.js';
 import { startRun as startStoredRun } from '../engine/start-run.js';
 import { defaultConfigPath } from '../store/paths.js';
 import { executeInProcess, type RunHandle } from './handle.js';
+import { startWarnings, unconfinedWarning } from '../engine/session-warnings.js';
+import type { ResumedRun } from '../engine/resume-run.js';
 import { runDirFor } from './read.js';
 
 export interface StartOptions {
@@ -49,7 +51,7 @@ export async function startRun(opts: StartOptions): Promise<RunHandle> {
     uniqueIdAcrossMachines: opts.uniqueIdAcrossMachines,
     baseRef: opts.baseRef,
   });
-  return executeInProcess(started.store, started.leaseToken, opts.signal);
+  return executeInProcess(started.store, started.leaseToken, opts.signal, startWarnings(started.store.state));
 }
 
 export interface ResumeOptions {
@@ -64,20 +66,23 @@ export interface ResumeOptions {
 /** Resumes a stopped (or abandoned) run in this process, as `runr resume` does; refusals throw a RunrError with `code`. */
 export async function resumeRun(repo: string, runId: string, opts: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+  const resumed = await resumeStoredRun({ runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, signal: opts.signal });
+  return executeResumed(resumed, opts.signal);
 }
 
 /** Approves the plan or checkpoint a run waits at and executes the rest (`runr approve`). */
 export async function approveRun(repo: string, runId: string, opts: { signal?: AbortSignal } = {}): Promise<RunHandle> {
   const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: false, approval: { verdict: 'approve' }, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+  return executeResumed(await resumeStoredRun({ runDir, force: false, approval: { verdict: 'approve' }, signal: opts.signal }), opts.signal);
 }
 
 /** Rejects the plan or checkpoint a run waits at, sending `reason` back, and executes the rest (`runr reject`). */
 export async function rejectRun(repo: string, runId: string, reason: string, opts: { signal?: AbortSignal } = {}): Promise<RunHandle> {
   const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: false, approval: { verdict: 'reject', reason }, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+  return executeResumed(await resumeStoredRun({ runDir, force: false, approval: { verdict: 'reject', reason }, signal: opts.signal }), opts.signal);
+}
+
+function executeResumed({ store, leaseToken, notices }: ResumedRun, signal: AbortSignal | undefined): RunHandle {
+  const unconfined = unconfinedWarning(store.state);
+  return executeInProcess(store, leaseToken, signal, [...(unconfined ? [unconfined] : []), ...(notices ?? [])]);
 }

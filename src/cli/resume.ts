@@ -4,7 +4,7 @@ import { execute } from './execute.js';
 import { withCancellation } from './signals.js';
 import { requireRunState } from '../engine/run-state.js';
 import { createOutput } from './render/output.js';
-import { warnUnconfined } from './render/sandbox-note.js';
+import { unconfinedWarning } from '../engine/session-warnings.js';
 import { plural } from './render/plural.js';
 
 interface ResumeFlags { repo: string; force?: boolean; time?: string; maxTicks?: string; budgetUsd?: string; detach?: boolean; json?: boolean }
@@ -25,7 +25,8 @@ export default async function resume(runIdArg: string, flags: ResumeFlags): Prom
   });
   if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: 'resumed' });
   else out.say(out.colors.bold(`Resuming run ${runId}`) + out.colors.dim(` in ${store.state.phase}, ${store.state.milestones.filter((m) => m.status === 'complete').length}/${store.state.milestones.length} ${plural(store.state.milestones.length, 'milestone')} done`));
-  warnUnconfined(out, store.state.sandbox);
+  const unconfined = unconfinedWarning(store.state);
+  if (unconfined) out.note(out.colors.yellow(`Warning: ${unconfined}`));
   for (const notice of notices ?? []) out.say(out.colors.yellow(`Note: ${notice}`));
   return execute(out, store, leaseToken, Boolean(flags.detach), signal);
   });

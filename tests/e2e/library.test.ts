@@ -100,6 +100,19 @@ describe('library and CLI: one run on disk', () => {
     await expect(runr.runStatus(repo.dir, '20990101000000')).rejects.toMatchObject({ code: 'run_not_found', exitCode: runr.EXIT.notFound });
   });
 
+  it('a handle carries the warnings the CLI prints when the run starts', async () => {
+    const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const config = JSON.parse(repo.read('.runr/runr.config.json'));
+    repo.writeConfig({ ...config, verification: { tier0: [], tier1: [], tier2: [] } });
+    const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath });
+    expect(run.notices).toContainEqual(expect.stringContaining('no verification commands are configured'));
+    expect((await run.result).state.stop_reason).toBe('complete');
+    const checked = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const quiet = await runr.startRun({ repo: checked.dir, task: checked.taskPath });
+    expect(quiet.notices).not.toContainEqual(expect.stringContaining('verification'));
+    await quiet.result;
+  });
+
   it('baseRef starts the run\'s branch at another branch', async () => {
     const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
     const main = git(repo.dir, 'rev-parse', 'HEAD').trim();
