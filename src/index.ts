@@ -5,6 +5,8 @@
  * (docs/library.md). Nothing here prints, installs signal handlers or exits the process.
  */
 export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type ResumeOptions } from './api/runs.js';
+export { startRunInBackground, resumeRunInBackground, type BackgroundRun } from './api/background.js';
+export type { Approval } from './api/runs.js';
 export type { RunHandle, RunResult } from './api/handle.js';
 export type { RunUpdate } from './api/events.js';
 export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents, type WaitResult } from './api/read.js';

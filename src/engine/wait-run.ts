@@ -2,6 +2,7 @@ import type { WaitOutput } from '../contracts/outputs.js';
 import type { RunState } from '../contracts/state.js';
 import { EXIT, type ExitCode } from '../contracts/exit-codes.js';
 import { exitCodeFor } from '../contracts/stop-reasons.js';
+import { liveness } from '../store/lease.js';
 import { observeRun } from '../store/watch-run.js';
 import { isTerminal, milestonesCompleted } from './describe.js';
 import { loadState } from './load-state.js';
@@ -12,14 +13,15 @@ export type WaitEnd =
   | { end: 'stale'; state: RunState | null };
 
 /**
- * Resolves when the run is terminal (noticed through file events on its directory), on timeout, or when it is stale;
+ * Resolves when the run is terminal and its executor has let go of it (so it can be resumed at once), noticed
+ * through file events on its directory; on timeout; or when it is stale. It
  * rejects with the signal's reason once `signal` is aborted (the run goes on).
  */
 export async function waitForTerminal(runDir: string, timeoutMs: number | null, signal?: AbortSignal): Promise<WaitEnd> {
   let state: RunState | null = null;
   const end = await observeRun(runDir, async () => {
     state = await loadState(runDir);
-    return state !== null && isTerminal(state);
+    return state !== null && isTerminal(state) && !liveness(runDir).alive;
   }, timeoutMs, signal);
   if (end === 'done') return { end: 'terminal', state: state! };
   return { end, state: end === 'timeout' ? await loadState(runDir) : state };

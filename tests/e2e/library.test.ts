@@ -8,7 +8,7 @@ import { ReportOutputSchema } from '../../src/contracts/outputs.js';
 import * as runr from '../../src/index.js';
 import { startRun as startWithCli } from '../helpers/harness.js';
 import { approve, git, ok, plan, ROOT, TestRepo } from '../helpers/harness.js';
-import { libraryRepo } from '../helpers/e2e-support.js';
+import { flakyCheck, libraryRepo } from '../helpers/e2e-support.js';
 
 /** The program in docs/library.md, as a file that imports runr by its package name. */
 function documentedExample(repo: TestRepo): string {
@@ -98,6 +98,21 @@ describe('library and CLI: one run on disk', () => {
     const resumed = await runr.resumeRun(repo.dir, run.id);
     expect((await resumed.result).state.stop_reason).toBe('complete');
     await expect(runr.runStatus(repo.dir, '20990101000000')).rejects.toMatchObject({ code: 'run_not_found', exitCode: runr.EXIT.notFound });
+  });
+
+  it('a run handed to a background process goes on without this one; resumed in the background, it completes', async () => {
+    const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    repo.write('check.js', flakyCheck(path.join(repo.stateDir, 'flaky-count'), 3));
+    repo.git('commit', '-qam', 'flaky check');
+    const started = await runr.startRunInBackground({ repo: repo.dir, task: repo.taskPath });
+    expect(started.pid).not.toBe(process.pid);
+    const stopped = await runr.waitForRun(repo.dir, started.id, { timeoutMs: 60_000 });
+    expect(stopped).toMatchObject({ end: 'terminal', output: { run_id: started.id, stop_reason: 'verification_failed_max_retries' } });
+    expect(stopped.exitCode).toBe(runr.exitCodeFor('verification_failed_max_retries'));
+    const resumed = await runr.resumeRunInBackground(repo.dir, started.id);
+    expect(resumed.id).toBe(started.id);
+    const done = await runr.waitForRun(repo.dir, 'latest', { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ end: 'terminal', exitCode: runr.EXIT.ok, output: { stop_reason: 'complete', milestones_completed: 1 } });
   });
 
   it('a handle carries the warnings the CLI prints when the run starts', async () => {
