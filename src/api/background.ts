@@ -1,5 +1,5 @@
 import { detachSupervisor } from '../engine/detach.js';
-import { prepareResume, prepareStart, type Approval, type PreparedRun, type ResumeOptions, type StartOptions } from './runs.js';
+import { noticesOf, prepareResume, prepareStart, type Approval, type PreparedRun, type ResumeOptions, type StartOptions } from './runs.js';
 
 /** A run handed to a background `runr` process, which outlives this one: read it with waitForRun, followRun or watchRun. */
 export interface BackgroundRun {
@@ -24,7 +24,8 @@ export async function resumeRunInBackground(repo: string, runId: string, opts: O
   return handOver(await prepareResume(repo, runId, opts, opts.approval));
 }
 
-function handOver({ store, leaseToken, notices }: PreparedRun): BackgroundRun {
+function handOver(run: PreparedRun): BackgroundRun {
+  const { store, leaseToken } = run;
   const { repo_root: repoRoot, run_id: id } = store.state;
-  return { id, runDir: store.runDir, pid: detachSupervisor(repoRoot, id, store.runDir, leaseToken), notices };
+  return { id, runDir: store.runDir, pid: detachSupervisor(repoRoot, id, store.runDir, leaseToken), notices: noticesOf(run) };
 }

@@ -56,7 +56,7 @@ export async function prepareStart(opts: Omit<StartOptions, 'signal'>): Promise<
     uniqueIdAcrossMachines: opts.uniqueIdAcrossMachines,
     baseRef: opts.baseRef,
   });
-  return { store, leaseToken, notices: startWarnings(store.state) };
+  return { store, leaseToken, warnings: startWarnings(store.state), notes: [] };
 }
 
 export interface ResumeOptions {
@@ -96,12 +96,22 @@ export async function prepareResume(repo: string, runId: string, opts: ResumeOpt
     runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, approval, signal: opts.signal,
   });
   const unconfined = unconfinedWarning(store.state);
-  return { store, leaseToken, notices: [...(unconfined ? [unconfined] : []), ...(notices ?? [])] };
+  return { store, leaseToken, warnings: unconfined ? [unconfined] : [], notes: notices ?? [] };
 }
 
 /** A run whose lease this process holds, ready to execute here or in the background. */
-export interface PreparedRun { store: RunStore; leaseToken: string; notices: string[] }
+export interface PreparedRun {
+  store: RunStore;
+  leaseToken: string;
+  /** Settings the operator should know about (the CLI's "Warning:" lines). */
+  warnings: string[];
+  /** What a resume kept although the config file changed (the CLI's "Note:" lines). */
+  notes: string[];
+}
+
+/** Everything the operator should know about a prepared session, warnings first. */
+export const noticesOf = (run: PreparedRun): string[] => [...run.warnings, ...run.notes];
 
 function executeHere(run: PreparedRun, signal: AbortSignal | undefined): RunHandle {
-  return executeInProcess(run.store, run.leaseToken, signal, run.notices);
+  return executeInProcess(run.store, run.leaseToken, signal, noticesOf(run));
 }
