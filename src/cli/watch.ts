@@ -1,6 +1,7 @@
 import type { WatchEvent } from '../contracts/outputs.js';
 import { watchRun } from '../api/watch.js';
 import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
+import { withCancellation } from './signals.js';
 import { createOutput, type Output } from './render/output.js';
 import { plural } from './render/plural.js';
 
@@ -8,17 +9,23 @@ interface WatchFlags {
   repo: string; autoResume?: boolean; maxAttempts?: string; cooldown?: string; interval?: string; json?: boolean;
 }
 
-/** `runr watch`: observes a run to its end, resuming it on resumable stops when asked to (the library's watchRun). */
+/**
+ * `runr watch`: observes a run to its end, resuming it on resumable stops when asked to (the library's watchRun).
+ * Ctrl-C ends the watching (exit 130), never the run or a run it resumed in the background.
+ */
 export default async function watch(runIdArg: string, flags: WatchFlags): Promise<number> {
   const print = eventWriter(createOutput(Boolean(flags.json)));
-  const watching = await watchRun(flags.repo, runIdArg, {
+  const opts = {
     autoResume: Boolean(flags.autoResume),
     maxAttempts: positiveNumber('--max-attempts', flags.maxAttempts, true),
     cooldownS: flags.cooldown === '0' ? 0 : positiveNumber('--cooldown', flags.cooldown, false, SECONDS_FLAG_MAX),
     intervalMs: secondsToMs(positiveNumber('--interval', flags.interval, false, SECONDS_FLAG_MAX)),
+  };
+  return withCancellation(async (signal) => {
+    const watching = await watchRun(flags.repo, runIdArg, { ...opts, signal });
+    for await (const event of watching.events()) print(event);
+    return (await watching.result).exitCode;
   });
-  for await (const event of watching.events()) print(event);
-  return (await watching.result).exitCode;
 }
 
 const secondsToMs = (s: number | undefined) => (s === undefined ? undefined : s * 1000);

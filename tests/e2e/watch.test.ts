@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WatchEventSchema, type WatchEvent } from '../../src/contracts/outputs.js';
-import { approve, ok, plan, TestRepo, type Script } from '../helpers/harness.js';
+import { execa } from 'execa';
+import { approve, ok, plan, RUNR_BIN, TestRepo, type Script } from '../helpers/harness.js';
 import { failingCheckWithNewErrors, flakyCheck, statusOf } from '../helpers/e2e-support.js';
 import { CRASH, expectCompleteTwoMilestoneRun, twoMilestoneScript } from '../helpers/crash.js';
 
@@ -115,5 +116,22 @@ describe('runr watch without --auto-resume', () => {
 
     const human = await repo.runr(['watch', runId]);
     expect(human.stdout).toContain(`stopped: verification_failed_max_retries (needs you). Next: runr resume ${runId}`);
+  });
+
+  it('Ctrl-C ends the watching with exit 130, never the run', async () => {
+    const repo = new TestRepo();
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ PLAN: [{ wait_for: release, result: plan('add a') }], IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const runId = await startDetached(repo);
+    const child = execa(process.execPath, [RUNR_BIN, 'watch', runId, '--json', '--interval', '0.2'], { cwd: repo.dir, env: repo.env(), reject: false });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const watched = await child;
+    expect(watched.exitCode).toBe(130);
+    expect(JSON.parse(String(watched.stdout).split('\n')[0]!)).toMatchObject({ event: 'watching', run_id: runId });
+    expect((await statusOf(repo, runId)).lease).toMatchObject({ alive: true });
+    fs.writeFileSync(release, '');
+    const waited = await repo.runr(['wait', runId, '--json']);
+    expect(waited.json()).toMatchObject({ stop_reason: 'complete' });
   });
 });
