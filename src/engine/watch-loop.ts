@@ -75,6 +75,7 @@ export async function watchLoop(run: WatchedRun, opts: WatchLoopOptions, emit: (
           const { leaseToken } = await resumeWhenReleased(runDir, opts.signal);
           // Handed over at once: from here the run is the background executor's, whatever becomes of this watcher.
           detachSupervisor(run.repoRoot, runId, runDir, leaseToken);
+          state = null; // executing again: no stop to report should the watching end now
           emit({ event: 'resumed', run_id: runId, attempt: attempts });
           break;
         }
