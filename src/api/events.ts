@@ -1,6 +1,7 @@
 import type { RunEvent } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { followRun } from '../engine/follow-run.js';
+import { followRun, type FollowEnd } from '../engine/follow-run.js';
+import { ReplayStream } from '../util/replay-stream.js';
 
 /** One journal event of a run and the state it led to. */
 export interface RunUpdate {
@@ -8,28 +9,18 @@ export interface RunUpdate {
   state: RunState;
 }
 
+/**
+ * Starts following a run's journal: `updates` holds every event so far, then each new one, until the run is
+ * terminal or nobody executes it (`end` says which); both fail alike (an unreadable journal, an aborted `signal`).
+ */
+export function followInBackground(runDir: string, signal?: AbortSignal): { updates: ReplayStream<RunUpdate>; end: Promise<FollowEnd> } {
+  const updates = new ReplayStream<RunUpdate>();
+  const end = followRun(runDir, (state, event) => updates.push({ state, event }), signal);
+  end.then(() => updates.end(), (err: unknown) => updates.fail(err));
+  return { updates, end };
+}
+
 /** A run's journal as an async stream: every event so far, then each new one, until the run is terminal or nobody executes it. */
 export async function* eventsOf(runDir: string): AsyncGenerator<RunUpdate> {
-  const queue: RunUpdate[] = [];
-  let wake: (() => void) | null = null;
-  let ended = false;
-  let failed: unknown = null;
-  void followRun(runDir, (state, event) => {
-    queue.push({ state, event });
-    wake?.();
-  }).then(
-    () => { ended = true; wake?.(); },
-    (err: unknown) => { failed = err; ended = true; wake?.(); },
-  );
-  for (;;) {
-    const next = queue.shift();
-    if (next) {
-      yield next;
-      continue;
-    }
-    if (failed) throw failed;
-    if (ended) return;
-    await new Promise<void>((resolve) => { wake = resolve; });
-    wake = null;
-  }
+  yield* followInBackground(runDir).updates;
 }

@@ -17,6 +17,11 @@ export interface RunResult {
 export interface RunHandle {
   id: string;
   runDir: string;
+  /**
+   * What the operator should know about this session, as the CLI's warnings and notes say it: workers run
+   * unconfined, no verification is configured, settings a resume keeps although the config file changed.
+   */
+  notices: string[];
   /** The run's journal events from the first one, with the state each led to, until the run is terminal. */
   events(): AsyncIterable<RunUpdate>;
   /** Settles once the run stopped (any stop reason, `interrupted` after cancel()); rejects on a failure such as a full disk. */
@@ -26,7 +31,7 @@ export interface RunHandle {
 }
 
 /** Executes a run in this process, returning at once a handle to watch, await or cancel it. */
-export function executeInProcess(store: RunStore, leaseToken: string, signal?: AbortSignal, ports?: Partial<EnginePorts>): RunHandle {
+export function executeInProcess(store: RunStore, leaseToken: string, signal: AbortSignal | undefined, notices: string[], ports?: Partial<EnginePorts>): RunHandle {
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal?.reason ?? 'cancellation');
   if (signal?.aborted) onAbort();
@@ -37,6 +42,7 @@ export function executeInProcess(store: RunStore, leaseToken: string, signal?: A
   return {
     id: store.state.run_id,
     runDir: store.runDir,
+    notices,
     events: () => eventsOf(store.runDir),
     result,
     cancel: (reason = 'cancellation') => controller.abort(reason),

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { usageError, RunrError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { findRepoRoot } from '../git/find-root.js';
-import { resolveRun } from '../store/list-runs.js';
+import { listRunIds, resolveRun } from '../store/list-runs.js';
+import { newestRunningRunId } from '../engine/running-run.js';
 
 /** The root of the git repository that `repo` (default: the current directory) lies in. */
 export async function resolveRepo(repo: string | undefined): Promise<string> {
@@ -18,4 +19,17 @@ export async function resolveRunArg(repo: string | undefined, runId: string): Pr
   const found = resolveRun(repoRoot, runId);
   if (!found.ok) throw new RunrError('run_not_found', found.message, EXIT.notFound);
   return { repoRoot, runId: found.runId, runDir: found.runDir };
+}
+
+/**
+ * The repository's newest run id (what `latest` names), or with `running` the newest run a live process is
+ * executing now (`runr follow` without an id); none is `run_not_found` (exit 3).
+ */
+export async function latestRunId(repo: string | undefined, opts: { running?: boolean } = {}): Promise<string> {
+  const repoRoot = await resolveRepo(repo);
+  const runId = opts.running ? await newestRunningRunId(repoRoot) : listRunIds(repoRoot)[0];
+  if (runId) return runId;
+  throw new RunrError('run_not_found', opts.running
+    ? 'No run is executing now: name one (runr follow <run_id>, or latest); runr status --all lists them'
+    : `Run not found: there are no runs in ${repoRoot}`, EXIT.notFound);
 }

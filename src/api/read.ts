@@ -1,9 +1,10 @@
-import type { ReportOutput, StatusOutput } from '../contracts/outputs.js';
+import type { ReportOutput, StatusOutput, WaitOutput } from '../contracts/outputs.js';
+import type { ExitCode } from '../contracts/exit-codes.js';
 import { loadState } from '../engine/load-state.js';
 import { buildReport } from '../engine/report.js';
 import { requireRunState } from '../engine/run-state.js';
 import { buildStatus } from '../engine/status.js';
-import { waitForTerminal, type WaitEnd } from '../engine/wait-run.js';
+import { waitExitCode, waitForTerminal, waitOutputOf, type WaitEnd } from '../engine/wait-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
@@ -27,12 +28,12 @@ export async function runReport(repo: string, runId: string): Promise<ReportOutp
   return buildReport(await requireRunState(found.runDir, found.runId), liveness(found.runDir), new Date().toISOString());
 }
 
-/** The repository's run ids, oldest first (the last one is `latest`). */
+/** The repository's run ids, newest first (the first one is `latest`). */
 export async function listRuns(repo: string): Promise<string[]> {
   return listRunIds(await resolveRepo(repo));
 }
 
-/** The status of every run of the repository, oldest first, and the runs that could not be read (`runr status --all --json`). */
+/** The status of every run of the repository, newest first, and the runs that could not be read (`runr status --all --json`). */
 export async function allRunStatuses(repo: string): Promise<{ runs: StatusOutput[]; errors: { run_id: string; message: string }[] }> {
   const repoRoot = await resolveRepo(repo);
   const runs: StatusOutput[] = [];
@@ -49,9 +50,18 @@ export async function allRunStatuses(repo: string): Promise<{ runs: StatusOutput
   return { runs, errors };
 }
 
-/** Waits until a run is terminal (or nobody executes it, or `timeoutMs` passed), wherever it executes (`runr wait`). */
-export async function waitForRun(repo: string, runId: string, opts: { timeoutMs?: number } = {}): Promise<WaitEnd> {
-  return waitForTerminal(await runDirFor(repo, runId), opts.timeoutMs ?? null);
+/** How a wait ended, with what `runr wait --json` prints and the exit code it ends with. */
+export type WaitResult = WaitEnd & { output: WaitOutput; exitCode: ExitCode };
+
+/**
+ * Waits until a run is terminal (or nobody executes it, or `timeoutMs` passed), wherever it executes (`runr wait`);
+ * an aborted `signal` ends the waiting (not the run), rejecting with its reason.
+ */
+export async function waitForRun(repo: string, runId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WaitResult> {
+  const found = await resolveRunArg(repo, runId);
+  await requireRunState(found.runDir, found.runId);
+  const end = await waitForTerminal(found.runDir, opts.timeoutMs ?? null, opts.signal);
+  return { ...end, output: waitOutputOf(found.runId, end), exitCode: waitExitCode(end) };
 }
 
 /** A run's journal events from the first, with the state each led to, until it is terminal (`runr follow --json`). */

@@ -5,6 +5,8 @@ import { resumeRun as resumeStoredRun } from '../engine/resume-run.js';
 import { startRun as startStoredRun } from '../engine/start-run.js';
 import { defaultConfigPath } from '../store/paths.js';
 import { executeInProcess, type RunHandle } from './handle.js';
+import { startWarnings, unconfinedWarning } from '../engine/session-warnings.js';
+import type { RunStore } from '../engine/run-store.js';
 import { runDirFor } from './read.js';
 import type { EnginePorts } from '../engine/ports/ports.js';
 
@@ -36,8 +38,13 @@ export interface StartOptions {
 
 /** Starts a run and executes it in this process: the same run on disk as `runr run` makes (`runr wait`, `status`, `report` see it). */
 export async function startRun(opts: StartOptions): Promise<RunHandle> {
+  return executeHere(await prepareStart(opts), opts.signal, opts.ports);
+}
+
+/** Starts a run, holding its lease, with what its operator should know: not executing yet. */
+export async function prepareStart(opts: Omit<StartOptions, 'signal'>): Promise<PreparedRun> {
   const repoRoot = await resolveRepo(opts.repo);
-  const started = await startStoredRun({
+  const { store, leaseToken } = await startStoredRun({
     repoRoot,
     taskFile: path.resolve(opts.task),
     configPath: opts.config ? path.resolve(opts.config) : defaultConfigPath(repoRoot),
@@ -52,7 +59,7 @@ export async function startRun(opts: StartOptions): Promise<RunHandle> {
     uniqueIdAcrossMachines: opts.uniqueIdAcrossMachines,
     baseRef: opts.baseRef,
   });
-  return executeInProcess(started.store, started.leaseToken, opts.signal, opts.ports);
+  return { store, leaseToken, warnings: startWarnings(store.state), notes: [] };
 }
 
 export interface ResumeOptions {
@@ -65,23 +72,50 @@ export interface ResumeOptions {
   ports?: Partial<EnginePorts>;
 }
 
+/** A run's verdict at an approval gate: `runr approve`, or `runr reject` with what must change. */
+export type Approval = { verdict: 'approve' } | { verdict: 'reject'; reason: string };
+
 /** Resumes a stopped (or abandoned) run in this process, as `runr resume` does; refusals throw a RunrError with `code`. */
 export async function resumeRun(repo: string, runId: string, opts: ResumeOptions = {}): Promise<RunHandle> {
-  const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal, opts.ports);
+  return executeHere(await prepareResume(repo, runId, opts), opts.signal, opts.ports);
 }
 
 /** Approves the plan or checkpoint a run waits at and executes the rest (`runr approve`). */
-export async function approveRun(repo: string, runId: string, opts: { signal?: AbortSignal } = {}): Promise<RunHandle> {
-  const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: false, approval: { verdict: 'approve' }, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+export async function approveRun(repo: string, runId: string, opts: { signal?: AbortSignal; ports?: Partial<EnginePorts> } = {}): Promise<RunHandle> {
+  return executeHere(await prepareResume(repo, runId, { signal: opts.signal }, { verdict: 'approve' }), opts.signal, opts.ports);
 }
 
 /** Rejects the plan or checkpoint a run waits at, sending `reason` back, and executes the rest (`runr reject`). */
-export async function rejectRun(repo: string, runId: string, reason: string, opts: { signal?: AbortSignal } = {}): Promise<RunHandle> {
+export async function rejectRun(repo: string, runId: string, reason: string, opts: { signal?: AbortSignal; ports?: Partial<EnginePorts> } = {}): Promise<RunHandle> {
+  return executeHere(await prepareResume(repo, runId, { signal: opts.signal }, { verdict: 'reject', reason }), opts.signal, opts.ports);
+}
+
+/**
+ * Resumes a run (or gives it a verdict at its approval gate), holding its lease: not executing yet. `signal`
+ * cancels the clean-up of a stop cut short, which resuming may have to finish first.
+ */
+export async function prepareResume(repo: string, runId: string, opts: ResumeOptions, approval?: Approval): Promise<PreparedRun> {
   const runDir = await runDirFor(repo, runId);
-  const { store, leaseToken } = await resumeStoredRun({ runDir, force: false, approval: { verdict: 'reject', reason }, signal: opts.signal });
-  return executeInProcess(store, leaseToken, opts.signal);
+  const { store, leaseToken, notices } = await resumeStoredRun({
+    runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, approval, signal: opts.signal,
+  });
+  const unconfined = unconfinedWarning(store.state);
+  return { store, leaseToken, warnings: unconfined ? [unconfined] : [], notes: notices ?? [] };
+}
+
+/** A run whose lease this process holds, ready to execute here or in the background. */
+export interface PreparedRun {
+  store: RunStore;
+  leaseToken: string;
+  /** Settings the operator should know about (the CLI's "Warning:" lines). */
+  warnings: string[];
+  /** What a resume kept although the config file changed (the CLI's "Note:" lines). */
+  notes: string[];
+}
+
+/** Everything the operator should know about a prepared session, warnings first. */
+export const noticesOf = (run: PreparedRun): string[] => [...run.warnings, ...run.notes];
+
+function executeHere(run: PreparedRun, signal: AbortSignal | undefined, ports?: Partial<EnginePorts>): RunHandle {
+  return executeInProcess(run.store, run.leaseToken, signal, noticesOf(run), ports);
 }

@@ -1,4 +1,4 @@
-import { runDoctor } from '../doctor/run-doctor.js';
+import { runDoctor } from '../api/doctor.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { createOutput } from './render/output.js';
 

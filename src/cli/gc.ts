@@ -1,17 +1,15 @@
-import { collectGarbage } from '../engine/gc.js';
+import { collectGarbage } from '../api/gc.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import { resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 
 interface GcFlags { repo: string; olderThan?: string; dryRun?: boolean; json?: boolean }
 
 export default async function gc(flags: GcFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
-  const repoRoot = await resolveRepo(flags.repo);
   const days = flags.olderThan === undefined ? 7 : Number(flags.olderThan);
   if (!Number.isFinite(days) || days < 0) throw usageError('invalid_option', `--older-than must be a number of days (0 or more), got "${flags.olderThan}"`);
-  const result = await collectGarbage({ repoRoot, olderThanDays: days, dryRun: Boolean(flags.dryRun) });
+  const result = await collectGarbage(flags.repo, { olderThanDays: days, dryRun: Boolean(flags.dryRun) });
   if (out.json) {
     out.data(result);
     return EXIT.ok;

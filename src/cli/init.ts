@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createDemo, planInit, writeInit } from '../config/write-init.js';
+import { createDemo, initRepo, planInit } from '../api/setup.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
@@ -13,8 +13,7 @@ export default async function init(flags: InitFlags): Promise<number> {
     return EXIT.ok;
   }
   if (flags.demo) {
-    const dir = path.resolve(flags.repo);
-    const { taskPath } = await createDemo(dir);
+    const { dir, taskPath } = await createDemo(flags.repo);
     const rel = path.relative(dir, taskPath);
     if (out.json) out.data({ demo_dir: dir, task: taskPath, command: `runr run --repo ${dir} --task ${taskPath} --worktree` });
     else {
@@ -23,14 +22,14 @@ export default async function init(flags: InitFlags): Promise<number> {
     }
     return EXIT.ok;
   }
-  const repoRoot = await resolveRepo(flags.repo);
-  const plan = await planInit(repoRoot);
   if (flags.print) {
+    const plan = await planInit(flags.repo);
     out.data(out.json ? { config_path: plan.configPath, config: plan.config, written: false, detected: plan.detection } : plan.config);
     for (const note of plan.detection.notes) out.note(`note: ${note}`);
     return EXIT.ok;
   }
-  const written = await writeInit(repoRoot, plan, Boolean(flags.force));
+  const repoRoot = await resolveRepo(flags.repo);
+  const { plan, written } = await initRepo(repoRoot, { force: Boolean(flags.force) });
   if (out.json) {
     out.data({ config_path: plan.configPath, config: plan.config, written, detected: plan.detection });
     return EXIT.ok;

@@ -64,6 +64,11 @@ export function milestonesCompleted(state: RunState): number {
   return state.milestones.filter((m) => m.status === 'complete').length;
 }
 
+/** Whole seconds since the run's current session (start or last resume) began. */
+export function sessionElapsedS(state: RunState, nowMs = Date.now()): number {
+  return Math.round((nowMs - Date.parse(state.session.started_at)) / 1000);
+}
+
 /** Terminal: stopped, and the stop's clean-up (finalize) is done. */
 export function isTerminal(state: RunState): boolean {
   return state.phase === 'STOPPED' && state.finalized;

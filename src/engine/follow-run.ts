@@ -11,8 +11,9 @@ export type FollowEnd = { end: 'terminal' | 'stale'; state: RunState | null };
 /**
  * Calls `onEvent` for every journal event of the run, from the first, with the state it led to,
  * as the events are written; resolves once the run is terminal, or when nobody executes it any more.
+ * An aborted `signal` ends the following (not the run), rejecting with its reason.
  */
-export async function followRun(runDir: string, onEvent: (state: RunState, event: RunEvent) => void): Promise<FollowEnd> {
+export async function followRun(runDir: string, onEvent: (state: RunState, event: RunEvent) => void, signal?: AbortSignal): Promise<FollowEnd> {
   let state: RunState | null = null;
   let seen = 0;
   const catchUp = (): boolean => {
@@ -26,6 +27,6 @@ export async function followRun(runDir: string, onEvent: (state: RunState, event
     seen = Math.max(seen, events.length);
     return state !== null && isTerminal(state);
   };
-  const end = await observeRun(runDir, catchUp);
+  const end = await observeRun(runDir, catchUp, null, signal);
   return { end: end === 'done' ? 'terminal' : 'stale', state };
 }

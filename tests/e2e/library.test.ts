@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ReportOutputSchema } from '../../src/contracts/outputs.js';
 import * as runr from '../../src/index.js';
 import { startRun as startWithCli } from '../helpers/harness.js';
-import { approve, git, ok, plan, ROOT, TestRepo, type Script } from '../helpers/harness.js';
+import { approve, git, ok, plan, ROOT, TestRepo } from '../helpers/harness.js';
+import { flakyCheck, libraryRepo } from '../helpers/e2e-support.js';
 
 /** The program in docs/library.md, as a file that imports runr by its package name. */
 function documentedExample(repo: TestRepo): string {
@@ -19,14 +20,6 @@ function documentedExample(repo: TestRepo): string {
   fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'runr'));
   fs.writeFileSync(path.join(dir, 'example.mjs'), code);
   return path.join(dir, 'example.mjs');
-}
-
-/** A repository whose workers get the scripted agent's settings from the config (the library runs them from this process). */
-function libraryRepo(script: Script): TestRepo {
-  const repo = new TestRepo({ script });
-  const worker = { type: 'command', command: ['node', path.join(ROOT, 'tests', 'agents', 'scripted-agent.mjs')], env: repo.env() };
-  repo.writeConfig({ workers: { planner: worker, implementer: worker, reviewer: worker } });
-  return repo;
 }
 
 describe('docs/library.md', () => {
@@ -88,7 +81,7 @@ describe('library and CLI: one run on disk', () => {
     expect(seen).toEqual(repo.events(started.runId).map((e) => e.type));
     const report = await runr.runReport(repo.dir, started.runId);
     expect(report).toEqual((await repo.runr(['report', started.runId, '--json'])).json());
-    expect((await runr.listRuns(repo.dir)).at(-1)).toBe(started.runId);
+    expect((await runr.listRuns(repo.dir))[0]).toBe(started.runId);
   });
 
   it('cancel() stops the run with interrupted; resumeRun completes it; a bad id is a RunrError with the CLI\'s code', async () => {
@@ -105,6 +98,34 @@ describe('library and CLI: one run on disk', () => {
     const resumed = await runr.resumeRun(repo.dir, run.id);
     expect((await resumed.result).state.stop_reason).toBe('complete');
     await expect(runr.runStatus(repo.dir, '20990101000000')).rejects.toMatchObject({ code: 'run_not_found', exitCode: runr.EXIT.notFound });
+  });
+
+  it('a run handed to a background process goes on without this one; resumed in the background, it completes', async () => {
+    const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    repo.write('check.js', flakyCheck(path.join(repo.stateDir, 'flaky-count'), 3));
+    repo.git('commit', '-qam', 'flaky check');
+    const started = await runr.startRunInBackground({ repo: repo.dir, task: repo.taskPath });
+    expect(started.pid).not.toBe(process.pid);
+    const stopped = await runr.waitForRun(repo.dir, started.id, { timeoutMs: 60_000 });
+    expect(stopped).toMatchObject({ end: 'terminal', output: { run_id: started.id, stop_reason: 'verification_failed_max_retries' } });
+    expect(stopped.exitCode).toBe(runr.exitCodeFor('verification_failed_max_retries'));
+    const resumed = await runr.resumeRunInBackground(repo.dir, started.id);
+    expect(resumed.id).toBe(started.id);
+    const done = await runr.waitForRun(repo.dir, 'latest', { timeoutMs: 60_000 });
+    expect(done).toMatchObject({ end: 'terminal', exitCode: runr.EXIT.ok, output: { stop_reason: 'complete', milestones_completed: 1 } });
+  });
+
+  it('a handle carries the warnings the CLI prints when the run starts', async () => {
+    const repo = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const config = JSON.parse(repo.read('.runr/runr.config.json'));
+    repo.writeConfig({ ...config, verification: { tier0: [], tier1: [], tier2: [] } });
+    const run = await runr.startRun({ repo: repo.dir, task: repo.taskPath });
+    expect(run.notices).toContainEqual(expect.stringContaining('no verification commands are configured'));
+    expect((await run.result).state.stop_reason).toBe('complete');
+    const checked = libraryRepo({ PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const quiet = await runr.startRun({ repo: checked.dir, task: checked.taskPath });
+    expect(quiet.notices).not.toContainEqual(expect.stringContaining('verification'));
+    await quiet.result;
   });
 
   it('baseRef starts the run\'s branch at another branch', async () => {

@@ -3,18 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WatchEventSchema, type WatchEvent } from '../../src/contracts/outputs.js';
-import { approve, ok, plan, TestRepo, type Script } from '../helpers/harness.js';
-import { statusOf } from '../helpers/e2e-support.js';
+import { execa } from 'execa';
+import { approve, ok, plan, RUNR_BIN, TestRepo, type Script } from '../helpers/harness.js';
+import { failingCheckWithNewErrors, flakyCheck, statusOf } from '../helpers/e2e-support.js';
 import { CRASH, expectCompleteTwoMilestoneRun, twoMilestoneScript } from '../helpers/crash.js';
-
-/** A check.js that fails its first `failures` runs (counted in a file outside the repository). */
-function flakyCheck(counter: string, failures: number): string {
-  return `const fs = require('fs');
-const n = fs.existsSync(${JSON.stringify(counter)}) ? Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8')) : 0;
-fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1));
-if (n < ${failures}) { console.error('flaky failure ' + (n + 1)); process.exit(1); }
-`;
-}
 
 async function startDetached(repo: TestRepo, extra: string[] = [], env: Record<string, string> = {}): Promise<string> {
   const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json', '--detach', ...extra], { env });
@@ -95,11 +87,7 @@ describe('runr watch --auto-resume', () => {
   it('gives up after --max-attempts resumes, naming the next command', async () => {
     const repo = new TestRepo({ script: { PLAN: [{ result: plan('add a') }], IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }] } });
     // A different error every time: repeated failures would stop the run (repeated_failure) before watch gives up.
-    const counter = path.join(repo.stateDir, 'failures');
-    repo.write('check.js', `const fs = require('fs'); const f = ${JSON.stringify(counter)};
-const n = fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8')) : 0; fs.writeFileSync(f, String(n + 1));
-console.error('failure ' + 'abcdefghijklmnop'.slice(n, n + 3)); process.exit(1);
-`);
+    repo.write('check.js', failingCheckWithNewErrors(path.join(repo.stateDir, 'failures')));
     repo.git('commit', '-qam', 'always failing check');
     const runId = await startDetached(repo);
 
@@ -128,5 +116,22 @@ describe('runr watch without --auto-resume', () => {
 
     const human = await repo.runr(['watch', runId]);
     expect(human.stdout).toContain(`stopped: verification_failed_max_retries (needs you). Next: runr resume ${runId}`);
+  });
+
+  it('Ctrl-C ends the watching with exit 130, never the run', async () => {
+    const repo = new TestRepo();
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ PLAN: [{ wait_for: release, result: plan('add a') }], IMPLEMENT: [{ write: { 'src/a.js': 'a\n' }, result: ok() }], REVIEW: [{ result: approve() }] });
+    const runId = await startDetached(repo);
+    const child = execa(process.execPath, [RUNR_BIN, 'watch', runId, '--json', '--interval', '0.2'], { cwd: repo.dir, env: repo.env(), reject: false });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.kill('SIGINT');
+    const watched = await child;
+    expect(watched.exitCode).toBe(130);
+    expect(JSON.parse(String(watched.stdout).split('\n')[0]!)).toMatchObject({ event: 'watching', run_id: runId });
+    expect((await statusOf(repo, runId)).lease).toMatchObject({ alive: true });
+    fs.writeFileSync(release, '');
+    const waited = await repo.runr(['wait', runId, '--json']);
+    expect(waited.json()).toMatchObject({ stop_reason: 'complete' });
   });
 });

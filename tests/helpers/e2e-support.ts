@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { ReportOutputSchema, StatusOutputSchema, type ReportOutput, type StatusOutput } from '../../src/contracts/outputs.js';
-import { startRun, type Step, type TestRepo } from './harness.js';
+import { AGENT, startRun, TestRepo, type Script, type Step } from './harness.js';
 
 /** The scripted agent's extra observation steps (see tests/agents/scripted-agent.mjs). */
 export type XStep = Step & {
@@ -17,6 +17,31 @@ export type XStep = Step & {
   try_connect?: string[];
 };
 export type XScript = Record<string, XStep[]>;
+
+/** A repository whose workers get the scripted agent's settings from the config: runs the library executes in the test's process find them. */
+export function libraryRepo(script: Script): TestRepo {
+  const repo = new TestRepo({ script });
+  const worker = { type: 'command', command: ['node', AGENT], env: repo.env() };
+  repo.writeConfig({ workers: { planner: worker, implementer: worker, reviewer: worker } });
+  return repo;
+}
+
+/** A check.js that fails its first `failures` runs (counted in a file outside the repository). */
+export function flakyCheck(counter: string, failures: number): string {
+  return `const fs = require('fs');
+const n = fs.existsSync(${JSON.stringify(counter)}) ? Number(fs.readFileSync(${JSON.stringify(counter)}, 'utf8')) : 0;
+fs.writeFileSync(${JSON.stringify(counter)}, String(n + 1));
+if (n < ${failures}) { console.error('flaky failure ' + (n + 1)); process.exit(1); }
+`;
+}
+
+/** A check.js that always fails, with a different error every time (repeated failures would stop a run with repeated_failure). */
+export function failingCheckWithNewErrors(counter: string): string {
+  return `const fs = require('fs'); const f = ${JSON.stringify(counter)};
+const n = fs.existsSync(f) ? Number(fs.readFileSync(f, 'utf8')) : 0; fs.writeFileSync(f, String(n + 1));
+console.error('failure ' + 'abcdefghijklmnop'.slice(n, n + 3)); process.exit(1);
+`;
+}
 
 export async function statusOf(repo: TestRepo, runId: string, env: Record<string, string> = {}): Promise<StatusOutput> {
   const r = await repo.runr(['status', runId, '--json'], { env });
