@@ -53,7 +53,7 @@ describe('shapes of an exact length', () => {
 
   it('an AWS secret access key is exactly 40 characters after its name, which is kept', () => {
     const key = run(40, 'aB3/+=');
-    for (const name of ['aws_secret_access_key = ', 'AWS_SECRET_KEY: "', 'awssecretkey=', "aws_secret_access_key'   :   '"]) {
+    for (const name of ['aws_secret_access_key = ', 'AWS_SECRET_KEY: "', 'awssecretkey=', 'aws_secret_accesskey=', "aws_secret_access_key'   :   '"]) {
       expect(redact(`${name}${key}`, []), name).toBe(`${name}${REDACTED}`);
     }
     expect(redact(`aws_secret_access_key = ${key.slice(1)}`, [])).toBe(`aws_secret_access_key = ${key.slice(1)}`);
@@ -64,11 +64,12 @@ describe('shapes of an exact length', () => {
   it('a bearer token needs 16 characters after the word Bearer', () => {
     expect(redact(`Authorization: Bearer ${run(16, 'aB3.~')}==`, [])).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redact(`Authorization: Bearer ${run(15)}`, [])).toBe(`Authorization: Bearer ${run(15)}`);
+    expect(redact(`Bearer \t ${run(16)}`, [])).toBe(`Bearer \t ${REDACTED}`);
   });
 
   it('a lone private key body line is 64 to 76 base64 characters with both cases, and up to two = signs', () => {
     const line = (n: number, alphabet = 'aB3+/', pad = '') => `${run(n, alphabet)}${pad}`;
-    for (const ok of [line(64), line(76), line(64, 'aB3', '=='), `first\n${line(64)}\nlast`]) {
+    for (const ok of [line(64), line(76, 'ab3+/C'), line(64, 'aB3', '=='), `first\n${line(64)}\nlast`]) {
       expect(redact(ok, []), ok).toBe(ok.replace(/^[A-Za-z0-9+/=]{64,}$/m, REDACTED));
       expect(redact(ok, [])).toContain(REDACTED);
     }
