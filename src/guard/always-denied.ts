@@ -9,8 +9,8 @@ import { foldName, gitRefusesPath } from './filenames.js';
 export function isAlwaysDenied(p: string, envAllowed: boolean): boolean {
   if (gitRefusesPath(p)) return true;
   const parts = p.split('/');
-  if (foldName(parts[0] ?? '') === '.runr') return true;
-  return !envAllowed && isEnvFile(parts[parts.length - 1] ?? '');
+  if (foldName(parts[0]!) === '.runr') return true;
+  return !envAllowed && isEnvFile(parts.at(-1)!);
 }
 
 function isEnvFile(name: string): boolean {

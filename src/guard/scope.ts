@@ -95,10 +95,9 @@ export function compileScope(rules: ScopeRules): CompiledScope {
 
 /** Forward slashes, no `./` prefix, no trailing slash, `a/../b` collapsed. */
 export function normalizeRepoPath(p: string): string {
-  const slashed = p.replace(/\\/g, '/');
-  if (slashed === '') return '';
-  const n = path.posix.normalize(slashed).replace(/\/+$/, '');
-  return n === '.' ? '' : n.replace(/^\.\//, '');
+  // posix.normalize drops `./` prefixes and turns '' into '.'.
+  const n = path.posix.normalize(p.replace(/\\/g, '/')).replace(/\/+$/, '');
+  return n === '.' ? '' : n;
 }
 
 /** True for `..`, `../x` and absolute paths (POSIX or Windows drive). */
@@ -167,10 +166,9 @@ function globTargetsAlwaysDenied(scope: CompiledScope, glob: string): boolean {
   const m = safeMatcher(glob);
   if (!m) return false;
   const base = picomatch.scan(glob).base;
-  const prefix = base === '' || base === '.' ? '' : `${base}/`;
   const samples = ['.git', '.git/config', '.runr', '.runr/runr.config.json'];
   if (!scope.envAllowed) samples.push('.env', '.env.local');
-  return samples.some((s) => m(prefix + s) || m(s));
+  return samples.some((s) => m(path.posix.join(base, s)) || m(s));
 }
 
 function classifyPlannedGlob(scope: CompiledScope, glob: string): Verdict {

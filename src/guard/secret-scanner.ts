@@ -33,15 +33,12 @@ export class SecretScanner {
 
   write(chunk: Buffer): void {
     if (this.binary) return;
-    if (this.probed < BINARY_PROBE) {
-      const head = chunk.subarray(0, BINARY_PROBE - this.probed);
-      this.probed += head.length;
-      if (head.includes(0)) {
-        this.binary = true;
-        this.buffer = '';
-        this.hits.length = 0;
-        return;
-      }
+    const head = chunk.subarray(0, BINARY_PROBE - this.probed); // empty once the probe is done
+    this.probed += head.length;
+    if (head.includes(0)) {
+      this.binary = true;
+      this.hits.length = 0;
+      return;
     }
     this.buffer += this.decoder.write(chunk);
     if (this.buffer.length >= WINDOW) this.scan(false);

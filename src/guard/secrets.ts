@@ -50,7 +50,7 @@ export async function findAddedSecrets(input: SecretGuardInput): Promise<Violati
       continue;
     }
     if (change.status === 'modified') existed.add(p);
-    if (p === '' || found.has(p) || allowed(p)) continue;
+    if (found.has(p) || allowed(p)) continue;
     const hits = await scanFile(path.join(input.workDir, p));
     if (hits.length) found.set(p, hits);
   }

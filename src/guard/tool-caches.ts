@@ -22,5 +22,5 @@ const matcher = picomatch([...TOOL_CACHE_PATTERNS], { dot: true });
 
 export function isToolCache(path: string): boolean {
   const p = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-  return p !== '' && matcher(p);
+  return matcher(p); // '' (the root) matches no pattern
 }

@@ -79,28 +79,24 @@ export function readJournal(runDir: string): JournalRead {
   let offset = 0;
   let validBytes = 0;
   let lineNo = 0;
-  while (offset < buf.length) {
-    const end = buf.indexOf(0x0a, offset);
+  // Whole lines only. A last line without its newline is a torn append, even when it happens to parse: the
+  // append never completed, nothing acted on it, and repairJournalTail drops it — so readers must not count it either.
+  for (let end = buf.indexOf(0x0a); end !== -1; end = buf.indexOf(0x0a, offset)) {
     lineNo++;
-    const line = buf.toString('utf8', offset, end === -1 ? buf.length : end);
-    const isLast = end === -1 || end === buf.length - 1;
-    // A last line without its newline is a torn append, even when it happens to parse: the append never
-    // completed, nothing acted on it, and repairJournalTail drops it — so readers must not count it either.
-    const parsed = end === -1 ? null : parseLine(line);
+    const line = buf.toString('utf8', offset, end);
+    const parsed = parseLine(line);
     if (parsed) {
       events.push(parsed);
       validBytes = end + 1;
-    } else if (line.trim() !== '' && !isLast) {
+    } else if (line.trim() !== '' && end !== buf.length - 1) {
       throw new JournalCorruptError(`${journalPath(runDir)}: line ${lineNo} is not a valid event; the run's journal is damaged before its end and cannot be replayed (its checkpoints are still on the run branch)`);
     }
-    if (end === -1) break;
     offset = end + 1;
   }
   return { events, validBytes, validText: buf.toString('utf8', 0, validBytes) };
 }
 
 function parseLine(line: string): RunEvent | null {
-  if (!line.trim()) return null;
   try {
     const result = RunEventSchema.safeParse(JSON.parse(line));
     return result.success ? result.data : null;

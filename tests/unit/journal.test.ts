@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import { appendEvent, JournalCorruptError, readJournal } from '../../src/store/journal.js';
 
-function dir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'runr-journal-'));
-}
+const dir = tempDirsRemovedAfterEach('runr-journal-');
 const ev = (seq: number) => ({ seq, ts: new Date(0).toISOString(), type: 'effect_result' as const, effect_id: `e${seq}`, result: { kind: 'wait_until' as const } });
 
 describe('journal', () => {
