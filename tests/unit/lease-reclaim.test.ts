@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import type { Lease } from '../../src/contracts/lease.js';
-import { acquireLease, heartbeat, parseLease, readLease, releaseLease } from '../../src/store/lease.js';
+import { acquireLease, heartbeat, LEASE_TIMING, leaseTimingOf, parseLease, readLease, releaseLease } from '../../src/store/lease.js';
+import { testHooksFromEnv } from '../../src/cli/test-hooks.js';
 
 const runDir = tempDirsRemovedAfterEach('runr-lease-reclaim-');
 const leaseFile = (dir: string) => path.join(dir, 'lease.json');
@@ -207,32 +208,19 @@ describe('parseLease', () => {
   });
 });
 
-describe('lease timing from the environment', () => {
-  it('is RUNR_LEASE_HEARTBEAT_MS / RUNR_LEASE_EXPIRY_MS when set, else 5 s and 30 s', async () => {
-    const saved = { hb: process.env.RUNR_LEASE_HEARTBEAT_MS, exp: process.env.RUNR_LEASE_EXPIRY_MS };
-    const load = async () => {
-      vi.resetModules();
-      return import('../../src/store/lease.js');
-    };
-    try {
-      delete process.env.RUNR_LEASE_HEARTBEAT_MS;
-      delete process.env.RUNR_LEASE_EXPIRY_MS;
-      expect((await load()).LEASE_TIMING).toEqual({ heartbeatMs: 5_000, expiryMs: 30_000 });
-      process.env.RUNR_LEASE_HEARTBEAT_MS = '250';
-      process.env.RUNR_LEASE_EXPIRY_MS = '1500';
-      const tuned = await load();
-      expect(tuned.LEASE_TIMING).toEqual({ heartbeatMs: 250, expiryMs: 1500 });
-      const dir = runDir();
-      const attempt = tuned.acquireLease(dir);
-      expect(attempt.ok).toBe(true);
-      expect(tuned.readLease(dir)).toEqual(readLease(dir));
-      expect(fs.readdirSync(dir)).toEqual(['lease.json']);
-    } finally {
-      for (const [name, value] of [['RUNR_LEASE_HEARTBEAT_MS', saved.hb], ['RUNR_LEASE_EXPIRY_MS', saved.exp]] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-      vi.resetModules();
-    }
+describe('lease timing', () => {
+  it('is 5 s and 30 s unless the config or the executor says otherwise; the config wins', () => {
+    expect(LEASE_TIMING).toEqual({ heartbeatMs: 5_000, expiryMs: 30_000 });
+    const executor = { heartbeatMs: 250, expiryMs: 1500 };
+    expect(leaseTimingOf({})).toEqual(LEASE_TIMING);
+    expect(leaseTimingOf({}, executor)).toEqual(executor);
+    expect(leaseTimingOf({ lease_heartbeat_s: 2 }, executor)).toEqual({ heartbeatMs: 2000, expiryMs: 1500 });
+    expect(leaseTimingOf({ lease_expiry_s: 9 }, executor)).toEqual({ heartbeatMs: 250, expiryMs: 9000 });
+  });
+
+  it('comes from RUNR_LEASE_HEARTBEAT_MS / RUNR_LEASE_EXPIRY_MS through the CLI\'s test hooks', () => {
+    expect(testHooksFromEnv({})).toBeUndefined();
+    expect(testHooksFromEnv({ RUNR_LEASE_HEARTBEAT_MS: '250', RUNR_LEASE_EXPIRY_MS: '1500' })?.leaseTiming).toEqual({ heartbeatMs: 250, expiryMs: 1500 });
+    expect(testHooksFromEnv({ RUNR_LEASE_EXPIRY_MS: '1500' })?.leaseTiming).toEqual({ heartbeatMs: 5_000, expiryMs: 1500 });
   });
 });

@@ -33,7 +33,7 @@ describe('a lease is live', () => {
     expect(leaseAlive({ ...l, host: `${os.hostname()}-elsewhere`, pid: deadPid() }, now)).toBe(true);
   });
 
-  it('with no expiry of its own, for RUNR_LEASE_EXPIRY_MS (30 s by default)', () => {
+  it('with no expiry of its own, for the default 30 s', () => {
     const l = lease();
     const beat = Date.parse(l.heartbeat_at);
     expect(leaseAlive(l, beat + LEASE_TIMING.expiryMs)).toBe(true);
