@@ -95,7 +95,10 @@ function onStarted(state: RunState, effect: Effect, ts: string): RunState {
   let next = withQueue(state, { in_flight: effect.id, in_flight_since: ts });
   const phase = phaseOf(effect);
   if (phase) next.phase = phase;
-  if (effect.kind === 'wait_until') return next;
+  // A wait resumed by a new session (its executor died while waiting) shows it waits again.
+  if (effect.kind === 'wait_until') {
+    return next.queue.waiting ? next : withQueue(next, { waiting: { reason: effect.reason, since: ts, retry_at: effect.until }, retry_at: effect.until });
+  }
   if (next.queue.waiting) next = withQueue(next, { waiting: null });
   if (effect.kind === 'worker' && effect.phase === 'IMPLEMENT') next = withLoop(next, { implement_attempt: effect.attempt });
   if (phase && phase !== 'PLAN' && next.milestones[next.milestone_index]) {

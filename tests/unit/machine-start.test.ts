@@ -88,13 +88,18 @@ describe('effect_started', () => {
     expect(nameOf(j.head)).toBe('IMPLEMENT m1 a1');
   });
 
-  it('a session resumed in the middle of a quota wait no longer shows the old wait once it prepares its workspace', () => {
+  it('a session resumed in the middle of a quota wait prepares its workspace, then shows it waits again until the same retry_at', () => {
     const j = new Journal().drive((e) => (isImplement(e) ? R.worker({ status: 'rate_limited', retry_after_s: 60 }) : undefined), (x) => x.head.kind === 'wait_until');
+    const retryAt = j.s.queue.retry_at;
     j.start();
     j.resume();
     expect(j.s.queue.pending.map(nameOf)).toEqual(['prepare_workspace', 'wait_until', 'IMPLEMENT m1 a1']);
     j.start();
     expect(j.s.queue.waiting).toBeNull();
+    j.result(j.head.id, R.prepare());
+    j.start();
+    expect(j.s.queue.waiting).toEqual({ reason: 'quota_wait', since: iso(j.now), retry_at: retryAt });
+    expect(j.s.queue.retry_at).toBe(retryAt);
   });
 });
 
