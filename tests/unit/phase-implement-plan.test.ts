@@ -95,6 +95,14 @@ describe('failures the CLI reported about the implementer\'s actions', () => {
     expect(j.s.milestones[0]!.action_failures).toEqual(['attempt 1: edit a.ts failed', 'attempt 1: npm test refused', 'attempt 2: rm x refused']);
   });
 
+  it('a follow-up after an answer that reported none tells only its own', () => {
+    const j = atImplement();
+    j.perform({ kind: 'worker', outcome: 'no_result', exit_code: 0 });
+    expect(j.s.feedback.action_failures).toBeNull();
+    j.perform(implementWith({ status: 'ok', summary: 'ok' }, { action_failures: ['npm test refused'] }));
+    expect(j.s.feedback.action_failures).toEqual(['npm test refused']);
+  });
+
   it('the milestone keeps only the latest 30', () => {
     const j = atImplement();
     const many = Array.from({ length: 32 }, (_, i) => `failure ${i + 1}`);

@@ -137,6 +137,8 @@ describe('verification', () => {
   it('the same failure four times in a row after a different one: repeated_failure names the repeated one', () => {
     const j = atVerify({ config: { limits: { max_verify_retries: 10 } } });
     j.perform(verifyFailed(failure({ command: 'node first.js' })));
+    j.drive(undefined, (x) => x.head.kind === 'verify');
+    j.perform(verifyFailed(failure({ command: 'node first.js' })));
     for (let i = 0; i < 4 && j.s.phase !== 'STOPPED'; i++) {
       j.drive(undefined, (x) => x.head.kind === 'verify');
       j.perform(verifyFailed(failure({ command: 'node again.js' })));

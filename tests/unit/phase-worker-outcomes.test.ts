@@ -80,6 +80,13 @@ describe('a result that does not match the phase schema', () => {
     expect(j.s.stop_detail).toBe(`IMPLEMENT worker: ${reason} (after 2 follow-ups)`);
   });
 
+  it('names a nested field by its whole path', () => {
+    const j = new Journal();
+    j.perform(R.prepare());
+    j.perform(R.worker({ milestones: [{ goal: 'one' }, { goal: 2 }] }));
+    expect((j.head as { followup_reason: string }).followup_reason).toMatch(/^its result did not match the PLAN schema: milestones\.1\.goal: \S/);
+  });
+
   it('names the root when the result is not an object at all', () => {
     const j = atImplement();
     j.perform(worker({ result: 'ok' }));
