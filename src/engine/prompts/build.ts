@@ -1,6 +1,7 @@
 import type { EffectOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
-import { NO_CHANGE_SIGNATURE, repeatCount } from '../signatures.js';
+import { repeatCount } from '../signatures.js';
+import { lastAttemptChangedNothing } from '../phases/implement.js';
 import { TIERS } from '../../verify/run-tiers.js';
 import { loadTemplate, render } from './template.js';
 
@@ -71,7 +72,7 @@ function failureText(state: RunState): string {
 
 /** What the attempt after one that changed no file is told: nothing changed, and which files the milestone expects. */
 function noChangeText(state: RunState, index: number): string {
-  if (state.loop.failure_signatures.at(-1) !== NO_CHANGE_SIGNATURE) return '';
+  if (!lastAttemptChangedNothing(state)) return '';
   const expected = state.milestones[index]?.files_expected ?? [];
   return [
     'runr found no change in the worktree after your previous attempt: no file was created, modified or deleted since the last checkpoint, so there was nothing to verify.',
@@ -84,7 +85,7 @@ function noChangeText(state: RunState, index: number): string {
 function strategyText(state: RunState): string {
   const signatures = state.loop.failure_signatures;
   const repeats = repeatCount(signatures);
-  if (signatures.at(-1) === NO_CHANGE_SIGNATURE) {
+  if (lastAttemptChangedNothing(state)) {
     return [
       `Your last ${repeats} attempts changed no file.`,
       '',
