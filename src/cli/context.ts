@@ -1,4 +1,4 @@
-import { MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S } from '../contracts/config.js';
+import { MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S } from '../contracts/limits.js';
 import { usageError } from '../contracts/errors.js';
 export { resolveRepo, resolveRunArg } from '../api/locate.js';
 

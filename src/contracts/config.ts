@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import type { WorkerPhase } from './phases.js';
 import { globSchema } from './glob.js';
+import { MAX_GRACE_S, MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S } from './limits.js';
 import { SandboxModeSchema, SandboxWritableSchema } from './sandbox.js';
 
 const stringList = z.array(z.string().min(1));
 const globList = z.array(globSchema);
 
-/**
- * Upper bounds of every limit that becomes a timer: Node fires a setTimeout above 2^31 ms (~24.8 days)
- * at once, so these stay well below it (docs/config.md#limits).
- */
-export const MAX_TIMEOUT_S = 86_400;
-export const MAX_GRACE_S = 3_600;
-export const MAX_TIME_BUDGET_MIN = 10_080;
+export { MAX_GRACE_S, MAX_TIME_BUDGET_MIN, MAX_TIMEOUT_S };
+
 const seconds = (max: number, label: string) => z.number().positive().max(max, `must be at most ${max} seconds (${label})`);
 
 const workerBase = {

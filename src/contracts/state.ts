@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { STATE_VERSION } from './state-version.js';
 import { PHASES, TIMED_PHASES } from './phases.js';
 import { STOP_REASON_NAMES } from './stop-reasons.js';
 import { APPROVAL_GATES, ConfigSchema } from './config.js';
 import { EffectSchema, VerificationFailureSchema } from './effects.js';
 import { SandboxDecisionSchema, SandboxModeSchema } from './sandbox.js';
 import { RunTaskSchema } from './task.js';
+
+export { STATE_VERSION };
 
 export const UsageTotalsSchema = z.object({
   input_tokens: z.number(),
@@ -87,8 +90,6 @@ export type WorkerSession = z.infer<typeof WorkerSessionSchema>;
 
 const phaseStat = z.object({ duration_ms: z.number(), count: z.number().int() });
 
-/** The current state.json shape; a state.json of any other version is ignored and rebuilt from the journal. */
-export const STATE_VERSION = 2;
 
 /** The retry loops of the current milestone and the quota backoff. */
 export const LoopCountersSchema = z.object({

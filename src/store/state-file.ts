@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { STATE_VERSION, type RunState } from '../contracts/state.js';
+import type { RunState } from '../contracts/state.js';
+import { STATE_VERSION } from '../contracts/state-version.js';
 import { journalPath, RUN_FILES } from './paths.js';
 
 /**
