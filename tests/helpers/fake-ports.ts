@@ -10,9 +10,9 @@ import { RunStore } from '../../src/engine/run-store.js';
 import { supervise, type SuperviseOptions } from '../../src/engine/supervisor.js';
 import { acquireLease } from '../../src/store/lease.js';
 import { readJournal } from '../../src/store/journal.js';
-import { runInit, T0 } from '../unit/machine-fixtures.js';
+import { R, runInit, T0 } from '../unit/machine-fixtures.js';
 
-type Reply<R> = R | ((ctx: PerformContext) => R | Promise<R>);
+type Reply<T> = T | ((ctx: PerformContext) => T | Promise<T>);
 type WorkerReply = Reply<ResultOf<'worker'>>;
 
 /** What each port answers, in order; an exhausted (or absent) list answers the happy default. */
@@ -30,19 +30,9 @@ export interface WorldScript {
   callMs?: number;
 }
 
-export const answer = (result: unknown, extra: Partial<ResultOf<'worker'>> = {}): ResultOf<'worker'> =>
-  ({ kind: 'worker', outcome: 'result', result, exit_code: 0, ...extra });
+/** A worker call that ended without a result: crashed, stalled, rate_limited, missing, auth_failed… */
 export const outcome = (o: ResultOf<'worker'>['outcome'], extra: Partial<ResultOf<'worker'>> = {}): ResultOf<'worker'> =>
   ({ kind: 'worker', outcome: o, exit_code: o === 'result' ? 0 : 1, detail: `the worker ${o}`, ...extra });
-export const plan = (...goals: string[]) => answer({ milestones: goals.map((goal) => ({ goal, files_expected: [], done_checks: [] })) });
-export const implemented = (extra: Record<string, unknown> = {}) => answer({ status: 'ok', summary: 'done', ...extra });
-export const approved = () => answer({ verdict: 'approve', comments: [] });
-export const changes = (...comments: string[]) => answer({ verdict: 'request_changes', comments });
-export const verifyFailed = (excerpt = 'expected 2, got 3', extra: Record<string, unknown> = {}): ResultOf<'verify'> => ({
-  kind: 'verify', ok: false, duration_ms: 5,
-  commands: [{ tier: 'tier2', command: 'npm test', exit_code: 1, duration_ms: 5, timed_out: false }],
-  failure: { tier: 'tier2', command: 'npm test', exit_code: 1, timed_out: false, excerpt, log_path: '/dev/null', ...extra },
-});
 
 /** A scripted world: records every call ("PLAN", "IMPLEMENT m1 a1", "verify m1", …) and answers from the script. */
 export class FakeWorld {
@@ -55,10 +45,10 @@ export class FakeWorld {
     this.queues = Object.fromEntries(Object.entries(script).filter(([, v]) => Array.isArray(v)).map(([k, v]) => [k, [...(v as unknown[])]]));
   }
 
-  private async next<R>(queue: string, ctx: PerformContext | null, fallback: () => R): Promise<R> {
-    const reply = this.queues[queue]?.shift() as Reply<R> | undefined;
+  private async next<T>(queue: string, ctx: PerformContext | null, fallback: () => T): Promise<T> {
+    const reply = this.queues[queue]?.shift() as Reply<T> | undefined;
     if (reply === undefined) return fallback();
-    return typeof reply === 'function' ? (reply as (c: PerformContext) => R | Promise<R>)(ctx!) : reply;
+    return typeof reply === 'function' ? (reply as (c: PerformContext) => T | Promise<T>)(ctx!) : reply;
   }
 
   private spend(): void {
@@ -71,7 +61,7 @@ export class FakeWorld {
         call: async (effect: EffectOf<'worker'>, ctx) => {
           this.calls.push(effect.phase === 'PLAN' ? 'PLAN' : `${effect.phase} m${effect.milestone_index + 1} a${effect.attempt}${effect.followup ? ` f${effect.followup}` : ''}`);
           this.spend();
-          const fallback = () => (effect.phase === 'PLAN' ? plan('the one milestone') : effect.phase === 'IMPLEMENT' ? implemented() : approved());
+          const fallback = () => (effect.phase === 'PLAN' ? R.plan('the one milestone') : effect.phase === 'IMPLEMENT' ? R.implement() : R.approve());
           return this.next(effect.phase, ctx, fallback);
         },
       },
@@ -79,7 +69,7 @@ export class FakeWorld {
         run: async (effect, ctx) => {
           this.calls.push(`verify m${effect.milestone_index + 1}`);
           this.spend();
-          return this.next('verify', ctx, () => ({ kind: 'verify', ok: true, duration_ms: 5, commands: [{ tier: 'tier2', command: 'npm test', exit_code: 0, duration_ms: 5, timed_out: false }] }));
+          return this.next('verify', ctx, R.verifyOk);
         },
       },
       guard: {

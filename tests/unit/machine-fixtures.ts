@@ -31,22 +31,26 @@ export function runInit(opts: { options?: Partial<RunOptions>; config?: Record<s
   };
 }
 
+type WorkerResult = Extract<EffectResult, { kind: 'worker' }>;
+type VerifyResult = Extract<EffectResult, { kind: 'verify' }>;
+
 /** Results as the supervisor would journal them. */
 export const R = {
   prepare: (): EffectResult => ({ kind: 'prepare_workspace', ok: true, head_sha: 'b'.repeat(40) }),
   prepareMismatch: (): EffectResult => ({ kind: 'prepare_workspace', ok: false, stop: 'branch_mismatch', detail: 'moved' }),
-  worker: (result: unknown, extra: Partial<Extract<EffectResult, { kind: 'worker' }>> = {}): EffectResult => ({ kind: 'worker', outcome: 'result', result, exit_code: 0, ...extra }),
+  worker: (result: unknown, extra: Partial<WorkerResult> = {}): WorkerResult => ({ kind: 'worker', outcome: 'result', result, exit_code: 0, ...extra }),
   plan: (...goals: string[]) => R.worker({ milestones: goals.map((goal) => ({ goal, files_expected: [], done_checks: [] })) }),
   implement: (status: 'ok' | 'blocked' | 'failed' = 'ok', usage?: { cost_usd: number }) => R.worker({ status, summary: status, ...(usage ? { usage } : {}) }),
   approve: () => R.worker({ verdict: 'approve', comments: [] }),
   changes: (...comments: string[]) => R.worker({ verdict: 'request_changes', comments }),
   crashed: (): EffectResult => ({ kind: 'worker', outcome: 'crashed', exit_code: 1 }),
   guard: (...violations: string[]): EffectResult => ({ kind: 'guard', ok: violations.length === 0, violations: violations.map((path) => ({ path, rule: 'denylist' as const })), changed: 1 }),
-  verifyOk: (): EffectResult => ({ kind: 'verify', ok: true, commands: [{ tier: 'tier2', command: 'node check.js', exit_code: 0, duration_ms: 5, timed_out: false }], duration_ms: 5 }),
-  verifyFail: (): EffectResult => ({
+  verifyOk: (): VerifyResult => ({ kind: 'verify', ok: true, commands: [{ tier: 'tier2', command: 'node check.js', exit_code: 0, duration_ms: 5, timed_out: false }], duration_ms: 5 }),
+  /** `excerpt` tells failures apart (their signatures); `extra` adds to the failure (e.g. missing_program). */
+  verifyFail: (excerpt = 'boom', extra: Partial<NonNullable<VerifyResult['failure']>> = {}): VerifyResult => ({
     kind: 'verify', ok: false, duration_ms: 5,
     commands: [{ tier: 'tier2', command: 'node check.js', exit_code: 1, duration_ms: 5, timed_out: false }],
-    failure: { tier: 'tier2', command: 'node check.js', exit_code: 1, timed_out: false, excerpt: 'boom', log_path: '/log' },
+    failure: { tier: 'tier2', command: 'node check.js', exit_code: 1, timed_out: false, excerpt, log_path: '/log', ...extra },
   }),
   checkpoint: (sha: string): EffectResult => ({ kind: 'checkpoint', ok: true, sha, reused: false }),
   checkpointMismatch: (): EffectResult => ({ kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: 'moved' }),

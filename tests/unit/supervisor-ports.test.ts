@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Phase } from '../../src/contracts/phases.js';
 import { WriteFailedError } from '../../src/engine/write-failure.js';
 import { readJournal } from '../../src/store/journal.js';
-import { answer, changes, fakeRun, outcome, plan, verifyFailed } from '../helpers/fake-ports.js';
-import { T0 } from './machine-fixtures.js';
+import { fakeRun, outcome } from '../helpers/fake-ports.js';
+import { R, T0 } from './machine-fixtures.js';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 
 const tempDir = tempDirsRemovedAfterEach('runr-ports-');
@@ -18,7 +18,7 @@ function phasesSeen(): { seen: Phase[]; onEvent: (s: { phase: Phase }) => void }
 
 describe('supervisor through fake ports', () => {
   it('goes PLAN → IMPLEMENT → VERIFY → REVIEW → CHECKPOINT for each milestone, then stops complete', async () => {
-    const run = fakeRun(tempDir(), { PLAN: [plan('first', 'second')] });
+    const run = fakeRun(tempDir(), { PLAN: [R.plan('first', 'second')] });
     const { seen, onEvent } = phasesSeen();
     const state = await run.execute({ onEvent });
     expect(seen).toEqual(['PLAN', 'IMPLEMENT', 'VERIFY', 'REVIEW', 'CHECKPOINT', 'IMPLEMENT', 'VERIFY', 'REVIEW', 'CHECKPOINT', 'STOPPED']);
@@ -38,7 +38,7 @@ describe('supervisor through fake ports', () => {
   });
 
   it('a failed verification goes back to the implementer and the next attempt is verified again', async () => {
-    const run = fakeRun(tempDir(), { verify: [verifyFailed('expected 2, got 3')] });
+    const run = fakeRun(tempDir(), { verify: [R.verifyFail('expected 2, got 3')] });
     const state = await run.execute();
     expect(run.world.calls).toEqual([
       'prepare', 'PLAN', 'IMPLEMENT m1 a1', 'guard IMPLEMENT m1', 'verify m1',
@@ -49,7 +49,7 @@ describe('supervisor through fake ports', () => {
   });
 
   it('requested changes go back to the implementer, then the change is reviewed again', async () => {
-    const run = fakeRun(tempDir(), { REVIEW: [changes('name the constant')] });
+    const run = fakeRun(tempDir(), { REVIEW: [R.changes('name the constant')] });
     await run.execute();
     const after = run.world.calls.slice(run.world.calls.indexOf('REVIEW m1 a1') + 1);
     expect(after.slice(0, 2)).toEqual(['IMPLEMENT m1 a2', 'guard IMPLEMENT m1']);
@@ -100,7 +100,7 @@ describe('supervisor through fake ports', () => {
   });
 
   it('an injected afterEvent hook sees every journaled event in order', async () => {
-    const run = fakeRun(tempDir(), { PLAN: [plan('only')] });
+    const run = fakeRun(tempDir(), { PLAN: [R.plan('only')] });
     const seqs: number[] = [];
     await run.execute({ hooks: { afterEvent: (seq) => seqs.push(seq) } });
     const journaled = readJournal(run.dir).events.map((e) => e.seq);
@@ -119,8 +119,8 @@ describe('supervisor through fake ports', () => {
   it('usage the workers report is summed per phase and in total', async () => {
     const usage = { input_tokens: 100, output_tokens: 10, cost_usd: 0.25 };
     const run = fakeRun(tempDir(), {
-      PLAN: [answer({ milestones: [{ goal: 'g', files_expected: [], done_checks: [] }] }, { usage })],
-      IMPLEMENT: [answer({ status: 'ok', summary: 'x' }, { usage })],
+      PLAN: [R.worker({ milestones: [{ goal: 'g', files_expected: [], done_checks: [] }] }, { usage })],
+      IMPLEMENT: [R.worker({ status: 'ok', summary: 'x' }, { usage })],
     });
     await run.execute();
     const report = run.report();

@@ -5,8 +5,8 @@ import { STOP_REASON_NAMES, STOP_REASONS, type StopReason } from '../../src/cont
 import { readJournal } from '../../src/store/journal.js';
 import { rebuildState } from '../../src/engine/run-store.js';
 import { STOP_AT_REPEATS } from '../../src/engine/signatures.js';
-import { answer, changes, fakeRun, outcome, verifyFailed, type WorldScript } from '../helpers/fake-ports.js';
-import type { runInit } from './machine-fixtures.js';
+import { fakeRun, outcome, type WorldScript } from '../helpers/fake-ports.js';
+import { R, type runInit } from './machine-fixtures.js';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import { locateState } from '../../src/store/run-location.js';
 
@@ -21,11 +21,11 @@ const CASES: Record<Exclude<StopReason, (typeof NOT_FROM_ONE_RUN)[number]>, Case
     calls: ['prepare', 'PLAN', 'IMPLEMENT m1 a1', 'guard IMPLEMENT m1', 'verify m1', 'guard VERIFY m1', 'REVIEW m1 a1', 'checkpoint m1', 'finalize'],
   },
   verification_failed_max_retries: {
-    script: { verify: [verifyFailed('one'), verifyFailed('two'), verifyFailed('three')] },
-    detail: /npm test exited with 1 \(3 failed attempts\)/,
+    script: { verify: [R.verifyFail('one'), R.verifyFail('two'), R.verifyFail('three')] },
+    detail: /node check\.js exited with 1 \(3 failed attempts\)/,
   },
   verification_command_missing: {
-    script: { verify: [verifyFailed('sh: npm: not found', { missing_program: 'npm' })] },
+    script: { verify: [R.verifyFail('sh: npm: not found', { missing_program: 'npm' })] },
     detail: /npm is not installed/,
     calls: ['prepare', 'PLAN', 'IMPLEMENT m1 a1', 'guard IMPLEMENT m1', 'verify m1', 'finalize'],
   },
@@ -35,14 +35,14 @@ const CASES: Record<Exclude<StopReason, (typeof NOT_FROM_ONE_RUN)[number]>, Case
     script: { callMs: 121 * 60_000 }, detail: /time budget of 120 min ran out/,
     calls: ['prepare', 'PLAN', 'finalize'],
   },
-  implement_blocked: { script: { IMPLEMENT: [answer({ status: 'blocked', summary: 'the API key is missing' })] } },
+  implement_blocked: { script: { IMPLEMENT: [R.worker({ status: 'blocked', summary: 'the API key is missing' })] } },
   worker_failed: { script: { IMPLEMENT: Array(6).fill(outcome('crashed')) } },
   quota_wait: {
     script: { IMPLEMENT: [outcome('rate_limited', { retry_after_s: 3 * 3600 })] },
     detail: /rate limited until .* after the time budget ends/,
   },
   repeated_failure: {
-    script: { verify: Array(STOP_AT_REPEATS + 1).fill(verifyFailed('the same assertion')) },
+    script: { verify: Array(STOP_AT_REPEATS + 1).fill(R.verifyFail('the same assertion')) },
     init: { config: { limits: { max_verify_retries: 10 } } },
     detail: new RegExp(`the same failure ${STOP_AT_REPEATS} times in a row`),
   },
@@ -52,18 +52,18 @@ const CASES: Record<Exclude<StopReason, (typeof NOT_FROM_ONE_RUN)[number]>, Case
     calls: ['prepare', 'PLAN', 'IMPLEMENT m1 a1', 'guard IMPLEMENT m1', 'finalize'],
   },
   plan_scope_violation: {
-    script: { PLAN: [answer({ milestones: [{ goal: 'g', files_expected: ['infra/prod.tf'], done_checks: [] }] })] },
+    script: { PLAN: [R.worker({ milestones: [{ goal: 'g', files_expected: ['infra/prod.tf'], done_checks: [] }] })] },
     init: { config: { scope: { allowlist: ['src/**'] } } },
     detail: /infra\/prod\.tf/,
   },
-  review_loop_detected: { script: { REVIEW: Array(5).fill(changes('rename x')) } },
+  review_loop_detected: { script: { REVIEW: Array(5).fill(R.changes('rename x')) } },
   awaiting_approval: { script: {}, init: { config: { approvals: ['plan'] } }, calls: ['prepare', 'PLAN', 'finalize'] },
   budget_exceeded: {
-    script: { PLAN: [answer({ milestones: [{ goal: 'g', files_expected: [], done_checks: [] }] }, { usage: { cost_usd: 2 } })] },
+    script: { PLAN: [R.worker({ milestones: [{ goal: 'g', files_expected: [], done_checks: [] }] }, { usage: { cost_usd: 2 } })] },
     init: { options: { budget_usd: 1 } },
     detail: /reached the budget of \$1/,
   },
-  plan_rejection: { script: { PLAN: Array(4).fill(answer({ steps: 'not a plan' })) } },
+  plan_rejection: { script: { PLAN: Array(4).fill(R.worker({ steps: 'not a plan' })) } },
   config_invalid: {
     script: { prepare: [{ kind: 'prepare_workspace', ok: false, stop: 'config_invalid', detail: 'the run config changed' }] },
     calls: ['prepare', 'finalize'],
