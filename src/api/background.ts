@@ -11,8 +11,11 @@ export interface BackgroundRun {
   notices: string[];
 }
 
-/** Starts a run and hands it to a background process at once (`runr run --detach`). */
-export async function startRunInBackground(opts: Omit<StartOptions, 'signal'>): Promise<BackgroundRun> {
+/**
+ * Starts a run and hands it to a background process at once (`runr run --detach`). That process executes it
+ * through the real ports: adapters of this process cannot go along (`ports` is not an option here).
+ */
+export async function startRunInBackground(opts: Omit<StartOptions, 'signal' | 'ports'>): Promise<BackgroundRun> {
   return handOver(await prepareStart(opts));
 }
 
@@ -20,7 +23,7 @@ export async function startRunInBackground(opts: Omit<StartOptions, 'signal'>): 
  * Resumes a run, or with `approval` gives it a verdict at its approval gate, and hands it to a background
  * process (`runr resume --detach`, `runr approve --detach`, `runr reject --detach`).
  */
-export async function resumeRunInBackground(repo: string, runId: string, opts: Omit<ResumeOptions, 'signal'> & { approval?: Approval } = {}): Promise<BackgroundRun> {
+export async function resumeRunInBackground(repo: string, runId: string, opts: Omit<ResumeOptions, 'signal' | 'ports'> & { approval?: Approval } = {}): Promise<BackgroundRun> {
   return handOver(await prepareResume(repo, runId, opts, opts.approval));
 }
 

@@ -10,6 +10,7 @@ import { loadState } from './load-state.js';
 import { resumeRun } from './resume-run.js';
 import { waitForTerminal } from './wait-run.js';
 import { decideAfterStop, type WatchPolicy } from './watch-policy.js';
+import { systemClock } from './ports/clock.js';
 
 export interface WatchLoopOptions extends WatchPolicy {
   /** Milliseconds between `watching` events while the run executes. */
@@ -70,7 +71,7 @@ export async function watchLoop(run: WatchedRun, opts: WatchLoopOptions, emit: (
             event: 'failed', run_id: runId, phase: state?.phase ?? 'PLAN', stop_reason: reason,
             ...(stale ? { stale: true as const } : {}), attempt: attempts, resume_at: new Date(decision.at).toISOString(),
           });
-          await sleep(decision.at - Date.now(), opts.signal);
+          await sleepUnlessAborted(decision.at - Date.now(), opts.signal);
           attempts += 1;
           const { leaseToken } = await resumeWhenReleased(runDir, opts.signal);
           // Handed over at once: from here the run is the background executor's, whatever becomes of this watcher.
@@ -110,25 +111,15 @@ async function resumeWhenReleased(runDir: string, signal: AbortSignal | undefine
       return await resumeRun({ runDir, force: false });
     } catch (err) {
       if (!(err instanceof RunrError) || err.code !== 'locked' || tries >= LEASE_RELEASE_TRIES) throw err;
-      await sleep(200, signal);
+      await sleepUnlessAborted(200, signal);
     }
   }
 }
 
 const LEASE_RELEASE_TRIES = 50;
 
-/** Resolves after `ms`, or rejects with the signal's reason once it is aborted. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Resolves after `ms`, or rejects with the signal's reason once it is aborted (which ends the watching). */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await systemClock.sleep(ms, signal);
+  signal?.throwIfAborted();
 }

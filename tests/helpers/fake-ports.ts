@@ -99,7 +99,7 @@ export class FakeWorld {
       clock: {
         now: () => this.now,
         sleep: async (ms, signal) => {
-          if (!signal.aborted) this.now += Math.max(0, ms);
+          if (!signal?.aborted) this.now += Math.max(0, ms);
         },
       },
     };
