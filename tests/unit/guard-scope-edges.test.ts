@@ -1,22 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import {
-  checkChanges,
-  checkPlannedFiles,
-  compileScope,
-  isOutsideRepo,
-  normalizeRepoPath,
-  type ChangedPath,
-  type ScopeRules,
-} from '../../src/guard/index.js';
+import { checkPlannedFiles, isOutsideRepo, normalizeRepoPath, type ChangedPath, type ScopeRules } from '../../src/guard/index.js';
+import { compiledScope, checkScope } from '../helpers/scope.js';
 
-function rules(over: Partial<ScopeRules> = {}): ScopeRules {
-  return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
-}
-
-function check(r: Partial<ScopeRules>, changes: (string | ChangedPath)[]) {
-  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'added' as const } : c));
-  return checkChanges(compileScope(rules(r)), list).violations;
-}
+const check = (r: Partial<ScopeRules>, changes: (string | ChangedPath)[]) => checkScope(r, changes).violations;
 
 describe('normalizeRepoPath', () => {
   it('turns the repository root, however spelled, into the empty path', () => {
@@ -82,7 +68,7 @@ describe('changed paths', () => {
 });
 
 describe('planned globs that reach always-denied paths by wildcard', () => {
-  const open = compileScope(rules());
+  const open = compiledScope();
 
   it('flags a glob that would match .git, .runr or .env without naming them', () => {
     for (const glob of ['.gi*/**', '.g?t', '.r*/*', '.ru*', 'pkg/.g*/config', 'apps/web/.e*', '.e*']) {
@@ -95,26 +81,26 @@ describe('planned globs that reach always-denied paths by wildcard', () => {
   });
 
   it('with the env preset a glob of .env files is allowed, but one of .git is not', () => {
-    const env = compileScope(rules({ presets: ['env'] }));
+    const env = compiledScope({ presets: ['env'] });
     expect(checkPlannedFiles(env, ['.e*', 'apps/.env*', '.gi*'])).toEqual([{ path: '.gi*', rule: 'always_denied' }]);
   });
 
   it('a glob too long to compile is judged by the other rules, not taken for a denied one', () => {
     const long = `src/${'a*'.repeat(33_000)}`;
     expect(checkPlannedFiles(open, [long])).toEqual([]);
-    expect(checkPlannedFiles(compileScope(rules({ denylist: ['src/**'] })), [long])).toEqual([{ path: long, rule: 'denylist' }]);
+    expect(checkPlannedFiles(compiledScope({ denylist: ['src/**'] }), [long])).toEqual([{ path: long, rule: 'denylist' }]);
   });
 });
 
 describe('planned globs and the lockfile, deny and protect rules', () => {
   it('a glob naming a lockfile needs --allow-deps', () => {
     const globs = ['apps/*/package-lock.json', '**/Cargo.lock'];
-    expect(checkPlannedFiles(compileScope(rules()), globs)).toEqual(globs.map((g) => ({ path: g, rule: 'lockfile' })));
-    expect(checkPlannedFiles(compileScope(rules({ allowDeps: true })), globs)).toEqual([]);
+    expect(checkPlannedFiles(compiledScope(), globs)).toEqual(globs.map((g) => ({ path: g, rule: 'lockfile' })));
+    expect(checkPlannedFiles(compiledScope({ allowDeps: true }), globs)).toEqual([]);
   });
 
   it('a glob inside a denied or protected pattern is flagged, not only the pattern itself', () => {
-    const scope = compileScope(rules({ denylist: ['secrets/**'], protect: ['config/**', 'src/{a,b}.ts'] }));
+    const scope = compiledScope({ denylist: ['secrets/**'], protect: ['config/**', 'src/{a,b}.ts'] });
     expect(checkPlannedFiles(scope, ['secrets/*.pem', 'config/*.json', 'src/{a,b}.ts', 'src/*.ts'])).toEqual([
       { path: 'secrets/*.pem', rule: 'denylist' },
       { path: 'config/*.json', rule: 'protected' },
@@ -123,7 +109,7 @@ describe('planned globs and the lockfile, deny and protect rules', () => {
   });
 
   it('a glob equal to a denied pattern that does not match itself is flagged', () => {
-    const scope = compileScope(rules({ denylist: ['keys/{a,b}.pem'] }));
+    const scope = compiledScope({ denylist: ['keys/{a,b}.pem'] });
     expect(checkPlannedFiles(scope, ['keys/{a,b}.pem'])).toEqual([{ path: 'keys/{a,b}.pem', rule: 'denylist' }]);
   });
 });

@@ -1,34 +1,21 @@
 import { describe, it, expect } from 'vitest';
 import {
   PRESETS,
-  checkChanges,
   checkPlannedFiles,
   classifyLinkTarget,
-  compileScope,
   isLockfile,
   isToolCache,
   unknownPresets,
-  type ChangedPath,
-  type ScopeRules,
 } from '../../src/guard/index.js';
-
-function rules(over: Partial<ScopeRules> = {}): ScopeRules {
-  return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
-}
-
-/** A bare path is a new file (`added`), the common case for a worker's change; pass a ChangedPath for others. */
-function check(r: Partial<ScopeRules>, changes: (string | ChangedPath)[]) {
-  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'added' as const } : c));
-  return checkChanges(compileScope(rules(r)), list);
-}
+import { compiledScope, checkScope } from '../helpers/scope.js';
 
 describe('allowlist', () => {
   it('accepts paths matching the allowlist', () => {
-    expect(check({ allowlist: ['src/**'] }, ['src/a.ts', 'src/deep/b.ts']).violations).toEqual([]);
+    expect(checkScope({ allowlist: ['src/**'] }, ['src/a.ts', 'src/deep/b.ts']).violations).toEqual([]);
   });
 
   it('flags paths outside the allowlist', () => {
-    const { violations } = check({ allowlist: ['src/**'] }, ['src/a.ts', 'README.md', 'lib/x.js']);
+    const { violations } = checkScope({ allowlist: ['src/**'] }, ['src/a.ts', 'README.md', 'lib/x.js']);
     expect(violations).toEqual([
       { path: 'README.md', rule: 'outside_allowlist' },
       { path: 'lib/x.js', rule: 'outside_allowlist' },
@@ -37,40 +24,40 @@ describe('allowlist', () => {
 
   it('applies to new, modified and deleted files alike', () => {
     for (const status of ['added', 'untracked', 'modified', 'deleted'] as const) {
-      const { violations } = check({ allowlist: ['src/**'] }, [{ path: 'src/ok.ts', status }, { path: 'lib/new.ts', status }]);
+      const { violations } = checkScope({ allowlist: ['src/**'] }, [{ path: 'src/ok.ts', status }, { path: 'lib/new.ts', status }]);
       expect(violations, status).toEqual([{ path: 'lib/new.ts', rule: 'outside_allowlist' }]);
     }
   });
 
   it('treats a trailing-slash pattern as the directory contents', () => {
-    expect(check({ allowlist: ['src/'] }, ['src/a/b.ts']).violations).toEqual([]);
+    expect(checkScope({ allowlist: ['src/'] }, ['src/a/b.ts']).violations).toEqual([]);
   });
 
   it('normalizes ./ prefixes and backslashes', () => {
-    expect(check({ allowlist: ['./src/**'] }, ['./src/a.ts', 'src\\b.ts']).violations).toEqual([]);
+    expect(checkScope({ allowlist: ['./src/**'] }, ['./src/a.ts', 'src\\b.ts']).violations).toEqual([]);
   });
 
   it('presets expand the allowlist', () => {
     const r = { allowlist: ['src/**'], presets: ['prisma', 'vitest'] };
-    expect(check(r, ['prisma/schema.prisma', 'lib/util.test.ts', 'vitest.config.ts']).violations).toEqual([]);
-    expect(check(r, ['lib/util.ts']).violations).toEqual([{ path: 'lib/util.ts', rule: 'outside_allowlist' }]);
+    expect(checkScope(r, ['prisma/schema.prisma', 'lib/util.test.ts', 'vitest.config.ts']).violations).toEqual([]);
+    expect(checkScope(r, ['lib/util.ts']).violations).toEqual([{ path: 'lib/util.ts', rule: 'outside_allowlist' }]);
   });
 
   it('a preset alone makes the allowlist non-empty', () => {
-    expect(check({ presets: ['python'] }, ['pkg/mod.py', 'web/app.js']).violations).toEqual([
+    expect(checkScope({ presets: ['python'] }, ['pkg/mod.py', 'web/app.js']).violations).toEqual([
       { path: 'web/app.js', rule: 'outside_allowlist' },
     ]);
   });
 
   it('the env preset alone lifts the .env deny without restricting anything else', () => {
-    expect(check({ presets: ['env'] }, ['src/a.js', '.env.local']).violations).toEqual([]);
-    expect(check({ allowlist: ['src/**'], presets: ['env'] }, ['src/a.js', '.env', 'lib/b.js']).violations).toEqual([
+    expect(checkScope({ presets: ['env'] }, ['src/a.js', '.env.local']).violations).toEqual([]);
+    expect(checkScope({ allowlist: ['src/**'], presets: ['env'] }, ['src/a.js', '.env', 'lib/b.js']).violations).toEqual([
       { path: 'lib/b.js', rule: 'outside_allowlist' },
     ]);
   });
 
   it('an empty allowlist allows everything except the always-denied', () => {
-    const { violations } = check({}, ['anything/at/all.txt', 'README.md', '.git/config', '.runr/x.json', '.env']);
+    const { violations } = checkScope({}, ['anything/at/all.txt', 'README.md', '.git/config', '.runr/x.json', '.env']);
     expect(violations).toEqual([
       { path: '.git/config', rule: 'always_denied' },
       { path: '.runr/x.json', rule: 'always_denied' },
@@ -81,31 +68,31 @@ describe('allowlist', () => {
 
 describe('denylist and always-denied', () => {
   it('denylist wins over the allowlist', () => {
-    const { violations } = check({ allowlist: ['src/**'], denylist: ['src/secret/**'] }, ['src/secret/k.ts', 'src/ok.ts']);
+    const { violations } = checkScope({ allowlist: ['src/**'], denylist: ['src/secret/**'] }, ['src/secret/k.ts', 'src/ok.ts']);
     expect(violations).toEqual([{ path: 'src/secret/k.ts', rule: 'denylist' }]);
   });
 
   it('denies .env files at any depth, even if allowlisted', () => {
-    const { violations } = check({ allowlist: ['**'] }, ['.env', '.env.local', 'apps/web/.env.local', 'pkg/.env']);
+    const { violations } = checkScope({ allowlist: ['**'] }, ['.env', '.env.local', 'apps/web/.env.local', 'pkg/.env']);
     expect(violations.map((v) => v.rule)).toEqual(['always_denied', 'always_denied', 'always_denied', 'always_denied']);
   });
 
   it('does not confuse .envrc-like or .environment names', () => {
-    expect(check({}, ['.envrc', 'src/.environment.ts']).violations).toEqual([]);
+    expect(checkScope({}, ['.envrc', 'src/.environment.ts']).violations).toEqual([]);
   });
 
   it('the env preset lifts the .env deny', () => {
-    expect(check({ presets: ['env'] }, ['.env', '.env.local', 'apps/web/.env.local']).violations).toEqual([]);
+    expect(checkScope({ presets: ['env'] }, ['.env', '.env.local', 'apps/web/.env.local']).violations).toEqual([]);
   });
 
   it('the env preset does not override an explicit denylist', () => {
-    expect(check({ presets: ['env'], denylist: ['.env.production'] }, ['.env.production']).violations).toEqual([
+    expect(checkScope({ presets: ['env'], denylist: ['.env.production'] }, ['.env.production']).violations).toEqual([
       { path: '.env.production', rule: 'denylist' },
     ]);
   });
 
   it('denies .git (file or dir) and .runr even with allowlist **', () => {
-    const { violations } = check({ allowlist: ['**'] }, ['.git', '.git/HEAD', 'vendor/lib/.git/config', '.runr/runs/1/state.json', '.gitignore', '.github/workflows/ci.yml']);
+    const { violations } = checkScope({ allowlist: ['**'] }, ['.git', '.git/HEAD', 'vendor/lib/.git/config', '.runr/runs/1/state.json', '.gitignore', '.github/workflows/ci.yml']);
     expect(violations).toEqual([
       { path: '.git', rule: 'always_denied' },
       { path: '.git/HEAD', rule: 'always_denied' },
@@ -115,7 +102,7 @@ describe('denylist and always-denied', () => {
   });
 
   it('denies paths outside the repo', () => {
-    const { violations } = check({ allowlist: ['**'] }, ['../other/x.ts', '/etc/passwd', 'src/../../x']);
+    const { violations } = checkScope({ allowlist: ['**'] }, ['../other/x.ts', '/etc/passwd', 'src/../../x']);
     expect(violations).toEqual([
       { path: '../other/x.ts', rule: 'always_denied' },
       { path: '/etc/passwd', rule: 'always_denied' },
@@ -127,21 +114,21 @@ describe('denylist and always-denied', () => {
 describe('names matched as case-insensitive filesystems and git read them', () => {
   it('denies .git as any component in every spelling git refuses, even with allowlist **', () => {
     const paths = ['src/.GIT/config', '.Git/HEAD', 'a/.git./x', 'a/.git /x', 'GIT~1/config', 'a/.git::$INDEX_ALLOCATION/x', '.g\u200cit/hooks/x', 'vendor/.git\ufeff/config'];
-    expect(check({ allowlist: ['**'] }, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
+    expect(checkScope({ allowlist: ['**'] }, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
   });
 
   it('does not deny names that only look like .git', () => {
-    expect(check({}, ['.gitignore', '.github/ci.yml', '.gitmodules', 'src/.gitx', 'a/git~2/x', 'src/git.ts']).violations).toEqual([]);
+    expect(checkScope({}, ['.gitignore', '.github/ci.yml', '.gitmodules', 'src/.gitx', 'a/git~2/x', 'src/git.ts']).violations).toEqual([]);
   });
 
   it('denies .env files in any case and with trailing dots or spaces, unless the env preset', () => {
     const paths = ['.ENV', '.Env.Local', 'apps/web/.ENV.production', '.env.', 'cfg/.env ', '.env::$DATA'];
-    expect(check({}, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
-    expect(check({ presets: ['env'] }, paths).violations).toEqual([]);
+    expect(checkScope({}, paths).violations).toEqual(paths.map((p) => ({ path: p, rule: 'always_denied' })));
+    expect(checkScope({ presets: ['env'] }, paths).violations).toEqual([]);
   });
 
   it('denies .runr at the root in any case, and only at the root', () => {
-    expect(check({}, ['.RUNR/runr.config.json', '.Runr./x', 'src/.runr/x']).violations).toEqual([
+    expect(checkScope({}, ['.RUNR/runr.config.json', '.Runr./x', 'src/.runr/x']).violations).toEqual([
       { path: '.RUNR/runr.config.json', rule: 'always_denied' },
       { path: '.Runr./x', rule: 'always_denied' },
     ]);
@@ -149,12 +136,12 @@ describe('names matched as case-insensitive filesystems and git read them', () =
 
   it('recognizes lockfiles in any case', () => {
     const changes = ['Package-Lock.json', 'apps/web/YARN.LOCK', 'cargo.lock'];
-    expect(check({}, changes).violations).toEqual(changes.map((p) => ({ path: p, rule: 'lockfile' })));
-    expect(check({ allowDeps: true }, changes).violations).toEqual([]);
+    expect(checkScope({}, changes).violations).toEqual(changes.map((p) => ({ path: p, rule: 'lockfile' })));
+    expect(checkScope({ allowDeps: true }, changes).violations).toEqual([]);
   });
 
   it('applies the same rules to planned files', () => {
-    const scope = compileScope(rules());
+    const scope = compiledScope();
     expect(checkPlannedFiles(scope, ['src/.GIT/config', 'pkg/.Git/**', '.ENV*', 'Package-Lock.json', 'src/ok.ts'])).toEqual([
       { path: 'src/.GIT/config', rule: 'always_denied' },
       { path: 'pkg/.Git/**', rule: 'always_denied' },
@@ -165,7 +152,7 @@ describe('names matched as case-insensitive filesystems and git read them', () =
 });
 
 describe('symlink targets', () => {
-  const scope = compileScope(rules({ allowlist: ['src/**'], denylist: ['secrets/**'], protect: ['tests/**'] }));
+  const scope = compiledScope({ allowlist: ['src/**'], denylist: ['secrets/**'], protect: ['tests/**'] });
 
   it('a link may not lead to anything the guard denies', () => {
     for (const target of ['.env', 'apps/.env.local', '.ENV', '.git', '.git/config', 'sub/.GIT/HEAD', '.runr/runr.config.json', 'package-lock.json', 'secrets/key.pem', 'tests/check.test.js', 'tests']) {
@@ -182,7 +169,7 @@ describe('symlink targets', () => {
   });
 
   it('follows the run\'s rules: the env preset and --allow-deps lift their denies', () => {
-    const lenient = compileScope(rules({ presets: ['env'], allowDeps: true }));
+    const lenient = compiledScope({ presets: ['env'], allowDeps: true });
     expect(classifyLinkTarget(lenient, '.env')).toBeNull();
     expect(classifyLinkTarget(lenient, 'package-lock.json')).toBeNull();
     expect(classifyLinkTarget(lenient, '.git/config')).toBe('symlink_to_denied');
@@ -200,11 +187,11 @@ describe('lockfiles', () => {
 
   it('flags lockfile changes unless allowDeps', () => {
     const changes = ['package-lock.json', 'apps/api/Cargo.lock'];
-    expect(check({ allowlist: ['**'] }, changes).violations).toEqual([
+    expect(checkScope({ allowlist: ['**'] }, changes).violations).toEqual([
       { path: 'package-lock.json', rule: 'lockfile' },
       { path: 'apps/api/Cargo.lock', rule: 'lockfile' },
     ]);
-    expect(check({ allowlist: ['**'], allowDeps: true }, changes).violations).toEqual([]);
+    expect(checkScope({ allowlist: ['**'], allowDeps: true }, changes).violations).toEqual([]);
   });
 
   it('allowDeps lets dependency manifests and lockfiles past the allowlist, at the root and in subdirectories', () => {
@@ -215,8 +202,8 @@ describe('lockfiles', () => {
       'apps/web/package.json', 'apps/web/package-lock.json', 'services/api/go.mod', 'crates/x/Cargo.toml', 'py/requirements.txt',
     ];
     const r = { allowlist: ['src/**'] };
-    expect(check({ ...r, allowDeps: true }, deps).violations).toEqual([]);
-    const without = check(r, deps).violations;
+    expect(checkScope({ ...r, allowDeps: true }, deps).violations).toEqual([]);
+    const without = checkScope(r, deps).violations;
     expect(without.map((v) => v.path)).toEqual(deps);
     expect(without.find((v) => v.path === 'package.json')?.rule).toBe('outside_allowlist');
   });
@@ -224,12 +211,12 @@ describe('lockfiles', () => {
   it('allowDeps allows nothing else outside the allowlist', () => {
     const r = { allowlist: ['src/**'], allowDeps: true };
     const other = ['README.md', 'lib/x.js', 'package.json.bak', 'docs/requirements.md', 'tsconfig.json', 'Gemfile.rb'];
-    expect(check(r, other).violations).toEqual(other.map((p) => ({ path: p, rule: 'outside_allowlist' })));
+    expect(checkScope(r, other).violations).toEqual(other.map((p) => ({ path: p, rule: 'outside_allowlist' })));
   });
 
   it('allowDeps never lifts the denylist, protect or the always-denied rules', () => {
     const r = { allowlist: ['src/**'], allowDeps: true, denylist: ['apps/**'], protect: ['package.json'] };
-    expect(check(r, ['apps/web/package-lock.json', { path: 'package.json', status: 'modified' }, '.git/Cargo.lock', '.runr/go.mod']).violations).toEqual([
+    expect(checkScope(r, ['apps/web/package-lock.json', { path: 'package.json', status: 'modified' }, '.git/Cargo.lock', '.runr/go.mod']).violations).toEqual([
       { path: 'apps/web/package-lock.json', rule: 'denylist' },
       { path: 'package.json', rule: 'protected' },
       { path: '.git/Cargo.lock', rule: 'always_denied' },
@@ -239,7 +226,7 @@ describe('lockfiles', () => {
 
   it('reports one violation per path, most specific rule first', () => {
     const r = { allowlist: ['src/**'], denylist: ['**/*.lock', '.env'], protect: ['src/**'] };
-    const { violations } = check(r, ['yarn.lock', '.env', { path: 'src/a.ts', status: 'modified' }, { path: 'src/a.ts', status: 'modified' }]);
+    const { violations } = checkScope(r, ['yarn.lock', '.env', { path: 'src/a.ts', status: 'modified' }, { path: 'src/a.ts', status: 'modified' }]);
     expect(violations).toEqual([
       { path: 'yarn.lock', rule: 'lockfile' },
       { path: '.env', rule: 'always_denied' },
@@ -252,7 +239,7 @@ describe('protect', () => {
   const r = { protect: ['tests/**', 'vitest.config.ts'] };
 
   it('flags modified and deleted protected files', () => {
-    const { violations } = check(r, [
+    const { violations } = checkScope(r, [
       { path: 'tests/a.test.ts', status: 'modified' },
       { path: 'vitest.config.ts', status: 'deleted' },
     ]);
@@ -263,7 +250,7 @@ describe('protect', () => {
   });
 
   it('allows new (added or untracked) files matching protect', () => {
-    const { violations } = check(r, [
+    const { violations } = checkScope(r, [
       { path: 'tests/new.test.ts', status: 'added' },
       { path: 'tests/other.test.ts', status: 'untracked' },
     ]);
@@ -271,7 +258,7 @@ describe('protect', () => {
   });
 
   it('a path that is both deleted and added (rename) counts as existing', () => {
-    const { violations } = check(r, [
+    const { violations } = checkScope(r, [
       { path: 'tests/a.test.ts', status: 'added' },
       { path: 'tests/a.test.ts', status: 'deleted' },
     ]);
@@ -299,7 +286,7 @@ describe('tool caches', () => {
   });
 
   it('drops caches into ignored before any rule applies', () => {
-    const res = check({ allowlist: ['src/**'], denylist: ['**/coverage/**'] }, [
+    const res = checkScope({ allowlist: ['src/**'], denylist: ['**/coverage/**'] }, [
       { path: 'src/a.ts', status: 'modified' },
       { path: 'pkg/sub/__pycache__/x.pyc', status: 'untracked' },
       { path: 'coverage/lcov.info', status: 'untracked' },
@@ -310,7 +297,7 @@ describe('tool caches', () => {
 });
 
 describe('planned files', () => {
-  const scope = compileScope(rules({ allowlist: ['src/**'], presets: ['vitest'], denylist: ['src/secret/**'], protect: ['vitest.config.ts'] }));
+  const scope = compiledScope({ allowlist: ['src/**'], presets: ['vitest'], denylist: ['src/secret/**'], protect: ['vitest.config.ts'] });
 
   it('accepts plain paths and globs inside the allowlist', () => {
     expect(checkPlannedFiles(scope, ['src/a.ts', './src/b/c.ts', 'src/**/*.ts', 'src/*.{ts,tsx}', 'lib/x.test.ts'])).toEqual([]);
@@ -344,7 +331,7 @@ describe('planned files', () => {
   });
 
   it('with no allowlist only the deny rules apply', () => {
-    const open = compileScope(rules());
+    const open = compiledScope();
     expect(checkPlannedFiles(open, ['anything/**', 'README.md'])).toEqual([]);
     expect(checkPlannedFiles(open, ['.runr/runr.config.json'])).toEqual([{ path: '.runr/runr.config.json', rule: 'always_denied' }]);
   });
@@ -364,12 +351,12 @@ describe('presets', () => {
   });
 
   it('compileScope ignores unknown presets', () => {
-    expect(check({ allowlist: ['src/**'], presets: ['nope'] }, ['src/a.ts', 'x.ts']).violations).toEqual([
+    expect(checkScope({ allowlist: ['src/**'], presets: ['nope'] }, ['src/a.ts', 'x.ts']).violations).toEqual([
       { path: 'x.ts', rule: 'outside_allowlist' },
     ]);
   });
 
   it('typescript preset covers ts sources and tsconfig files', () => {
-    expect(check({ presets: ['typescript'] }, ['src/a.ts', 'b.tsx', 'tsconfig.json', 'tsconfig.build.json', 'packages/x/tsconfig.json']).violations).toEqual([]);
+    expect(checkScope({ presets: ['typescript'] }, ['src/a.ts', 'b.tsx', 'tsconfig.json', 'tsconfig.build.json', 'packages/x/tsconfig.json']).violations).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileScope, findLinkViolations, type ChangedPath, type ScopeRules } from '../../src/guard/index.js';
+import { findLinkViolations, type ChangedPath } from '../../src/guard/index.js';
+import { compiledScope, changedPaths } from '../helpers/scope.js';
 
 let base: string;
 let repo: string;
@@ -19,14 +20,9 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-function rules(over: Partial<ScopeRules> = {}): ScopeRules {
-  return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
-}
-
 /** Plain strings are new (untracked) paths. */
 function linkViolations(changes: (string | ChangedPath)[], workDir = repo) {
-  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'untracked' as const } : c));
-  return findLinkViolations(workDir, compileScope(rules()), list);
+  return findLinkViolations(workDir, compiledScope(), changedPaths(changes, 'untracked'));
 }
 
 const link = (target: string, at: string) => symlink(target, path.join(repo, at));

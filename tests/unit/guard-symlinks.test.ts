@@ -2,7 +2,8 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
-import { compileScope, findLinkViolations, guardChanges, type ChangedPath, type ScopeRules } from '../../src/guard/index.js';
+import { findLinkViolations, guardChanges, type ChangedPath, type ScopeRules } from '../../src/guard/index.js';
+import { compiledScope, changedPaths } from '../helpers/scope.js';
 
 let base: string;
 let repo: string;
@@ -24,14 +25,9 @@ afterEach(async () => {
   await rm(base, { recursive: true, force: true });
 });
 
-function rules(over: Partial<ScopeRules> = {}): ScopeRules {
-  return { allowlist: [], denylist: [], presets: [], protect: [], allowDeps: false, ...over };
-}
-
 /** Plain strings are new (untracked) paths. */
 function linkViolations(changes: (string | ChangedPath)[], r: Partial<ScopeRules> = {}, workDir = repo) {
-  const list = changes.map((c) => (typeof c === 'string' ? { path: c, status: 'untracked' as const } : c));
-  return findLinkViolations(workDir, compileScope(rules(r)), list);
+  return findLinkViolations(workDir, compiledScope(r), changedPaths(changes, 'untracked'));
 }
 
 const link = (target: string, at: string) => symlink(target, path.join(repo, at));
@@ -218,7 +214,7 @@ describe('guardChanges', () => {
     await link('../.env', 'src/.env');
     await link('../.env', 'src/ok-name');
     const changes: ChangedPath[] = [{ path: 'src/.env', status: 'untracked' }, { path: 'src/ok-name', status: 'untracked' }, { path: 'src/a.ts', status: 'modified' }];
-    expect(await guardChanges(repo, compileScope(rules()), changes)).toEqual([
+    expect(await guardChanges(repo, compiledScope(), changes)).toEqual([
       { path: 'src/.env', rule: 'always_denied' },
       { path: 'src/ok-name', rule: 'symlink_to_denied' },
     ]);
