@@ -76,7 +76,6 @@ export interface ProcessOutcome {
 export const RECENT_STDOUT = 65_536;
 const DONE_CHECK_MS = 100;
 
-
 /** Kills a process group and everything carrying the tag, at once. */
 export function killTree(pid: number | undefined, tag?: string): void {
   signalTree(pid, tag, 'SIGKILL');
