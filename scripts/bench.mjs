@@ -161,5 +161,8 @@ for (const args of [['--version'], ['status', 'latest'], ['report', 'latest', '-
   console.log(`  runr ${args.join(' ').padEnd(22)} ${ms.toFixed(0).padStart(4)} ms  (+${(ms - bare).toFixed(0)} ms over node -e 0)`);
 }
 
+// Wall time of an orchestration of parallel tracks against its ideal.
+await import('./bench-orchestrate.mjs');
+
 // Peak memory and bytes written when a worker or a verification prints hundreds of MB.
 await import('./bench-memory.mjs');
