@@ -30,7 +30,8 @@ try {
     for (let k = 0; k < TASKS; k++) {
       const name = `t${t}-${k}`;
       const directives = { write: { [`src/${name}.txt`]: `${name}\n` }, sleep_ms: WORKER_S * 1000 };
-      write(`tasks/${name}.md`, `# Task ${name}\n\n## Goal\nWrite src/${name}.txt.\n\n## Notes\n\`\`\`agent\n${JSON.stringify(directives)}\n\`\`\`\n`);
+      // allowlist_add: a --fast task without a plan is otherwise taken to touch anything (it would run alone).
+      write(`tasks/${name}.md`, `---\nallowlist_add: [src/${name}.txt]\n---\n# Task ${name}\n\n## Goal\nWrite src/${name}.txt.\n\n## Notes\n\`\`\`agent\n${JSON.stringify(directives)}\n\`\`\`\n`);
       tasks.push(`      - path: tasks/${name}.md`);
     }
     tracks.push(`  - id: track${t}\n    tasks:\n${tasks.join('\n')}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execaSync } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  checkpointTrailers, orchRepos, spawnOrchestrate, taskOf, until, withLines, type OrchRepo, type OrchRepoOptions,
+  checkpointTrailers, orchRepos, spawnOrchestrate, taskOf, until, withLines, writer, type OrchRepo, type OrchRepoOptions,
 } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
@@ -17,9 +17,9 @@ afterEach(() => {
 function tracks(): OrchRepoOptions {
   return {
     tasks: {
-      'tasks/a1.md': { title: 'A one', agent: { write: { 'src/a1.txt': 'a1\n' } } },
-      'tasks/a2.md': { title: 'A two', agent: { write: { 'src/a2.txt': 'a2\n' }, gate: 'a2' } },
-      'tasks/b1.md': { title: 'B one', agent: { write: { 'src/b1.txt': 'b1\n' }, sleep_ms: 500 } },
+      'tasks/a1.md': writer('A one', { 'src/a1.txt': 'a1\n' }),
+      'tasks/a2.md': writer('A two', { 'src/a2.txt': 'a2\n' }, { gate: 'a2' }),
+      'tasks/b1.md': writer('B one', { 'src/b1.txt': 'b1\n' }, { sleep_ms: 500 }),
     },
     tracks: [{ id: 'a', tasks: ['tasks/a1.md', 'tasks/a2.md'] }, { id: 'b', tasks: ['tasks/b1.md'] }],
   };
@@ -101,10 +101,10 @@ describe('orchestrate: kill -9 of the orchestrator, then orchestrate resume', { 
     expect(repo.callsOf('A two', 'IMPLEMENT').map((c) => c.run_id)).toEqual([runBefore]);
   });
 
-  it('killed before integration (at the first git command that names the integration worktree)', async () => {
+  it('killed before integration (at its first merge, before git ran it)', async () => {
     const repo = newRepo(tracks());
     repo.openGate('a2');
-    const o = spawnOrchestrate(repo, ['run', '--config', 'tracks.yaml', '--fast', '--json'], gitKillingCallerOn('integration'));
+    const o = spawnOrchestrate(repo, ['run', '--config', 'tracks.yaml', '--fast', '--json'], gitKillingCallerOn(' merge --no-ff '));
     const { orchestration_id: id } = await o.firstLine;
     const ended = await o.done;
     expect(ended.exitCode, `the orchestrator was not killed: ${ended.stdout}\n${ended.stderr}`).not.toBe(0);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flakyCheck } from '../helpers/e2e-support.js';
-import { orchRepos, span, taskOf } from '../helpers/orchestrate.js';
+import { orchRepos, span, taskOf, writer } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
 
@@ -10,15 +10,15 @@ describe('orchestrate: dependencies', { timeout: 180_000 }, () => {
   it('honours depends_on (a track, a track/task), runs a when: stopped clean-up, skips what depended on a stopped task; exit 1', async () => {
     const repo = newRepo({
       tasks: {
-        'tasks/backend.md': { title: 'Backend', agent: { write: { 'src/backend.txt': 'backend\n' } } },
-        'tasks/frontend.md': { title: 'Frontend', agent: { write: { 'src/frontend.txt': 'frontend\n' }, sleep_ms: 1500 } },
-        'tasks/api.md': { title: 'Api', agent: { write: { 'src/api.txt': 'api\n' } } },
-        'tasks/web.md': { title: 'Web', agent: { write: { 'src/web.txt': 'web\n' } } },
+        'tasks/backend.md': writer('Backend', { 'src/backend.txt': 'backend\n' }),
+        'tasks/frontend.md': writer('Frontend', { 'src/frontend.txt': 'frontend\n' }, { sleep_ms: 1500 }),
+        'tasks/api.md': writer('Api', { 'src/api.txt': 'api\n' }),
+        'tasks/web.md': writer('Web', { 'src/web.txt': 'web\n' }),
         // Writing .env is a guard violation: a stop that is not resumable.
         'tasks/broken.md': { title: 'Broken', agent: { write: { '.env': 'SECRET=1\n' } } },
-        'tasks/after-broken.md': { title: 'After broken', agent: { write: { 'src/after.txt': 'after\n' } } },
-        'tasks/cleanup.md': { title: 'Clean up', agent: { write: { 'src/cleanup.txt': 'cleanup\n' } } },
-        'tasks/not-needed.md': { title: 'Not needed', agent: { write: { 'src/not-needed.txt': 'x\n' } } },
+        'tasks/after-broken.md': writer('After broken', { 'src/after.txt': 'after\n' }),
+        'tasks/cleanup.md': writer('Clean up', { 'src/cleanup.txt': 'cleanup\n' }),
+        'tasks/not-needed.md': writer('Not needed', { 'src/not-needed.txt': 'x\n' }),
       },
       tracks: [
         { id: 'auth', tasks: ['tasks/backend.md', 'tasks/frontend.md'] },
@@ -63,7 +63,7 @@ describe('orchestrate: dependencies', { timeout: 180_000 }, () => {
 describe('orchestrate: resumable child stops are resumed', { timeout: 180_000 }, () => {
   it('a task stopped by flaky verification is auto-resumed and completes', async () => {
     const repo = newRepo({
-      tasks: { 'tasks/flaky.md': { title: 'Flaky', agent: { write: { 'src/flaky.txt': 'flaky\n' } } } },
+      tasks: { 'tasks/flaky.md': writer('Flaky', { 'src/flaky.txt': 'flaky\n' }) },
       tracks: [{ id: 'only', tasks: [{ path: 'tasks/flaky.md', verification: { tier0: ['node flaky.js'] } }] }],
     });
     const counter = path.join(repo.stateDir, 'flaky-count');
@@ -81,7 +81,7 @@ describe('orchestrate: resumable child stops are resumed', { timeout: 180_000 },
     const task = taskOf(s, 'only/flaky');
     expect(task).toMatchObject({ status: 'complete', auto_resumes: 1, runs: [task.run_id] });
     const resumed = repo.orchEvents(r.start.orchestration_id).filter((e) => e.type === 'task_run_resumed');
-    expect(resumed).toEqual([expect.objectContaining({ key: 'only/flaky', run_id: task.run_id, attempt: 1, after: 'verification_failed_max_retries' })]);
+    expect(resumed).toEqual([expect.objectContaining({ key: 'only/flaky', run_id: task.run_id, after: 'verification_failed_max_retries' })]);
     expect(repo.git('show', `${s.integration.branch}:src/flaky.txt`)).toBe('flaky');
   });
 });

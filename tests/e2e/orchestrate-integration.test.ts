@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { orchRepos, taskOf, type OrchRepoOptions } from '../helpers/orchestrate.js';
+import { orchRepos, taskOf, writer, type OrchRepoOptions } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
 
@@ -25,9 +25,9 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
   it('without conflict: holds every task\'s file, on top of the base, and verification ran there', async () => {
     const repo = newRepo({
       tasks: {
-        'tasks/a1.md': { title: 'A one', agent: { write: { 'src/a1.txt': 'a1\n' } } },
-        'tasks/a2.md': { title: 'A two', agent: { write: { 'src/a2.txt': 'a2\n' } } },
-        'tasks/b1.md': { title: 'B one', agent: { write: { 'src/b1.txt': 'b1\n' } } },
+        'tasks/a1.md': writer('A one', { 'src/a1.txt': 'a1\n' }),
+        'tasks/a2.md': writer('A two', { 'src/a2.txt': 'a2\n' }),
+        'tasks/b1.md': writer('B one', { 'src/b1.txt': 'b1\n' }),
       },
       tracks: [{ id: 'a', tasks: ['tasks/a1.md', 'tasks/a2.md'] }, { id: 'b', tasks: ['tasks/b1.md'] }],
     });

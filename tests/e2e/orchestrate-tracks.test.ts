@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orchRepos, overlap, span, taskOf, until, type OrchStatus } from '../helpers/orchestrate.js';
+import { orchRepos, overlap, span, taskOf, until, writer, type OrchStatus } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
 
@@ -7,10 +7,10 @@ describe('orchestrate: tracks run in parallel, tasks of a track in order', { tim
   it('two tracks overlap in time; a track\'s second task starts after its first, from its branch', async () => {
     const repo = newRepo({
       tasks: {
-        'tasks/a1.md': { title: 'A one', agent: { write: { 'src/a1.txt': 'a1\n' }, sleep_ms: 1200 } },
-        'tasks/a2.md': { title: 'A two', agent: { write: { 'src/a2.txt': 'a2\n' }, sleep_ms: 1200 } },
-        'tasks/b1.md': { title: 'B one', agent: { write: { 'src/b1.txt': 'b1\n' }, sleep_ms: 1200 } },
-        'tasks/b2.md': { title: 'B two', agent: { write: { 'src/b2.txt': 'b2\n' }, sleep_ms: 1200 } },
+        'tasks/a1.md': writer('A one', { 'src/a1.txt': 'a1\n' }, { sleep_ms: 1200 }),
+        'tasks/a2.md': writer('A two', { 'src/a2.txt': 'a2\n' }, { sleep_ms: 1200 }),
+        'tasks/b1.md': writer('B one', { 'src/b1.txt': 'b1\n' }, { sleep_ms: 1200 }),
+        'tasks/b2.md': writer('B two', { 'src/b2.txt': 'b2\n' }, { sleep_ms: 1200 }),
       },
       tracks: [{ id: 'a', tasks: ['tasks/a1.md', 'tasks/a2.md'] }, { id: 'b', tasks: ['tasks/b1.md', 'tasks/b2.md'] }],
     });
@@ -40,8 +40,8 @@ describe('orchestrate: tracks run in parallel, tasks of a track in order', { tim
   it('a quota wait in one track does not hold the other: it finishes first, then the waiting task completes', async () => {
     const repo = newRepo({
       tasks: {
-        'tasks/slow.md': { title: 'Rate limited', agent: { write: { 'src/slow.txt': 'slow\n' }, rate_limited_calls: 1, retry_after_s: 5 } },
-        'tasks/quick.md': { title: 'Quick', agent: { write: { 'src/quick.txt': 'quick\n' } } },
+        'tasks/slow.md': writer('Rate limited', { 'src/slow.txt': 'slow\n' }, { rate_limited_calls: 1, retry_after_s: 5 }),
+        'tasks/quick.md': writer('Quick', { 'src/quick.txt': 'quick\n' }),
       },
       tracks: [{ id: 'limited', tasks: ['tasks/slow.md'] }, { id: 'free', tasks: ['tasks/quick.md'] }],
     });

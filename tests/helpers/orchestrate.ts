@@ -28,6 +28,14 @@ export interface TaskSpec {
   frontMatter?: Record<string, unknown>;
 }
 
+/**
+ * A task whose worker writes `files`, confined to them (allowlist_add): a --fast task without a plan is
+ * otherwise taken to touch anything, and would never implement while another task does.
+ */
+export function writer(title: string, files: Record<string, string>, more: Omit<AgentDirectives, 'write'> = {}): TaskSpec {
+  return { title, agent: { write: files, ...more }, frontMatter: { allowlist_add: Object.keys(files) } };
+}
+
 type Dep = string | { on: string; when: 'complete' | 'stopped' | 'always' };
 export interface TrackSpec {
   id: string;
