@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunState } from '../contracts/state.js';
+import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
 import { supervise, type SuperviseHooks } from '../engine/supervisor.js';
 import { isTerminal } from '../engine/describe.js';
@@ -27,7 +28,8 @@ export async function runFixTask(store: OrchStore, orchDir: string, ws: Integrat
   if (conflict.fix_run_id) {
     const runDir = runDirOf(repoRoot, conflict.fix_run_id);
     const state = await loadState(runDir);
-    if (state && isTerminal(state) && !liveness(runDir).alive) return state;
+    const resumable = state?.stop_reason && state.stop_reason !== 'complete' && STOP_REASONS[state.stop_reason].resumable;
+    if (state && isTerminal(state) && !liveness(runDir).alive && !resumable) return state;
     if (liveness(runDir).alive) {
       const end = await waitForTerminal(runDir, null, signal).catch(() => null);
       return end?.end === 'terminal' ? end.state : null;

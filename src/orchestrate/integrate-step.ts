@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { OrchEventInput, OrchState } from '../contracts/orchestration.js';
-import type { StopReason } from '../contracts/stop-reasons.js';
+import { STOP_REASONS, type StopReason } from '../contracts/stop-reasons.js';
+import { loadState } from '../engine/load-state.js';
 import type { RunState } from '../contracts/state.js';
 import { readConfig } from '../engine/start-run.js';
 import { sessionSandbox } from '../engine/sandbox-session.js';
 import { runBranchOf } from '../git/run-branch.js';
-import { ORCH_FILES } from '../store/paths.js';
+import { ORCH_FILES, runDirOf } from '../store/paths.js';
 import { closeIntegration, integrationTip, leftoverMarkers, mergeInto, openIntegration, recordResolution, verifyIntegration, type IntegrationWorkspace } from './integration.js';
 import type { OrchStore } from './orch-store.js';
 import { runFixTask } from './fix-task.js';
@@ -33,8 +34,9 @@ export async function integrate(store: OrchStore, orchDir: string, signal: Abort
       if (orch().integration.merged.includes(task.key)) continue;
       const runId = orch().tasks.find((t) => t.key === task.key)!.run_id!;
       const message = `runr: integrate ${task.key} (run ${runId})`;
-      // A fix run under way goes on; any other conflict is merged again (a person may have merged it by hand meanwhile).
-      const pending = orch().integration.conflict?.key === task.key && orch().integration.conflict?.fix_run_id ? orch().integration.conflict! : null;
+      // A fix run that can still succeed goes on; any other conflict is merged again (a person may have merged it by hand meanwhile).
+      const conflict = orch().integration.conflict;
+      const pending = conflict?.key === task.key && conflict.fix_run_id && (await fixRunCanGoOn(orch().repo_root, conflict.fix_run_id)) ? conflict : null;
       const outcome = pending ? { kind: 'conflict' as const, files: pending.files, conflictBase: pending.conflict_base } : await mergeInto(ws, runBranchOf(runId), message);
       if (outcome.kind !== 'conflict') {
         journal({ type: 'integration_merged', ts: now(), key: task.key, run_id: runId, sha: outcome.sha });
@@ -49,6 +51,12 @@ export async function integrate(store: OrchStore, orchDir: string, signal: Abort
   } finally {
     await closeIntegration(ws);
   }
+}
+
+/** A fix run not yet over, complete, or stopped resumably. */
+async function fixRunCanGoOn(repoRoot: string, runId: string): Promise<boolean> {
+  const state = await loadState(runDirOf(repoRoot, runId));
+  return !state || !state.stop_reason || state.stop_reason === 'complete' || STOP_REASONS[state.stop_reason].resumable;
 }
 
 async function resolveConflict(

@@ -87,7 +87,7 @@ function step(s: OrchState, e: OrchEvent): OrchState {
     case 'orch_stopped':
       return {
         ...s, status: e.outcome, stop_reason: e.stop_reason, stop_detail: e.stop_detail, ended_at: e.ts,
-        integration: s.integration.status === 'pending' ? { ...s.integration, status: 'skipped' } : s.integration,
+        integration: integrationAtStop(s.integration, e.stop_reason),
       };
   }
 }
@@ -104,4 +104,11 @@ function endWait(waits: OrchTaskState['waits'], ts: string): OrchTaskState['wait
 function withoutWait(t: OrchTaskState, ts: string): OrchTaskState {
   const { waiting: _waiting, ...rest } = t;
   return { ...rest, waits: endWait(t.waits, ts) };
+}
+
+/** What the integration says once the orchestration stopped: never still "merging" or "fixing". */
+function integrationAtStop(i: OrchState['integration'], reason: string): OrchState['integration'] {
+  if (i.status === 'pending') return { ...i, status: 'skipped' };
+  if (i.status === 'merging' || i.status === 'fixing') return { ...i, status: reason === 'merge_conflict' ? 'conflict' : 'pending' };
+  return i;
 }
