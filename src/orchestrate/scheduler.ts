@@ -37,8 +37,12 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
     onWait: (key, detail) => journal({ type: 'task_waiting', ts: now(), key, reason: 'collision', detail }),
     onGo: (key) => journal({ type: 'task_going', ts: now(), key }),
   });
+  // Every task's run stops when the orchestrator stops, or when one task's driver failed (then the failure is thrown).
+  const stopAll = new AbortController();
+  const onStop = () => stopAll.abort(signal.reason);
+  signal.addEventListener('abort', onStop, { once: true });
   const ctx: TaskDriverContext = {
-    orch: () => store.state, orchDir, journal, gate, signal, hooks,
+    orch: () => store.state, orchDir, journal, gate, signal: stopAll.signal, hooks,
     onRunState: (key, state) => {
       runStates.set(key, state);
     },
@@ -49,6 +53,7 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
     active.set(key, driveTask(ctx, task)
       .catch((err: unknown) => {
         failure ??= err;
+        stopAll.abort('an internal error');
       })
       .finally(() => {
         active.delete(key);
@@ -60,8 +65,7 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
   for (const t of store.state.tasks) if (t.run_id && (t.status === 'running' || t.status === 'waiting')) launch(t.key);
 
   for (;;) {
-    if (failure) throw failure;
-    if (signal.aborted) break;
+    if (stopAll.signal.aborted) break;
     const woken = new Promise<void>((resolve) => {
       wake = resolve;
     });
@@ -81,11 +85,12 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
       throw new Error(`orchestration ${store.state.orch_id}: no task can start and none is running (${store.state.tasks.filter((t) => t.status !== 'complete').map((t) => `${t.key}: ${t.status}`).join(', ')})`);
     }
     const onAbort = () => wake();
-    signal.addEventListener('abort', onAbort, { once: true });
+    stopAll.signal.addEventListener('abort', onAbort, { once: true });
     await woken;
-    signal.removeEventListener('abort', onAbort);
+    stopAll.signal.removeEventListener('abort', onAbort);
   }
   await Promise.all(active.values());
+  signal.removeEventListener('abort', onStop);
   if (failure) throw failure;
 }
 

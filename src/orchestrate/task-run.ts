@@ -4,7 +4,8 @@ import { STOP_REASONS, STOP_REASON_NAMES, type StopReason } from '../contracts/s
 import { RunrError } from '../contracts/errors.js';
 import { approvalChoices } from '../contracts/next-step.js';
 import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
-import { supervise, type SuperviseHooks } from '../engine/supervisor.js';
+import { LeaseLostError, supervise, type SuperviseHooks } from '../engine/supervisor.js';
+import { JournalTakenOverError } from '../store/journal.js';
 import { realPorts } from '../engine/ports/real-ports.js';
 import type { WorkerPort } from '../engine/ports/ports.js';
 import { StopRequest } from '../engine/stop-request.js';
@@ -77,7 +78,8 @@ export async function driveTask(ctx: TaskDriverContext, task: PlannedTask): Prom
     }
     const final = await execute(ctx, task.key, prepared);
     prepared = null;
-    if (ctx.signal.aborted || !final) return;
+    if (ctx.signal.aborted) return;
+    if (final === 'taken_over') continue;
     const next = await settle(ctx, task.key, final);
     if (next === 'done') return;
     prepared = next;
@@ -123,8 +125,8 @@ async function startTaskRun(ctx: TaskDriverContext, task: PlannedTask): Promise<
   }
 }
 
-/** Executes a prepared run here, its IMPLEMENT calls gated; its final state, or null when it was taken from us. */
-async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): Promise<RunState | null> {
+/** Executes a prepared run here, its IMPLEMENT calls gated: its final state, or `taken_over` when another process took the run (it is then followed). */
+async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): Promise<RunState | 'taken_over'> {
   const controller = new AbortController();
   const onAbort = () => controller.abort('the orchestrator stopping');
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -162,10 +164,10 @@ async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): P
       },
     });
   } catch (err) {
-    if (ctx.signal.aborted) return null;
-    // The run was taken over (lease lost) or could not be written: what it says on disk decides.
+    if (err instanceof LeaseLostError || err instanceof JournalTakenOverError) return 'taken_over';
+    // A write the disk refused stops the run (disk_full) when its journal still takes it: that stop is settled as any.
     const state = await loadState(run.store.runDir);
-    if (state && state.phase === 'STOPPED') return state;
+    if (state && isTerminal(state)) return state;
     throw err;
   } finally {
     ctx.gate.leave(key);
