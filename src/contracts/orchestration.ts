@@ -70,8 +70,11 @@ export const OrchEventSchema = z.discriminatedUnion('type', [
     stop_reason: StopReason, stop_detail: z.string().nullable(), checkpoint_sha: z.string().nullable(), next_command: z.string().nullable(),
   }),
   z.object({ ...base, type: z.literal('task_skipped'), key, because: z.string() }),
-  /** A person (or `orchestrate resume`) asked again for the tasks that stopped resumable. */
-  z.object({ ...base, type: z.literal('task_reopened'), key }),
+  /**
+   * `orchestrate resume` goes on with a task that stopped or was skipped: its run is resumed, or with `fresh`
+   * (a stop no resume continues, a skip) the task starts again with a new run.
+   */
+  z.object({ ...base, type: z.literal('task_reopened'), key, fresh: z.boolean() }),
   z.object({ ...base, type: z.literal('integration_started'), branch: z.string() }),
   z.object({ ...base, type: z.literal('integration_merged'), key, run_id: z.string(), sha: z.string() }),
   z.object({ ...base, type: z.literal('integration_conflict'), key, run_id: z.string(), files: z.array(z.string()), conflict_base: z.string() }),

@@ -65,8 +65,9 @@ function step(s: OrchState, e: OrchEvent): OrchState {
       return task(s, e.key, (t) => ({ ...withoutWait(t, e.ts), status: 'skipped', skipped_because: e.because, ended_at: e.ts }));
     case 'task_reopened':
       return task(s, e.key, (t) => ({
-        ...t, status: t.run_id && t.status === 'stopped' ? 'running' : 'pending', auto_resumes: 0,
+        ...t, status: e.fresh ? 'pending' : 'running', auto_resumes: 0,
         stop_reason: null, stop_detail: null, next_command: null, skipped_because: null, ended_at: null,
+        ...(e.fresh ? { run_id: null, branch: null, base_ref: null, checkpoint_sha: null } : {}),
       }));
     case 'integration_started':
       return { ...s, integration: { ...s.integration, status: 'merging', verification: null } };

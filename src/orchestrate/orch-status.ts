@@ -17,8 +17,11 @@ export function orchGuidance(state: OrchState, live: Liveness): { next_action: N
   if (reason === 'complete') return { next_action: 'none', suggested_command: `git log --oneline ${state.base_sha.slice(0, 12)}..${state.integration.branch}` };
   const spec = STOP_REASONS[reason];
   const stoppedTask = state.tasks.find((t) => t.status === 'stopped' && t.stop_reason === reason);
-  if (stoppedTask && !spec.resumable && stoppedTask.next_command) return { next_action: spec.nextAction, suggested_command: stoppedTask.next_command };
   if (spec.resumable) return { next_action: 'resume', suggested_command: orchCommand('resume', id) };
+  if (stoppedTask) {
+    const fix = stoppedTask.next_command?.replace(/^#\s*/, '').replace(/,? then start a new run$/, '') ?? 'fix the cause its report names';
+    return { next_action: spec.nextAction, suggested_command: `# ${stoppedTask.key}: ${fix}; then ${orchCommand('resume', id)} starts it again` };
+  }
   return {
     next_action: spec.nextAction,
     suggested_command: spec.suggest({ runId: id, branch: state.integration.branch, baseSha: state.base_sha, configPath: state.config_path, fix: null }),

@@ -93,8 +93,9 @@ function activeOrchestrationOf(repoRoot: string, tracksFile: string): { orchId: 
 }
 
 /**
- * Takes an orchestration's lease to go on with it: tasks stopped resumably (and those skipped) are reopened,
- * the rest stays. Refuses one that is complete (exit 5) or executed by a live process (exit 4).
+ * Takes an orchestration's lease to go on with it: every task that stopped or was skipped is reopened (a
+ * resumable stop is resumed, any other starts again with a new run, after the person fixed its cause);
+ * completed tasks stay. Refuses one that is complete (exit 5) or executed by a live process (exit 4).
  */
 export function prepareOrchestrationResume(repoRoot: string, idOrLatest: string): PreparedOrchestration {
   const { orchId, orchDir } = resolveOrch(repoRoot, idOrLatest);
@@ -106,8 +107,9 @@ export function prepareOrchestrationResume(repoRoot: string, idOrLatest: string)
   const store = OrchStore.open(orchDir);
   store.append({ type: 'orch_resumed', ts: new Date().toISOString(), pid: process.pid });
   for (const t of store.state.tasks) {
-    const again = t.status === 'skipped' || (t.status === 'stopped' && t.stop_reason !== null && (t.run_id === null || STOP_REASONS[t.stop_reason].resumable));
-    if (again) store.append({ type: 'task_reopened', ts: new Date().toISOString(), key: t.key });
+    if (t.status !== 'stopped' && t.status !== 'skipped') continue;
+    const resumable = t.status === 'stopped' && t.run_id !== null && t.stop_reason !== null && STOP_REASONS[t.stop_reason].resumable;
+    store.append({ type: 'task_reopened', ts: new Date().toISOString(), key: t.key, fresh: !resumable });
   }
   return { store, leaseToken: lease.lease.token };
 }

@@ -15,7 +15,7 @@ export function orchEventLine(out: Output, e: OrchEvent): string | null {
       ? `${c.green('✓')} ${e.key} complete${e.checkpoint_sha ? ` (${e.checkpoint_sha.slice(0, 12)})` : ''}`
       : `${c.red('✗')} ${e.key} stopped: ${e.stop_reason}${e.stop_detail ? ` — ${e.stop_detail}` : ''}${e.next_command ? `\n    next: ${e.next_command}` : ''}`;
     case 'task_skipped': return `${c.dim('–')} ${e.key} skipped: ${e.because}`;
-    case 'task_reopened': return `${c.cyan('↻')} ${e.key} reopened`;
+    case 'task_reopened': return `${c.cyan('↻')} ${e.key} reopened${e.fresh ? ': it starts again with a new run' : ''}`;
     case 'integration_started': return `${c.cyan('⇢')} integrating into ${e.branch}`;
     case 'integration_merged': return `${c.green('✓')} merged ${e.key} (${e.sha.slice(0, 12)})`;
     case 'integration_conflict': return `${c.yellow('!')} merging ${e.key} conflicts in ${e.files.join(', ')}`;
