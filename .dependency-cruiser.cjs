@@ -41,6 +41,13 @@ module.exports = {
       to: { path: '^src/doctor/' },
     },
     {
+      name: 'engine-not-orchestrate',
+      comment: 'orchestrate/ is a client of the engine (it runs each task as a normal run); the engine and the adapters never depend on it.',
+      severity: 'error',
+      from: { path: '^src/(engine|store|workers|git|guard|verify|config|task|doctor)/' },
+      to: { path: '^src/orchestrate/' },
+    },
+    {
       name: 'only-cli-imports-cli',
       comment: 'cli/ is a client of the engine: parse flags, call the engine, render. Nothing else may depend on it.',
       severity: 'error',

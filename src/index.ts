@@ -2,7 +2,7 @@
  * runr as a library: start, resume, approve or reject runs executed in this process; read, wait for, follow
  * and watch (auto-resuming) any run wherever it executes; set a repository up (init, doctor) and clean up
  * after finished runs (gc). A run started here is the same run on disk as one the CLI starts
- * (docs/library.md). Nothing here prints, installs signal handlers or exits the process.
+ * (docs/library.md); run many tasks as one orchestration (docs/orchestrate.md). Nothing here prints, installs signal handlers or exits the process.
  */
 export { startRun, resumeRun, approveRun, rejectRun, type StartOptions, type ResumeOptions } from './api/runs.js';
 export { startRunInBackground, resumeRunInBackground, type BackgroundRun } from './api/background.js';
@@ -20,6 +20,12 @@ export { runDoctor } from './api/doctor.js';
 export { collectGarbage } from './api/gc.js';
 export { watchRun, type RunWatch, type WatchOptions, type WatchResult } from './api/watch.js';
 export type { WaitEnd } from './engine/wait-run.js';
+export {
+  runOrchestration, resumeOrchestration, orchestrationStatus, allOrchestrationStatuses, orchestrationReport, waitForOrchestration, followOrchestration,
+  type OrchestrateOptions,
+} from './api/orchestrations.js';
+export type { OrchState, OrchEvent } from './contracts/orchestration.js';
+export type { OrchStatusOutput, OrchReportOutput, OrchWaitOutput } from './contracts/orchestration-outputs.js';
 export { RunrError } from './contracts/errors.js';
 export { EXIT } from './contracts/exit-codes.js';
 export { STOP_REASONS, exitCodeFor } from './contracts/stop-reasons.js';

@@ -149,6 +149,62 @@ program.command('doctor')
   .addOption(json())
   .action(lazy(() => import('./doctor.js')));
 
+const orchestrate = program.command('orchestrate')
+  .description('Run many tasks as one unit: tracks in parallel, tasks within a track in order, dependencies, collision safety, one integrated branch (docs/orchestrate.md)');
+
+orchestrate.command('run')
+  .description('Start an orchestration of a tracks file and execute it (exit code: 0 complete, 1 stopped)')
+  .addOption(repo())
+  .requiredOption('--config <tracks.yaml>', 'the tracks file: tracks of ordered tasks, dependencies, per-task overrides')
+  .option('--worktree', 'accepted for the operator guide: every task always runs in a worktree of its own')
+  .option('--fast', 'run every task with --fast (no PLAN, no REVIEW)')
+  .option('--max-parallel <n>', 'tasks executing at once (default 2: a 2-core machine, and worker API rate limits)')
+  .addOption(new Option('--collision-policy <policy>', 'two tasks that may change the same files: the later waits (serialize) or stops with parallel_file_collision (fail)').choices(['serialize', 'fail']).default('serialize'))
+  .option('--no-fix-conflicts', 'a merge conflict in the integration stops with merge_conflict instead of running a conflict-fix task')
+  .option('--new', 'start a new orchestration even if one of this tracks file is under way')
+  .option('--detach', 'hand execution to a background process and exit 0 at once')
+  .addOption(json())
+  .action(lazy(() => import('./orchestrate-run.js')));
+
+orchestrate.command('resume')
+  .description('Continue an orchestration: runs under way are reattached or resumed first, then new tasks start; completed tasks never run again')
+  .argument('<orch_id>', 'an orchestration id, or "latest"')
+  .addOption(repo())
+  .option('--detach', 'continue in a background process and exit 0 at once')
+  .addOption(json())
+  .action(lazy(() => import('./orchestrate-resume.js')));
+
+orchestrate.command('status')
+  .description("Print an orchestration's state as JSON (the default), or every orchestration with --all")
+  .argument('[orch_id]', 'an orchestration id, or "latest"')
+  .addOption(repo())
+  .option('--all', 'list every orchestration, newest first')
+  .option('--human', 'a readable view instead of JSON')
+  .addOption(json())
+  .action(lazy(async () => ({ default: (await import('./orchestrate-read.js')).status })));
+
+orchestrate.command('wait')
+  .description('Block until an orchestration is over; prints {orchestration_id, status, stop_reason, tasks, integration_branch}')
+  .argument('<orch_id>', 'an orchestration id, or "latest"')
+  .addOption(repo())
+  .option('--timeout <seconds>', 'give up after this long (exit 124, "timed_out": true)')
+  .addOption(json())
+  .action(lazy(async () => ({ default: (await import('./orchestrate-read.js')).wait })));
+
+orchestrate.command('report')
+  .description("An orchestration's final artifact: each task's outcome, branch, checkpoints, durations, waits and usage, and the integration")
+  .argument('<orch_id>', 'an orchestration id, or "latest"')
+  .addOption(repo())
+  .addOption(json())
+  .action(lazy(async () => ({ default: (await import('./orchestrate-read.js')).report })));
+
+orchestrate.command('follow')
+  .description("Print an orchestration's events as they happen until it is over (--json: NDJSON)")
+  .argument('<orch_id>', 'an orchestration id, or "latest"')
+  .addOption(repo())
+  .addOption(json())
+  .action(lazy(async () => ({ default: (await import('./orchestrate-read.js')).follow })));
+
 /** The command word when it names no command: commander would show the root help for `runr nope --help`. */
 function unknownCommand(args: string[]): string | null {
   const word = args.find((a) => !a.startsWith('-'));
@@ -160,6 +216,11 @@ program.command('__supervise', { hidden: true })
   .argument('<run_id>')
   .addOption(repo())
   .action(lazy(() => import('./supervise.js')));
+
+program.command('__orchestrate', { hidden: true })
+  .argument('<orch_id>')
+  .addOption(repo())
+  .action(lazy(() => import('./orchestrate-background.js')));
 
 async function main(): Promise<void> {
   const unknown = unknownCommand(process.argv.slice(2));

@@ -3,7 +3,7 @@ import { EffectResultSchema, EffectSchema } from './effects.js';
 import { ConfigSchema } from './config.js';
 import { SandboxDecisionSchema } from './sandbox.js';
 import { RunInitSchema } from './state.js';
-import { EXECUTOR_STOPS } from './stop-reasons.js';
+import { EXECUTOR_STOPS, ORCHESTRATOR_STOPS } from './stop-reasons.js';
 
 const base = { seq: z.number().int(), ts: z.string() };
 
@@ -37,9 +37,10 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   }),
   /**
    * The executor stopped the run from outside its phases (Ctrl-C or SIGTERM; a disk that filled up). The
-   * effect in flight, if any, is performed again on resume; its result, if it came, was not journaled.
+   * effect in flight, if any, is performed again on resume; its result, if it came, was not journaled. An
+   * orchestrator stops a task's run this way too (ORCHESTRATOR_STOPS).
    */
-  z.object({ ...base, type: z.literal('run_stopped'), reason: z.enum(EXECUTOR_STOPS), detail: z.string() }),
+  z.object({ ...base, type: z.literal('run_stopped'), reason: z.enum([...EXECUTOR_STOPS, ...ORCHESTRATOR_STOPS]), detail: z.string() }),
 ]);
 export type RunEvent = z.infer<typeof RunEventSchema>;
 export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq'> : never) : never;

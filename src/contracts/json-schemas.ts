@@ -5,6 +5,9 @@ import { DoctorOutputSchema, ErrorOutputSchema, GcOutputSchema, WatchEventSchema
 import { RunStateSchema } from './state.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from './worker-results.js';
 import { LeaseSchema } from './lease.js';
+import { OrchEventSchema } from './orchestration.js';
+import { OrchReportOutputSchema, OrchStartOutputSchema, OrchStatusAllOutputSchema, OrchStatusOutputSchema, OrchWaitOutputSchema } from './orchestration-outputs.js';
+import { TracksFileSchema } from './tracks.js';
 
 /** Every public JSON contract, by the file name its JSON Schema is published under in docs/schemas/. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -25,6 +28,13 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'worker-result-implement': ImplementResultSchema,
   'worker-result-review': ReviewResultSchema,
   'worker-result-rate-limited': RateLimitedResultSchema,
+  'tracks': TracksFileSchema,
+  'orchestrate-start-output': OrchStartOutputSchema,
+  'orchestrate-status-output': OrchStatusOutputSchema,
+  'orchestrate-status-all-output': OrchStatusAllOutputSchema,
+  'orchestrate-wait-output': OrchWaitOutputSchema,
+  'orchestrate-report-output': OrchReportOutputSchema,
+  'orchestration-event': OrchEventSchema,
 };
 
 export function jsonSchemaOf(name: string, schema: z.ZodType): string {

@@ -13,6 +13,7 @@ export const NEXT_ACTIONS = [
   'resolve_branch_mismatch',
   'inspect_logs',
   'approve',
+  'resolve_merge_conflict',
 ] as const;
 export type NextAction = (typeof NEXT_ACTIONS)[number];
 
@@ -121,6 +122,16 @@ export const STOP_REASONS = {
     explanation: 'Two concurrently running tasks would edit the same files.',
     suggest: editScope,
   },
+  merge_conflict: {
+    resumable: false, autoResumable: false, nextAction: 'resolve_merge_conflict', exitCode: EXIT.stopped,
+    explanation: "Merging an orchestration's task branches into its integration branch conflicted, and the conflict was not fixed (conflict fixing was off, or the fix run stopped).",
+    suggest: (c) => `# ${c.fix ?? `Merge by hand on ${c.branch} and commit`}, then: runr orchestrate resume ${c.runId}`,
+  },
+  integration_failed: {
+    resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
+    explanation: "The verification tiers failed on an orchestration's integration branch (every task passed on its own branch).",
+    suggest: (c) => `# Fix ${c.branch} by hand and commit (runr orchestrate report ${c.runId} shows the failing command), then: runr orchestrate resume ${c.runId}`,
+  },
   review_loop_detected: {
     resumable: false, autoResumable: false, nextAction: 'inspect_logs', exitCode: EXIT.stopped,
     explanation: 'The reviewer kept requesting the same changes, or asked for more rounds than allowed.',
@@ -174,6 +185,10 @@ export const STOP_REASON_NAMES = Object.keys(STOP_REASONS) as [StopReason, ...St
 /** Stops the executor records by itself (a `run_stopped` event), from outside the machine's phases. */
 export const EXECUTOR_STOPS = ['interrupted', 'disk_full'] as const satisfies readonly StopReason[];
 export type ExecutorStop = (typeof EXECUTOR_STOPS)[number];
+
+/** Stops an orchestrator records in a task's run from outside it (its collision gate, policy `fail`). */
+export const ORCHESTRATOR_STOPS = ['parallel_file_collision'] as const satisfies readonly StopReason[];
+export type OrchestratorStop = (typeof ORCHESTRATOR_STOPS)[number];
 
 
 /** The exit code for a run that ended with this stop reason; a run with none (nobody executes it) is "stopped". */

@@ -14,6 +14,8 @@ import { realPorts } from './ports/real-ports.js';
 import type { EnginePorts } from './ports/ports.js';
 import { WriteFailedError, writeFailureOf, type WriteFailure } from './write-failure.js';
 import { sessionDeadlineMs } from './state-ops.js';
+import { StopRequest } from './stop-request.js';
+import type { ExecutorStop, OrchestratorStop } from '../contracts/stop-reasons.js';
 
 /** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
 export class LeaseLostError extends RunrError {
@@ -35,6 +37,7 @@ export interface SuperviseOptions {
   /**
    * Cancels the run: the running effect's processes (this run's only) are killed, an `interrupted`
    * stop is journaled (`interrupted by <signal.reason>`), the stop's clean-up runs and supervise returns.
+   * A StopRequest as the reason journals its own stop and detail instead.
    */
   signal?: AbortSignal;
   /** What effects are performed through; default the real world (git, worker CLIs, verification commands, system clock). */
@@ -46,9 +49,17 @@ export interface SuperviseOptions {
   hooks?: SuperviseHooks;
 }
 
-/** What an `interrupted` stop says interrupted the run: the abort reason when it names one. */
-function cancelledBy(signal: AbortSignal): string {
+/** The stop a cancellation journals: the StopRequest it carries, else `interrupted` by the abort reason. */
+type CancelStop = { reason: ExecutorStop | OrchestratorStop; detail: string };
+
+function stopOnCancel(signal: AbortSignal): CancelStop {
   const reason: unknown = signal.reason;
+  if (reason instanceof StopRequest) return { reason: reason.reason, detail: reason.detail };
+  return { reason: 'interrupted', detail: `interrupted by ${cancelledBy(reason)}` };
+}
+
+/** What an `interrupted` stop says interrupted the run: the abort reason when it names one. */
+function cancelledBy(reason: unknown): string {
   if (typeof reason === 'string' && reason) return reason;
   if (reason instanceof Error && reason.name !== 'AbortError' && reason.message) return reason.message;
   return 'cancellation';
@@ -69,14 +80,14 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   const timing = leaseTimingOf(store.state.config.limits, opts.hooks?.leaseTiming);
   const ports = opts.ports ?? realPorts();
   const now = () => new Date(ports.clock.now()).toISOString();
-  let interrupted: string | null = null;
+  let interrupted: CancelStop | null = null;
   /** An error raised where nothing awaits it (the heartbeat timer). */
   let failure: unknown = null;
   // Ends this run's processes (runProcess listens to it), on cancellation or such a failure.
   const stop = new AbortController();
   const abort = () => stop.abort();
   const cancel = () => {
-    interrupted ??= cancelledBy(opts.signal!);
+    interrupted ??= stopOnCancel(opts.signal!);
     abort();
   };
   if (opts.signal?.aborted) cancel();
@@ -126,12 +137,14 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if (failure) throw failure;
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
       if (!ours()) throw lostLease(store.state.run_id);
-      if (interrupted && !interruptJournaled) {
+      // (Set by the abort listener while perform ran: TypeScript cannot see that.)
+      const cancelled = interrupted as CancelStop | null;
+      if (cancelled && !interruptJournaled) {
         interruptJournaled = true;
         // The result of an effect cut short is not journaled: a resume performs it again. A run already
         // stopping (its clean-up was in flight) keeps its own stop.
         if (store.state.phase !== 'STOPPED') {
-          journal({ type: 'run_stopped', ts: now(), reason: 'interrupted', detail: `interrupted by ${interrupted}` });
+          journal({ type: 'run_stopped', ts: now(), reason: cancelled.reason, detail: cancelled.detail });
           continue;
         }
       }

@@ -11,14 +11,19 @@ export function journalLine(event: RunEvent): string {
 }
 
 export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number): number {
-  const fd = fs.openSync(journalPath(runDir), 'a');
+  return appendJournalLine(journalPath(runDir), journalLine(event), expectedBytes);
+}
+
+/** Appends one line to a journal file (a run's or an orchestration's) and fsyncs it; returns the new size. */
+export function appendJournalLine(file: string, line: string, expectedBytes?: number): number {
+  const fd = fs.openSync(file, 'a');
   try {
     const before = fs.fstatSync(fd).size;
     // Fencing: a writer that finds the journal longer than it left it has been taken over (a frozen
     // executor whose lease expired and was reclaimed) and must not write another event.
-    if (expectedBytes !== undefined && before !== expectedBytes) throw new JournalTakenOverError(journalPath(runDir));
+    if (expectedBytes !== undefined && before !== expectedBytes) throw new JournalTakenOverError(file);
     try {
-      writeAll(fd, Buffer.from(journalLine(event)));
+      writeAll(fd, Buffer.from(line));
       fs.fsyncSync(fd);
     } catch (err) {
       // A refused write (disk full) may have taken part of the line: cut it back, so that the journal
@@ -55,8 +60,8 @@ export class JournalTakenOverError extends RunrError {
   }
 }
 
-export interface JournalRead {
-  events: RunEvent[];
+export interface JournalRead<E = RunEvent> {
+  events: E[];
   /** Bytes of the journal that hold complete, valid events. */
   validBytes: number;
   /** Those bytes, as text. */
@@ -68,14 +73,19 @@ export interface JournalRead {
  * damage anywhere before the last line is reported, never silently skipped.
  */
 export function readJournal(runDir: string): JournalRead {
+  return readJournalFile(journalPath(runDir), parseLine, 'run');
+}
+
+/** Reads any journal file whose lines `parse` accepts (null: not an event), with readJournal's rules. */
+export function readJournalFile<E>(file: string, parse: (line: string) => E | null, what: 'run' | 'orchestration'): JournalRead<E> {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(journalPath(runDir));
+    buf = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], validBytes: 0, validText: '' };
     throw err;
   }
-  const events: RunEvent[] = [];
+  const events: E[] = [];
   let offset = 0;
   let validBytes = 0;
   let lineNo = 0;
@@ -84,12 +94,12 @@ export function readJournal(runDir: string): JournalRead {
   for (let end = buf.indexOf(0x0a); end !== -1; end = buf.indexOf(0x0a, offset)) {
     lineNo++;
     const line = buf.toString('utf8', offset, end);
-    const parsed = parseLine(line);
+    const parsed = parse(line);
     if (parsed) {
       events.push(parsed);
       validBytes = end + 1;
     } else if (line.trim() !== '' && end !== buf.length - 1) {
-      throw new JournalCorruptError(`${journalPath(runDir)}: line ${lineNo} is not a valid event; the run's journal is damaged before its end and cannot be replayed (its checkpoints are still on the run branch)`);
+      throw new JournalCorruptError(`${file}: line ${lineNo} is not a valid event; the ${what}'s journal is damaged before its end and cannot be replayed${what === 'run' ? ' (its checkpoints are still on the run branch)' : ''}`);
     }
     offset = end + 1;
   }
@@ -106,7 +116,6 @@ function parseLine(line: string): RunEvent | null {
 }
 
 /** Drops a torn last line so that the next append starts on a fresh line. */
-export function repairJournalTail(runDir: string, validBytes: number): void {
-  const file = journalPath(runDir);
+export function repairJournalTail(runDir: string, validBytes: number, file = journalPath(runDir)): void {
   if (fs.existsSync(file) && fs.statSync(file).size > validBytes) fs.truncateSync(file, validBytes);
 }

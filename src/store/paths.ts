@@ -31,3 +31,22 @@ export const RUN_FILES = {
 export const RUN_ID_PATTERN = /^\d{14}(?:-\d{3}[0-9a-z]{5})?$/;
 
 export const journalPath = (runDir: string) => path.join(runDir, RUN_FILES.journal);
+
+export const orchestrationsDir = (repoRoot: string) => path.join(repoRoot, RUNR_DIR, 'orchestrations');
+export const orchDirOf = (repoRoot: string, orchId: string) => path.join(orchestrationsDir(repoRoot), orchId);
+
+/** An orchestration's directory (SPEC §2): a journal, snapshot and lease as a run has, plus what it made for its tasks. */
+export const ORCH_FILES = {
+  state: 'state.json',
+  journal: 'events.ndjson',
+  lease: 'lease.json',
+  report: 'report.json',
+  summary: 'summary.md',
+  /** Each task's file as its run gets it: the tracks file's overrides merged into its front matter. */
+  tasks: 'tasks',
+  /** A config for a task whose verification the tracks file overrides. */
+  configs: 'configs',
+  /** The integration branch's worktree. */
+  integration: 'integration',
+  logs: 'logs',
+} as const;

@@ -148,17 +148,20 @@ describe('small everyday edges', () => {
 
   it('an unknown command is a usage error (exit 2), with or without --help', async () => {
     const dir = plainRepo({ 'a.txt': 'a' });
-    for (const args of [['orchestrate', '--help'], ['orchestrate'], ['--help', 'orchestrate']]) {
+    for (const args of [['deploy', '--help'], ['deploy'], ['--help', 'deploy']]) {
       const r = await runrIn(dir, args);
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain("'orchestrate'");
+      expect(r.stderr).toContain("'deploy'");
       expect(r.stderr).toContain('runr --help');
     }
-    const e = expectJsonError(await runrIn(dir, ['orchestrate', 'run', '--json']), 2);
+    const e = expectJsonError(await runrIn(dir, ['deploy', 'run', '--json']), 2);
     expect(e.code).toBe('usage');
-    expect(e.message).toContain('orchestrate');
+    expect(e.message).toContain('deploy');
+    // A known command with a missing required option is a usage error too, naming the option.
+    const missing = expectJsonError(await runrIn(dir, ['orchestrate', 'run', '--json']), 2);
+    expect(missing.message).toContain('--config');
     expect((await runrIn(dir, ['status', '--help'])).exitCode).toBe(0);
     expect((await runrIn(dir, ['--help'])).exitCode).toBe(0);
   });

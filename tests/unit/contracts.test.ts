@@ -31,8 +31,8 @@ describe('stop-reason registry', () => {
   });
 
   it('has the next actions of the operator guide and a runnable command or # comment for each reason', () => {
-    // The operator guide's next actions, plus `approve` for approval gates (issue 4).
-    expect([...NEXT_ACTIONS].sort()).toEqual(['approve', 'fix_config', 'inspect_logs', 'none', 'resolve_branch_mismatch', 'resolve_scope_violation', 'resume']);
+    // The operator guide's next actions, plus `approve` for approval gates (issue 4) and `resolve_merge_conflict` (orchestrate).
+    expect([...NEXT_ACTIONS].sort()).toEqual(['approve', 'fix_config', 'inspect_logs', 'none', 'resolve_branch_mismatch', 'resolve_merge_conflict', 'resolve_scope_violation', 'resume']);
     for (const spec of Object.values(STOP_REASONS)) {
       const cmd = spec.suggest({ runId: '20260102143052', branch: 'runr/20260102143052', baseSha: 'a'.repeat(40), configPath: '/r/.runr/runr.config.json', fix: null });
       expect(cmd.startsWith('runr ') || cmd.startsWith('git ') || cmd.startsWith('# ')).toBe(true);

@@ -83,8 +83,8 @@ const CASES: Record<Exclude<StopReason, (typeof NOT_FROM_ONE_RUN)[number]>, Case
   interrupted: { script: {} },
   disk_full: { script: {} },
 };
-/** Decided above a single run (orchestrate), never by its supervisor. */
-const NOT_FROM_ONE_RUN = ['parallel_file_collision', 'ownership_violation'] as const;
+/** Decided above a single run (orchestrate: a task's collision gate, the integration branch), never by its supervisor. */
+const NOT_FROM_ONE_RUN = ['parallel_file_collision', 'ownership_violation', 'merge_conflict', 'integration_failed'] as const;
 const JOURNALED_BY_EXECUTOR = new Set<StopReason>(['interrupted', 'disk_full']);
 
 describe('every stop reason through fake ports', () => {

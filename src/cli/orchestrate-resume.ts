@@ -1,0 +1,34 @@
+import { executeInBackground, executePrepared, prepareOrchestrationResume } from '../api/orchestrations.js';
+import { EXIT } from '../contracts/exit-codes.js';
+import { exitCodeFor } from '../contracts/stop-reasons.js';
+import { orchCommand, orchWaitOutput } from '../orchestrate/orch-status.js';
+import { resolveRepo } from './context.js';
+import { createOutput } from './render/output.js';
+import { orchEventLine } from './render/orch-lines.js';
+import { printOrchEnd } from './render/orch-end.js';
+import { withCancellation } from './signals.js';
+import { testHooksFromEnv } from './test-hooks.js';
+
+interface ResumeFlags { repo: string; json?: boolean; detach?: boolean }
+
+export default async function orchestrateResume(idArg: string, flags: ResumeFlags): Promise<number> {
+  const out = createOutput(Boolean(flags.json));
+  const prepared = prepareOrchestrationResume(await resolveRepo(flags.repo), idArg);
+  const { store } = prepared;
+  const orchId = store.state.orch_id;
+  if (out.json) out.data({ orchestration_id: orchId, orch_dir: store.dir, status: 'resumed' });
+  if (flags.detach) {
+    const pid = executeInBackground(prepared);
+    out.say(`Resumed orchestration ${orchId} in the background (pid ${pid}). Follow it with: ${orchCommand('follow', orchId)}`);
+    return EXIT.ok;
+  }
+  out.say(out.colors.bold(`Resuming orchestration ${orchId}`));
+  store.onEvent = (event) => {
+    const line = orchEventLine(out, event);
+    if (line) out.say(line);
+  };
+  const final = await withCancellation((signal) => executePrepared(prepared, signal, testHooksFromEnv()));
+  if (out.json) out.data(orchWaitOutput(final, 'terminal'));
+  else printOrchEnd(out, final);
+  return exitCodeFor(final.stop_reason);
+}

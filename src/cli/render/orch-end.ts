@@ -1,0 +1,21 @@
+import type { OrchState } from '../../contracts/orchestration.js';
+import { orchCommand, orchGuidance } from '../../orchestrate/orch-status.js';
+import type { Output } from './output.js';
+
+/** The end of an orchestration in words: each task's outcome, the integration, and the exact next command. */
+export function printOrchEnd(out: Output, state: OrchState): void {
+  const c = out.colors;
+  out.say('');
+  for (const t of state.tasks) {
+    const mark = t.status === 'complete' ? c.green('✓') : t.status === 'skipped' ? c.dim('–') : c.red('✗');
+    const what = t.status === 'skipped' ? `skipped (${t.skipped_because})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
+    out.say(`  ${mark} ${t.key.padEnd(28)} ${what}${t.branch ? c.dim(`  ${t.branch}`) : ''}`);
+  }
+  const i = state.integration;
+  out.say(`  Integration ${i.branch}: ${i.status}${i.sha ? ` at ${i.sha.slice(0, 12)}` : ''}`);
+  const next = orchGuidance(state, { pid: null, alive: false });
+  if (state.status === 'complete') out.say(c.green(c.bold(`Orchestration ${state.orch_id} complete.`)) + ` Review: ${next.suggested_command}`);
+  else out.say(c.red(c.bold(`Orchestration ${state.orch_id} stopped: ${state.stop_reason}`)) + (state.stop_detail ? ` — ${state.stop_detail}` : ''));
+  if (state.status !== 'complete') out.say(`Next: ${next.suggested_command}`);
+  out.say(c.dim(`Report: ${orchCommand('report', state.orch_id)}`));
+}

@@ -1,0 +1,39 @@
+import type { OrchReportOutput, OrchStatusOutput } from '../../contracts/orchestration-outputs.js';
+import type { Output } from './output.js';
+
+const secs = (ms: number | null) => (ms === null ? '' : ` ${Math.round(ms / 1000)} s`);
+
+function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
+  const c = out.colors;
+  const mark = { complete: c.green('✓'), stopped: c.red('✗'), skipped: c.dim('–'), running: c.cyan('▶'), waiting: c.yellow('…'), pending: c.dim('·') }[t.status];
+  const what = t.status === 'waiting' && t.waiting ? `waiting (${t.waiting.reason}): ${t.waiting.detail}`
+    : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status === 'skipped' ? `skipped: ${t.skipped_because}` : t.status;
+  return `  ${mark} ${t.key.padEnd(28)} ${what}${t.run_id ? c.dim(`  run ${t.run_id}`) : ''}`;
+}
+
+/** `orchestrate status --human`. */
+export function renderOrchStatus(out: Output, s: OrchStatusOutput): void {
+  const state = s.stale ? 'stale (nobody executes it)' : s.status === 'stopped' ? `stopped: ${s.stop_reason}` : s.status;
+  out.say(out.colors.bold(`Orchestration ${s.orchestration_id}: ${state}`) + out.colors.dim(`  ${s.tracks_file}`));
+  for (const t of s.tasks) out.say(taskLine(out, t));
+  out.say(`  Integration ${s.integration.branch}: ${s.integration.status}`);
+  if (s.stop_detail) out.say(s.stop_detail);
+  out.say(`Next: ${s.suggested_command}`);
+}
+
+/** `orchestrate report` without --json. */
+export function renderOrchReport(out: Output, r: OrchReportOutput): void {
+  const c = out.colors;
+  out.say(c.bold(`Orchestration ${r.orchestration_id}: ${r.status === 'stopped' ? `stopped: ${r.stop_reason}` : r.status}`) + c.dim(`  ${Math.round(r.total_duration_ms / 1000)} s, $${r.usage.cost_usd.toFixed(2)}`));
+  for (const t of r.tasks) {
+    out.say(`${taskLine(out, t)}${c.dim(secs(t.duration_ms))}`);
+    for (const cp of t.checkpoints) out.say(c.dim(`      ${cp.sha.slice(0, 12)} ${cp.milestone}: ${cp.goal}`));
+    if (t.next_command) out.say(`      next: ${t.next_command}`);
+  }
+  const i = r.integration;
+  out.say(`Integration ${i.branch}: ${i.status}${i.sha ? ` at ${i.sha.slice(0, 12)}` : ''} (merged: ${i.merged.join(', ') || 'nothing'})`);
+  if (i.conflict) out.say(`  conflict merging ${i.conflict.key}: ${i.conflict.files.join(', ')}${i.conflict.fix_run_id ? ` (fix run ${i.conflict.fix_run_id})` : ''}`);
+  if (i.verification && !i.verification.ok) out.say(`  verification failed: ${i.verification.failed_command}`);
+  if (r.stop_detail) out.say(r.stop_detail);
+  out.say(`Next: ${r.suggested_command}`);
+}

@@ -1,0 +1,45 @@
+import type { OrchState } from '../contracts/orchestration.js';
+import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
+import type { UsageTotals } from '../contracts/state.js';
+import type { Liveness } from '../engine/describe.js';
+import { loadState } from '../engine/load-state.js';
+import { runDirOf } from '../store/paths.js';
+import { buildOrchStatus } from './orch-status.js';
+
+const ZERO: UsageTotals = { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, unpriced_calls: 0 };
+
+function add(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens, cost_usd: a.cost_usd + b.cost_usd,
+    calls: a.calls + b.calls, unpriced_calls: a.unpriced_calls + b.unpriced_calls,
+  };
+}
+
+const span = (from: string | null, to: string | null) => (from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) : null);
+
+/** `runr orchestrate report --json`: the status plus, per task, its checkpoints, durations, waits and usage (read from its run). */
+export async function buildOrchReport(state: OrchState, orchDir: string, live: Liveness): Promise<OrchReportOutput> {
+  const { tasks: _tasks, ...status } = buildOrchStatus(state, orchDir, live);
+  let usage = ZERO;
+  const tasks = await Promise.all(state.tasks.map(async (task) => {
+    const run = task.run_id ? await loadState(runDirOf(state.repo_root, task.run_id)) : null;
+    const taskUsage = run ? run.stats.usage.total : null;
+    if (taskUsage) usage = add(usage, taskUsage);
+    return {
+      ...task,
+      duration_ms: span(task.started_at, task.ended_at),
+      checkpoints: (run?.milestones ?? []).filter((m) => m.checkpoint_sha).map((m) => ({ milestone: m.id, goal: m.goal, sha: m.checkpoint_sha! })),
+      milestones: { completed: (run?.milestones ?? []).filter((m) => m.status === 'complete').length, total: run?.milestones.length ?? 0 },
+      usage: taskUsage,
+    };
+  }));
+  const fix = state.integration.conflict?.fix_run_id ? await loadState(runDirOf(state.repo_root, state.integration.conflict.fix_run_id)) : null;
+  if (fix) usage = add(usage, fix.stats.usage.total);
+  return {
+    version: 1,
+    ...status,
+    total_duration_ms: span(state.started_at, state.ended_at ?? new Date().toISOString()) ?? 0,
+    usage,
+    tasks,
+  };
+}

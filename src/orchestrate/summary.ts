@@ -1,0 +1,33 @@
+import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
+
+const seconds = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 100) / 10} s`);
+const cost = (usd: number) => `$${usd.toFixed(2)}`;
+
+/** summary.md: the orchestration's final artifact, written to paste as a pull request's description. */
+export function orchSummaryMarkdown(r: OrchReportOutput): string {
+  const lines: string[] = [];
+  const verdict = r.status === 'complete' ? 'complete' : `stopped: ${r.stop_reason}`;
+  lines.push(`# Orchestration ${r.orchestration_id} (${verdict})`, '');
+  lines.push(`Tracks file: \`${r.tracks_file}\` · ${r.tasks.length} tasks · ${seconds(r.total_duration_ms)} · integration branch \`${r.integration.branch}\``, '');
+  if (r.stop_detail) lines.push(`> ${r.stop_detail}`, '');
+  lines.push('## Tasks', '', '| task | outcome | run | checkpoints | time | cost |', '|---|---|---|---|---|---|');
+  for (const t of r.tasks) {
+    const outcome = t.status === 'skipped' ? `skipped (${t.skipped_because})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
+    lines.push(`| ${t.key}: ${t.title} | ${outcome} | ${t.run_id ? `\`${t.branch}\`` : '–'} | ${t.checkpoints.map((c) => `\`${c.sha.slice(0, 10)}\``).join(' ') || '–'} | ${seconds(t.duration_ms)} | ${t.usage ? cost(t.usage.cost_usd) : '–'} |`);
+  }
+  lines.push('', '## What changed', '');
+  for (const t of r.tasks.filter((x) => x.checkpoints.length)) {
+    lines.push(`- **${t.key}**`);
+    for (const c of t.checkpoints) lines.push(`  - ${c.milestone}: ${c.goal} (\`${c.sha.slice(0, 10)}\`)`);
+  }
+  const waits = r.tasks.flatMap((t) => t.waits.map((w) => `- ${t.key} waited (${w.reason}): ${w.detail}`));
+  if (waits.length) lines.push('', '## Waits', '', ...waits);
+  lines.push('', '## Integration', '');
+  const i = r.integration;
+  lines.push(`- Status: ${i.status}${i.sha ? ` at \`${i.sha.slice(0, 12)}\`` : ''}; merged: ${i.merged.join(', ') || 'nothing'}`);
+  if (i.conflict) lines.push(`- Conflict merging ${i.conflict.key} in ${i.conflict.files.join(', ')}${i.conflict.fix_run_id ? `; fix run ${i.conflict.fix_run_id}` : ''}`);
+  if (i.verification) lines.push(`- Verification: ${i.verification.ok ? 'passed' : `failed (${i.verification.failed_command})`}`);
+  lines.push('', '## Usage', '', `${r.usage.input_tokens} input tokens, ${r.usage.output_tokens} output tokens, ${cost(r.usage.cost_usd)}${r.usage.unpriced_calls ? ` (${r.usage.unpriced_calls} calls without a reported cost)` : ''}.`);
+  lines.push('', '## Next', '', `\`${r.suggested_command}\``, '');
+  return lines.join('\n');
+}
