@@ -30,7 +30,7 @@ describe('orchestrate CLI contract', { timeout: 180_000 }, () => {
     expect(r.start.orchestration_id).toMatch(RUN_ID);
     expect(r.start.orch_dir).toBe(repo.orchDir(r.start.orchestration_id));
     expect(r.end).toEqual({
-      orchestration_id: r.start.orchestration_id, status: 'complete', stop_reason: null,
+      orchestration_id: r.start.orchestration_id, status: 'complete', stop_reason: 'complete',
       tasks: { complete: 1, total: 1 }, integration_branch: `runr/orch/${r.start.orchestration_id}`,
     });
     for (const file of ['events.ndjson', 'state.json', 'tracks.yaml', 'report.json', 'summary.md']) {

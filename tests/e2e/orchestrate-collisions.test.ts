@@ -3,10 +3,17 @@ import { orchRepos, overlap, span, taskOf, type AgentCall, type OrchRepoOptions 
 
 const newRepo = orchRepos();
 
-/** Two tracks whose plans both expect src/shared.txt (they write it identically, so integration merges cleanly). */
-function sharedFileTracks(): OrchRepoOptions {
+/**
+ * Two tracks whose plans both expect src/shared.txt (they write it identically, so integration merges
+ * cleanly); with `shared: false` each plan expects only its own file.
+ */
+function sharedFileTracks(shared = true): OrchRepoOptions {
   const agent = (own: string) => ({
-    plan: [{ goal: 'touch the shared file', files_expected: ['src/shared.txt'], write: { 'src/shared.txt': 'shared\n', [`src/${own}.txt`]: `${own}\n` } }],
+    plan: [{
+      goal: 'touch the shared file',
+      files_expected: shared ? ['src/shared.txt'] : [`src/${own}.txt`],
+      write: { ...(shared ? { 'src/shared.txt': 'shared\n' } : {}), [`src/${own}.txt`]: `${own}\n` },
+    }],
     sleep_ms: 2000,
   });
   return {
@@ -33,12 +40,22 @@ describe('orchestrate: two tasks that may change the same file never implement a
     expect(Math.max(...plans.map((c) => c.start_ms))).toBeLessThan(Math.min(left.end, right.end));
     const waits = repo.orchEvents(r.start.orchestration_id).filter((e) => e.type === 'task_waiting' && e.reason === 'collision');
     expect(waits.length).toBeGreaterThan(0);
-    expect(waits.map((e) => e.detail).join('\n')).toContain('src/shared.txt');
+    expect(waits.map((e) => e.detail).join('\n')).toMatch(/left\/left|right\/right/);
 
     const s = await repo.status(r.start.orchestration_id);
     expect(s.collision_policy).toBe('serialize');
     expect(s.integration.status).toBe('verified');
     expect(repo.git('show', `${s.integration.branch}:src/shared.txt`)).toBe('shared');
+  });
+
+  it('tasks whose plans expect different files implement side by side', async () => {
+    const repo = newRepo(sharedFileTracks(false));
+    const r = await repo.run(['--max-parallel', '2', '--collision-policy', 'fail']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const left = implementSpan(repo.callsOf('Left'));
+    const right = implementSpan(repo.callsOf('Right'));
+    expect(overlap(left, right), `IMPLEMENT did not overlap: left ${JSON.stringify(left)} right ${JSON.stringify(right)}`).toBe(true);
+    expect(repo.orchEvents(r.start.orchestration_id).filter((e) => e.type === 'task_waiting' && e.reason === 'collision')).toEqual([]);
   });
 
   it('fail: the later stops with parallel_file_collision naming the file, the other completes, the report names it', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execaSync } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  checkpointTrailers, orchRepos, spawnOrchestrate, taskOf, until, withLines, writer, type OrchRepo, type OrchRepoOptions,
+  checkpointTrailers, orchRepos, spawnOrchestrate, taskOf, until, resumeOrch, writer, type OrchRepo, type OrchRepoOptions,
 } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
@@ -27,7 +27,8 @@ function tracks(): OrchRepoOptions {
 
 /**
  * A `git` first on PATH that SIGKILLs its caller (the orchestrator) instead of running, the first time
- * its arguments match `pattern` (grep -E on "$*").
+ * its arguments match `pattern` (grep -E on "$*"; runr passes its git config through the environment, so
+ * the subcommand comes first).
  */
 function gitKillingCallerOn(pattern: string): { PATH: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-orch-fakegit-'));
@@ -52,7 +53,7 @@ async function resumeAndCheck(repo: OrchRepo, id: string, killedAt: number) {
   const doneBefore = before.tasks.filter((t) => t.status === 'complete');
   repo.openGate('a2');
 
-  const r = withLines(await repo.orchestrate(['resume', id, '--json']));
+  const r = await resumeOrch(repo, id);
   expect(r.exitCode, r.stderr).toBe(0);
   expect(r.end).toMatchObject({ orchestration_id: id, status: 'complete', tasks: { complete: 3, total: 3 } });
 
@@ -104,7 +105,7 @@ describe('orchestrate: kill -9 of the orchestrator, then orchestrate resume', { 
   it('killed before integration (at its first merge, before git ran it)', async () => {
     const repo = newRepo(tracks());
     repo.openGate('a2');
-    const o = spawnOrchestrate(repo, ['run', '--config', 'tracks.yaml', '--fast', '--json'], gitKillingCallerOn(' merge --no-ff '));
+    const o = spawnOrchestrate(repo, ['run', '--config', 'tracks.yaml', '--fast', '--json'], gitKillingCallerOn('^merge --no-ff '));
     const { orchestration_id: id } = await o.firstLine;
     const ended = await o.done;
     expect(ended.exitCode, `the orchestrator was not killed: ${ended.stdout}\n${ended.stderr}`).not.toBe(0);

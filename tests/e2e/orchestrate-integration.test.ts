@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { statusOf } from '../helpers/e2e-support.js';
 import { orchRepos, taskOf, writer, type OrchRepoOptions } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
@@ -69,11 +70,17 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
     const s = await repo.status(id);
     expect(s.status).toBe('complete');
     expect(s.integration.status).toBe('verified');
-    expect(s.integration.conflict).toMatchObject({ files: ['src/shared.txt'] });
-    expect(['left/left', 'right/right']).toContain(s.integration.conflict!.key);
-    const fixRun = s.integration.conflict!.fix_run_id;
+    // The conflict and its fix, from the journal (status clears integration.conflict once the fix is merged).
+    const events = repo.orchEvents(id);
+    const conflict = events.find((e) => e.type === 'integration_conflict');
+    expect(conflict).toMatchObject({ files: ['src/shared.txt'] });
+    expect(['left/left', 'right/right']).toContain(conflict.key);
+    expect(repo.git('show', `${conflict.conflict_base}:src/shared.txt`)).toMatch(/^<<<<<<< /m);
+    const fixRun = events.find((e) => e.type === 'integration_fix_started')?.run_id as string;
     expect(fixRun).toBeTruthy();
     expect(repo.calls().some((c) => c.run_id === fixRun && c.phase === 'IMPLEMENT'), 'the fix run\'s implementer was called').toBe(true);
+    expect((await statusOf(repo, fixRun)).stop_reason).toBe('complete');
+    expect(events.map((e) => e.type).slice(-3)).toEqual(['integration_merged', 'integration_verified', 'orch_stopped']);
 
     const shared = repo.git('show', `runr/orch/${id}:src/shared.txt`);
     expect(shared).toContain('from left');
@@ -82,8 +89,6 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
     for (const file of ['src/left.txt', 'src/right.txt']) expect(repo.filesIn(`runr/orch/${id}`)).toContain(file);
     // The fix lands as a merge of the conflicting branch: both task checkpoints are in the integration history.
     for (const t of s.tasks) expect(repo.git('merge-base', '--is-ancestor', t.checkpoint_sha!, `runr/orch/${id}`)).toBe('');
-    const events = repo.orchEvents(id).map((e) => e.type);
-    expect(events).toEqual(expect.arrayContaining(['integration_conflict', 'integration_fix_started', 'integration_verified']));
   });
 
   it('with --no-fix-conflicts: stops with merge_conflict naming the file, exit 1, a suggested command', async () => {

@@ -4,6 +4,10 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, expect } from 'vitest';
 import { stringify } from 'yaml';
+import type { z } from 'zod';
+import {
+  OrchStartOutputSchema, OrchStatusOutputSchema, OrchWaitOutputSchema, type OrchStatusOutput, type OrchWaitOutput,
+} from '../../src/contracts/orchestration-outputs.js';
 import { agentProcesses } from './e2e-support.js';
 import { result, ROOT, RUNR_BIN, TestRepo, type RunrResult } from './harness.js';
 
@@ -110,12 +114,12 @@ export class OrchRepo extends TestRepo {
   async status(id: string): Promise<OrchStatus> {
     const r = await this.orchestrate(['status', id, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
-    return r.json();
+    return r.json(OrchStatusOutputSchema);
   }
 
   async wait(id: string, timeoutS = 170): Promise<RunrResult & { out: WaitOut }> {
     const r = await this.orchestrate(['wait', id, '--json', '--timeout', String(timeoutS)]);
-    return { ...r, out: JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null') };
+    return { ...r, out: OrchWaitOutputSchema.parse(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? 'null')) };
   }
 
   /** Every call the track agent logged, oldest first. */
@@ -184,37 +188,13 @@ export interface AgentCall {
   result: string;
 }
 
-export interface OrchTask {
-  key: string; track: string; task: string; title: string;
-  status: 'pending' | 'running' | 'waiting' | 'complete' | 'stopped' | 'skipped';
-  waiting?: { reason: string; detail: string; since: string; retry_at?: string };
-  run_id: string | null; runs: string[]; branch: string | null; checkpoint_sha: string | null;
-  stop_reason: string | null; stop_detail: string | null; skipped_because: string | null;
-  auto_resumes: number; next_command: string | null; started_at: string | null; ended_at: string | null;
-}
-
-export interface OrchStatus {
-  orchestration_id: string; orch_dir: string; tracks_file: string;
-  status: 'running' | 'complete' | 'stopped'; stop_reason: string | null; stop_detail: string | null;
-  started_at: string; updated_at: string; ended_at: string | null; base_sha: string; max_parallel: number; collision_policy: string;
-  counts: Record<'pending' | 'running' | 'waiting' | 'complete' | 'stopped' | 'skipped', number>;
-  tasks: OrchTask[];
-  integration: {
-    branch: string; status: string; sha: string | null; merged: string[];
-    conflict: { key: string; files: string[]; fix_run_id: string | null } | null; verification: unknown;
-  };
-  lease?: { pid: number; alive: boolean }; stale?: true; next_action: string; suggested_command: string;
-}
-
-export interface WaitOut {
-  orchestration_id: string; status: string; stop_reason: string | null;
-  tasks: { complete: number; total: number }; integration_branch: string; timed_out?: true;
-}
-
-export interface StartLine { orchestration_id: string; orch_dir: string; status: 'started' | 'active' }
+export type OrchStatus = OrchStatusOutput;
+export type OrchTask = OrchStatusOutput['tasks'][number];
+export type WaitOut = OrchWaitOutput;
+export type StartLine = z.infer<typeof OrchStartOutputSchema>;
 
 /** The first stdout line (the start line) and the last (the wait output) of an `orchestrate run --json`. */
-export function withLines(r: RunrResult) {
+export function withLines(r: RunrResult): RunrResult & { start: StartLine; end: WaitOut } {
   const lines = r.stdout.trim().split('\n').filter(Boolean);
   const parse = (l: string | undefined) => {
     try {
@@ -223,7 +203,18 @@ export function withLines(r: RunrResult) {
       throw new Error(`not a JSON line: ${l}\nexit ${r.exitCode}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
     }
   };
-  return { ...r, start: parse(lines[0]) as StartLine, end: parse(lines.at(-1)) as WaitOut };
+  return { ...r, start: OrchStartOutputSchema.parse(parse(lines[0])), end: OrchWaitOutputSchema.parse(parse(lines.at(-1))) };
+}
+
+/**
+ * `orchestrate resume --json` to its end: the first line names the orchestration ({orchestration_id, orch_dir,
+ * status: "resumed"}; no contract schema covers it), the last is the wait output.
+ */
+export async function resumeOrch(repo: OrchRepo, id: string): Promise<RunrResult & { end: WaitOut }> {
+  const r = await repo.orchestrate(['resume', id, '--json']);
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
+  expect(JSON.parse(lines[0] ?? '{}'), r.stdout + r.stderr).toEqual({ orchestration_id: id, orch_dir: repo.orchDir(id), status: 'resumed' });
+  return { ...r, end: OrchWaitOutputSchema.parse(JSON.parse(lines.at(-1)!)) };
 }
 
 export const taskOf = (s: OrchStatus, key: string): OrchTask => {
@@ -262,7 +253,7 @@ export function spawnOrchestrate(repo: OrchRepo, args: string[], env: Record<str
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+      if (nl >= 0) resolve(OrchStartOutputSchema.parse(JSON.parse(out.slice(0, nl))));
     });
     void done.then((r) => reject(new Error(`orchestrate ended before its start line: exit ${r.exitCode}\n${r.stdout}\n${r.stderr}`)));
   });
