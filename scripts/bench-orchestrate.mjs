@@ -56,6 +56,11 @@ try {
     const floor = 2 * ideal;
     console.log(`\norchestrate: ${TRACKS} tracks × ${TASKS} fast tasks, ${WORKER_S} s workers, --max-parallel ${TRACKS}`);
     console.log(`  wall ${wallS.toFixed(1)} s; ideal ${ideal.toFixed(1)} s (${TASKS} tasks × ${WORKER_S} s × ${PHASES} phase); floor ≤ 2× ideal = ${floor.toFixed(1)} s: ${wallS <= floor ? 'within' : `over by ${(wallS - floor).toFixed(1)} s`}`);
+    const report = JSON.parse(execFileSync(process.execPath, [runr, 'orchestrate', 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
+    const durations = report.tasks.map((t) => t.duration_ms).sort((a, b) => a - b);
+    const lastTaskEnd = Math.max(...report.tasks.map((t) => Date.parse(t.ended_at)));
+    const firstTaskStart = Math.min(...report.tasks.map((t) => Date.parse(t.started_at)));
+    console.log(`  per task ${(durations[Math.floor(durations.length / 2)] / 1000).toFixed(1)} s median (worker ${WORKER_S} s); before the first task ${((firstTaskStart - Date.parse(report.started_at)) / 1000).toFixed(1)} s; integration ${((Date.parse(report.ended_at) - lastTaskEnd) / 1000).toFixed(1)} s`);
   }
 } finally {
   fs.rmSync(base, { recursive: true, force: true });
