@@ -11,6 +11,7 @@ import { closeIntegration, integrationTip, leftoverMarkers, mergeInto, openInteg
 import type { OrchStore } from './orch-store.js';
 import { runFixTask } from './fix-task.js';
 import type { SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 
 export type IntegrationStop = { reason: StopReason; detail: string } | null;
 
@@ -22,7 +23,7 @@ const now = () => new Date().toISOString();
  * merge is journaled, so a resumed orchestration merges only what is left. A conflict becomes a fix run
  * (or, with fixing off, a `merge_conflict` stop naming the files).
  */
-export async function integrate(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks): Promise<IntegrationStop> {
+export async function integrate(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks, ports?: Partial<EnginePorts>): Promise<IntegrationStop> {
   const journal = (e: OrchEventInput) => store.append(e);
   const orch = () => store.state;
   const done = orch().planned.filter((t) => orch().tasks.find((x) => x.key === t.key)?.status === 'complete');
@@ -43,7 +44,7 @@ export async function integrate(store: OrchStore, orchDir: string, signal: Abort
         continue;
       }
       if (!pending) journal({ type: 'integration_conflict', ts: now(), key: task.key, run_id: runId, files: outcome.files, conflict_base: outcome.conflictBase });
-      const stop = await resolveConflict(store, orchDir, ws, task.key, runId, message, signal, hooks);
+      const stop = await resolveConflict(store, orchDir, ws, task.key, runId, message, signal, hooks, ports);
       if (stop || signal.aborted) return stop;
     }
     if (signal.aborted) return null;
@@ -60,13 +61,14 @@ async function fixRunCanGoOn(repoRoot: string, runId: string): Promise<boolean> 
 }
 
 async function resolveConflict(
-  store: OrchStore, orchDir: string, ws: IntegrationWorkspace, key: string, runId: string, message: string, signal: AbortSignal, hooks?: SuperviseHooks,
+  store: OrchStore, orchDir: string, ws: IntegrationWorkspace, key: string, runId: string, message: string, signal: AbortSignal,
+  hooks?: SuperviseHooks, ports?: Partial<EnginePorts>,
 ): Promise<IntegrationStop> {
   const conflict = store.state.integration.conflict!;
   const files = conflict.files.join(', ');
   const byHand = `Merge ${runBranchOf(runId)} into ${ws.branch} by hand (git switch ${ws.branch} && git merge ${runBranchOf(runId)}), resolve ${files} and commit`;
   if (!store.state.options.fix_conflicts) return { reason: 'merge_conflict', detail: `merging ${key} (${runBranchOf(runId)}) conflicts in ${files}; conflict fixing is off. ${byHand}` };
-  const fixed: RunState | null = await runFixTask(store, orchDir, ws, signal, hooks);
+  const fixed: RunState | null = await runFixTask(store, orchDir, ws, signal, hooks, ports);
   if (!fixed || signal.aborted) return null;
   if (fixed.stop_reason !== 'complete' || !fixed.checkpoint_sha) {
     return { reason: 'merge_conflict', detail: `merging ${key} conflicts in ${files}, and the fix run ${fixed.run_id} stopped (${fixed.stop_reason}: ${fixed.stop_detail ?? ''}). ${byHand}` };

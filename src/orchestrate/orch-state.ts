@@ -25,7 +25,7 @@ function started(e: Extract<OrchEvent, { type: 'orch_started' }>): OrchState {
       branch: null, checkpoint_sha: null, stop_reason: null, stop_detail: null, skipped_because: null, auto_resumes: 0,
       next_command: null, started_at: null, ended_at: null, waits: [],
     })),
-    integration: { branch: integrationBranchOf(e.orch_id), status: 'pending', sha: null, merged: [], conflict: null, verification: null },
+    integration: { branch: integrationBranchOf(e.orch_id), status: 'pending', sha: null, merged: [], conflict: null, conflicts: [], verification: null },
     status: 'running', stop_reason: null, stop_detail: null, started_at: e.ts, updated_at: e.ts, ended_at: null, seq: e.seq,
   };
 }
@@ -72,11 +72,25 @@ function step(s: OrchState, e: OrchEvent): OrchState {
     case 'integration_started':
       return { ...s, integration: { ...s.integration, status: 'merging', verification: null } };
     case 'integration_merged':
-      return { ...s, integration: { ...s.integration, status: 'merging', sha: e.sha, merged: [...new Set([...s.integration.merged, e.key])], conflict: null } };
-    case 'integration_conflict':
-      return { ...s, integration: { ...s.integration, status: 'conflict', conflict: { key: e.key, run_id: e.run_id, files: e.files, conflict_base: e.conflict_base, fix_run_id: null } } };
+      return {
+        ...s,
+        integration: {
+          ...s.integration, status: 'merging', sha: e.sha, merged: [...new Set([...s.integration.merged, e.key])], conflict: null,
+          conflicts: s.integration.conflicts.map((c) => (c.key === e.key ? { ...c, resolved: true } : c)),
+        },
+      };
+    case 'integration_conflict': {
+      const conflict = { key: e.key, run_id: e.run_id, files: e.files, conflict_base: e.conflict_base, fix_run_id: null };
+      return { ...s, integration: { ...s.integration, status: 'conflict', conflict, conflicts: [...s.integration.conflicts, { ...conflict, resolved: false }] } };
+    }
     case 'integration_fix_started':
-      return { ...s, integration: { ...s.integration, status: 'fixing', conflict: s.integration.conflict && { ...s.integration.conflict, fix_run_id: e.run_id } } };
+      return {
+        ...s,
+        integration: {
+          ...s.integration, status: 'fixing', conflict: s.integration.conflict && { ...s.integration.conflict, fix_run_id: e.run_id },
+          conflicts: s.integration.conflicts.map((c, i, all) => (i === all.length - 1 ? { ...c, fix_run_id: e.run_id } : c)),
+        },
+      };
     case 'integration_verified':
       return {
         ...s,

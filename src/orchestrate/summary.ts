@@ -25,7 +25,7 @@ export function orchSummaryMarkdown(r: OrchReportOutput): string {
   lines.push('', '## Integration', '');
   const i = r.integration;
   lines.push(`- Status: ${i.status}${i.sha ? ` at \`${i.sha.slice(0, 12)}\`` : ''}; merged: ${i.merged.join(', ') || 'nothing'}`);
-  if (i.conflict) lines.push(`- Conflict merging ${i.conflict.key} in ${i.conflict.files.join(', ')}${i.conflict.fix_run_id ? `; fix run ${i.conflict.fix_run_id}` : ''}`);
+  for (const c of i.conflicts) lines.push(`- Conflict merging ${c.key} in ${c.files.join(', ')}: ${c.resolved ? 'resolved' : 'not resolved'}${c.fix_run_id ? ` (fix run ${c.fix_run_id})` : ''}`);
   if (i.verification) lines.push(`- Verification: ${i.verification.ok ? 'passed' : `failed (${i.verification.failed_command})`}`);
   lines.push('', '## Usage', '', `${r.usage.input_tokens} input tokens, ${r.usage.output_tokens} output tokens, ${cost(r.usage.cost_usd)}${r.usage.unpriced_calls ? ` (${r.usage.unpriced_calls} calls without a reported cost)` : ''}.`);
   lines.push('', '## Next', '', `\`${r.suggested_command}\``, '');
