@@ -104,6 +104,16 @@ describe('buildOrchStatus', () => {
     expect(status(approval, NO_LEASE)).toMatchObject({ next_action: 'approve', suggested_command: 'runr approve r2' });
   });
 
+  it('stopped because a task stopped resumable only after a fix (a missing verification program): the fix first, then resume', () => {
+    const fix = '# Install pytest (the verification command "pytest -q" needs it), then: runr resume r1';
+    const s = stateAfter(run('auth/login', 'r1'), ended('auth/login', 'r1', 'verification_command_missing', fix), stopped('verification_command_missing'));
+    const out = status(s, NO_LEASE);
+    // Resuming alone would stop the same way: the registry's next action for this stop is fix_config.
+    expect(out.next_action).toBe('fix_config');
+    expect(out.suggested_command).toContain('Install pytest');
+    expect(out.suggested_command.endsWith(`runr orchestrate resume ${ORCH}`)).toBe(true);
+  });
+
   it('an interrupted orchestration (no task stopped) is resumed', () => {
     expect(status(stateAfter(run('auth/login', 'r1'), stopped('interrupted')), NO_LEASE)).toMatchObject({ next_action: 'resume', suggested_command: `runr orchestrate resume ${ORCH}` });
   });
@@ -199,6 +209,17 @@ describe('orchSummaryMarkdown', () => {
     expect(integration).toContain('- Verification: passed');
     expect(section(md, 'Usage')).toContain('12000 input tokens, 3400 output tokens, $1.23 (2 calls without a reported cost).');
     expect(section(md, 'Next')).toContain(`\`git log --oneline ab12cd34ef56..runr/orch/${ORCH}\``);
+  });
+
+  it('a title with a pipe stays in its cell of the tasks table', () => {
+    const state = stateAfter(stopped('interrupted'));
+    const report = reportOf(state, {});
+    report.tasks[0]!.title = 'Parse "a | b" filters';
+    const row = section(orchSummaryMarkdown(report), 'Tasks').split('\n').find((l) => l.startsWith('| auth/login'))!;
+    const cells = row.split(/(?<!\\)\|/).slice(1, -1);
+    expect(cells).toHaveLength(6);
+    expect(cells[0]).toContain('Parse "a');
+    expect(cells[0]).toContain('b" filters');
   });
 
   it('a stopped orchestration: the reason, its detail, stopped and skipped tasks, the conflict and the next command', () => {
