@@ -2,6 +2,8 @@ import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
 
 const seconds = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 100) / 10} s`);
 const cost = (usd: number) => `$${usd.toFixed(2)}`;
+/** Text inside a table cell: a `|` would end the cell. */
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** summary.md: the orchestration's final artifact, written to paste as a pull request's description. */
 export function orchSummaryMarkdown(r: OrchReportOutput): string {
@@ -12,8 +14,8 @@ export function orchSummaryMarkdown(r: OrchReportOutput): string {
   if (r.stop_detail) lines.push(`> ${r.stop_detail}`, '');
   lines.push('## Tasks', '', '| task | outcome | run | checkpoints | time | cost |', '|---|---|---|---|---|---|');
   for (const t of r.tasks) {
-    const outcome = t.status === 'skipped' ? `skipped (${t.skipped_because})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
-    lines.push(`| ${t.key}: ${t.title} | ${outcome} | ${t.run_id ? `\`${t.branch}\`` : '–'} | ${t.checkpoints.map((c) => `\`${c.sha.slice(0, 10)}\``).join(' ') || '–'} | ${seconds(t.duration_ms)} | ${t.usage ? cost(t.usage.cost_usd) : '–'} |`);
+    const outcome = t.status === 'skipped' ? `skipped (${cell(t.skipped_because ?? '')})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
+    lines.push(`| ${t.key}: ${cell(t.title)} | ${outcome} | ${t.run_id ? `\`${t.branch}\`` : '–'} | ${t.checkpoints.map((c) => `\`${c.sha.slice(0, 10)}\``).join(' ') || '–'} | ${seconds(t.duration_ms)} | ${t.usage ? cost(t.usage.cost_usd) : '–'} |`);
   }
   lines.push('', '## What changed', '');
   for (const t of r.tasks.filter((x) => x.checkpoints.length)) {

@@ -137,7 +137,7 @@ describe('task_reopened', () => {
     j.push({ type: 'task_run_started', key: 'auth/login', run_id: 'r1', base_ref: 'a'.repeat(40) });
     j.push({ type: 'task_run_resumed', key: 'auth/login', run_id: 'r1', auto: true, after: 'worker_failed' });
     j.push({ type: 'task_ended', key: 'auth/login', run_id: 'r1', outcome: 'stopped', stop_reason: 'worker_failed', stop_detail: 'boom', checkpoint_sha: null, next_command: 'runr resume r1' });
-    const s = j.push({ type: 'task_reopened', key: 'auth/login' });
+    const s = j.push({ type: 'task_reopened', key: 'auth/login', fresh: false });
     expect(taskOf(s, 'auth/login')).toMatchObject({
       status: 'running', run_id: 'r1', auto_resumes: 0, stop_reason: null, stop_detail: null, next_command: null, ended_at: null,
     });
@@ -146,13 +146,21 @@ describe('task_reopened', () => {
   it('a skipped task is pending again, without its reason', () => {
     const j = journal();
     j.push({ type: 'task_skipped', key: 'auth/logout', because: 'auth/login stopped' });
-    const s = j.push({ type: 'task_reopened', key: 'auth/logout' });
+    const s = j.push({ type: 'task_reopened', key: 'auth/logout', fresh: true });
     expect(taskOf(s, 'auth/logout')).toMatchObject({ status: 'pending', skipped_because: null, ended_at: null, run_id: null });
   });
+  it('a task that stopped for good starts again: pending, without its run, which stays in its runs', () => {
+    const j = journal();
+    j.push({ type: 'task_run_started', key: 'auth/login', run_id: 'r1', base_ref: 'a'.repeat(40) });
+    j.push({ type: 'task_ended', key: 'auth/login', run_id: 'r1', outcome: 'stopped', stop_reason: 'guard_violation', stop_detail: 'x', checkpoint_sha: null, next_command: '# fix' });
+    const s = j.push({ type: 'task_reopened', key: 'auth/login', fresh: true });
+    expect(taskOf(s, 'auth/login')).toMatchObject({ status: 'pending', run_id: null, branch: null, runs: ['r1'], stop_reason: null });
+  });
+
   it('a task whose run could not start is pending again, and its next run is added to its runs', () => {
     const j = journal();
     j.push({ type: 'task_ended', key: 'ui/theme', run_id: null, outcome: 'stopped', stop_reason: 'config_invalid', stop_detail: 'bad config', checkpoint_sha: null, next_command: '# Fix it' });
-    let s = j.push({ type: 'task_reopened', key: 'ui/theme' });
+    let s = j.push({ type: 'task_reopened', key: 'ui/theme', fresh: true });
     expect(taskOf(s, 'ui/theme')).toMatchObject({ status: 'pending', run_id: null, runs: [], stop_reason: null });
     s = j.push({ type: 'task_run_started', key: 'ui/theme', run_id: 'r2', base_ref: 'a'.repeat(40) });
     expect(taskOf(s, 'ui/theme')).toMatchObject({ status: 'running', run_id: 'r2', runs: ['r2'] });

@@ -97,11 +97,14 @@ describe('buildOrchStatus', () => {
     expect(status(s, NO_LEASE)).toMatchObject({ status: 'stopped', stop_detail: 'auth/login stopped', next_action: 'resume', suggested_command: `runr orchestrate resume ${ORCH}` });
   });
 
-  it('stopped because a task stopped for good: that task\'s next command', () => {
+  it('stopped because a task stopped for good: that task\'s fix, then orchestrate resume', () => {
     const s = stateAfter(run('auth/login', 'r1'), ended('auth/login', 'r1', 'guard_violation', '# Review the scope settings in x'), stopped('guard_violation'));
-    expect(status(s, NO_LEASE)).toMatchObject({ next_action: 'resolve_scope_violation', suggested_command: '# Review the scope settings in x' });
-    const approval = stateAfter(run('ui/theme', 'r2'), ended('ui/theme', 'r2', 'awaiting_approval', 'runr approve r2'), stopped('awaiting_approval'));
-    expect(status(approval, NO_LEASE)).toMatchObject({ next_action: 'approve', suggested_command: 'runr approve r2' });
+    // orchestrate resume starts such a task again with a new run, once its cause is fixed.
+    expect(status(s, NO_LEASE)).toMatchObject({
+      next_action: 'resolve_scope_violation', suggested_command: `# auth/login: Review the scope settings in x; then runr orchestrate resume ${ORCH} starts it again`,
+    });
+    const review = stateAfter(run('ui/theme', 'r2'), ended('ui/theme', 'r2', 'review_loop_detected', 'runr report r2'), stopped('review_loop_detected'));
+    expect(status(review, NO_LEASE)).toMatchObject({ next_action: 'inspect_logs', suggested_command: `# ui/theme: runr report r2; then runr orchestrate resume ${ORCH} starts it again` });
   });
 
   it('stopped because a task stopped resumable only after a fix (a missing verification program): the fix first, then resume', () => {
@@ -243,7 +246,7 @@ describe('orchSummaryMarkdown', () => {
     expect(md).not.toContain('## Waits');
     const integration = section(md, 'Integration');
     expect(integration).toContain('- Status: conflict at `eeeeeeeeeeee`; merged: auth/login');
-    expect(integration).toContain('- Conflict merging ui/theme in src/app.ts, src/b.ts; fix run fix1');
+    expect(integration).toContain('- Conflict merging ui/theme in src/app.ts, src/b.ts: not resolved (fix run fix1)');
     expect(section(md, 'Next')).toContain(`\`# Merge by hand on runr/orch/${ORCH} and commit, then: runr orchestrate resume ${ORCH}\``);
   });
 });
