@@ -79,6 +79,7 @@ export const OrchEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('integration_merged'), key, run_id: z.string(), sha: z.string() }),
   z.object({ ...base, type: z.literal('integration_conflict'), key, run_id: z.string(), files: z.array(z.string()), conflict_base: z.string() }),
   z.object({ ...base, type: z.literal('integration_fix_started'), key, run_id: z.string() }),
+  z.object({ ...base, type: z.literal('integration_verifying'), sha: z.string() }),
   z.object({
     ...base, type: z.literal('integration_verified'), ok: z.boolean(), sha: z.string(),
     failed_command: z.string().optional(), excerpt: z.string().optional(),

@@ -30,7 +30,7 @@ export async function integrate(store: OrchStore, orchDir: string, signal: Abort
   if (!done.length) return null;
   const ws = await openIntegration(orch().repo_root, orch().orch_id, orch().base_sha, path.join(orchDir, ORCH_FILES.integration));
   try {
-    if (['pending', 'failed', 'skipped'].includes(orch().integration.status)) journal({ type: 'integration_started', ts: now(), branch: ws.branch });
+    if (['pending', 'failed', 'skipped', 'verifying'].includes(orch().integration.status)) journal({ type: 'integration_started', ts: now(), branch: ws.branch });
     for (const task of done) {
       if (orch().integration.merged.includes(task.key)) continue;
       const runId = orch().tasks.find((t) => t.key === task.key)!.run_id!;
@@ -87,9 +87,10 @@ async function verifyMerged(store: OrchStore, orchDir: string, ws: IntegrationWo
   const confined = sandbox.bwrap && sandbox.active
     ? { sandbox: { bwrap: sandbox.bwrap, repoRoot: orch.repo_root, workDir: ws.dir, runDir: orchDir, writable: config.sandbox_writable ?? [] } }
     : { unconfined: sandbox.reason };
+  const tip = await integrationTip(ws);
+  store.append({ type: 'integration_verifying', ts: now(), sha: tip });
   const result = await verifyIntegration(ws, config, path.join(orchDir, ORCH_FILES.logs), signal, confined);
   if (signal.aborted) return null;
-  const tip = await integrationTip(ws);
   store.append(result.ok
     ? { type: 'integration_verified', ts: now(), ok: true, sha: tip }
     : { type: 'integration_verified', ts: now(), ok: false, sha: tip, failed_command: result.command, excerpt: result.excerpt });

@@ -91,6 +91,8 @@ function step(s: OrchState, e: OrchEvent): OrchState {
           conflicts: s.integration.conflicts.map((c, i, all) => (i === all.length - 1 ? { ...c, fix_run_id: e.run_id } : c)),
         },
       };
+    case 'integration_verifying':
+      return { ...s, integration: { ...s.integration, status: 'verifying', sha: e.sha } };
     case 'integration_verified':
       return {
         ...s,
@@ -102,6 +104,10 @@ function step(s: OrchState, e: OrchEvent): OrchState {
     case 'orch_stopped':
       return {
         ...s, status: e.outcome, stop_reason: e.stop_reason, stop_detail: e.stop_detail, ended_at: e.ts,
+        // An interruption stopped every task's run under way with it (orchestrate resume resumes them).
+        tasks: e.stop_reason === 'interrupted' ? s.tasks.map((t) => (t.run_id && (t.status === 'running' || t.status === 'waiting') ? {
+          ...withoutWait(t, e.ts), status: 'stopped', stop_reason: 'interrupted', stop_detail: e.stop_detail, ended_at: e.ts,
+        } : t)) : s.tasks,
         integration: integrationAtStop(s.integration, e.stop_reason),
       };
   }
@@ -124,6 +130,6 @@ function withoutWait(t: OrchTaskState, ts: string): OrchTaskState {
 /** What the integration says once the orchestration stopped: never still "merging" or "fixing". */
 function integrationAtStop(i: OrchState['integration'], reason: string): OrchState['integration'] {
   if (i.status === 'pending') return { ...i, status: 'skipped' };
-  if (i.status === 'merging' || i.status === 'fixing') return { ...i, status: reason === 'merge_conflict' ? 'conflict' : 'pending' };
+  if (i.status === 'merging' || i.status === 'fixing' || i.status === 'verifying') return { ...i, status: reason === 'merge_conflict' ? 'conflict' : 'pending' };
   return i;
 }

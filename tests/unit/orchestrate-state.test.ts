@@ -240,6 +240,28 @@ describe('orch_stopped and orch_resumed', () => {
     expect(interrupted.push({ type: 'orch_stopped', outcome: 'stopped', stop_reason: 'interrupted', stop_detail: null }).integration.status).toBe('pending');
   });
 
+  it('an interruption stops the tasks whose runs were under way (resumably); tasks not started stay as they were', () => {
+    const j = journal();
+    j.push({ type: 'task_run_started', key: 'auth/login', run_id: 'r1', base_ref: 'a'.repeat(40) });
+    j.push({ type: 'task_waiting', key: 'auth/logout', reason: 'dependency', detail: 'waits for auth/login' });
+    j.push({ type: 'task_run_started', key: 'ui/theme', run_id: 'r2', base_ref: 'a'.repeat(40) });
+    j.push({ type: 'task_waiting', key: 'ui/theme', reason: 'quota', detail: 'rate-limited', retry_at: j.tsOf(60) });
+    const s = j.push({ type: 'orch_stopped', outcome: 'stopped', stop_reason: 'interrupted', stop_detail: 'interrupted by SIGINT' });
+    expect(taskOf(s, 'auth/login')).toMatchObject({ status: 'stopped', stop_reason: 'interrupted', stop_detail: 'interrupted by SIGINT', run_id: 'r1' });
+    expect(taskOf(s, 'ui/theme')).toMatchObject({ status: 'stopped', stop_reason: 'interrupted' });
+    expect(taskOf(s, 'ui/theme').waiting).toBeUndefined();
+    expect(taskOf(s, 'ui/theme').waits.at(-1)!.until).toBe(j.tsOf(5));
+    expect(taskOf(s, 'auth/logout')).toMatchObject({ status: 'waiting', run_id: null });
+    expect(s.tasks.filter((t) => t.status === 'running')).toEqual([]);
+  });
+
+  it('verifying shows while the verification tiers run, and a stop then leaves the integration pending', () => {
+    const j = journal();
+    j.push({ type: 'integration_started', branch: `runr/orch/${ORCH}` });
+    expect(j.push({ type: 'integration_verifying', sha: 'b'.repeat(40) }).integration).toMatchObject({ status: 'verifying', sha: 'b'.repeat(40) });
+    expect(j.push({ type: 'orch_stopped', outcome: 'stopped', stop_reason: 'interrupted', stop_detail: null }).integration.status).toBe('pending');
+  });
+
   it('orch_resumed clears the stop and the end time', () => {
     const j = journal();
     j.push({ type: 'orch_stopped', outcome: 'stopped', stop_reason: 'interrupted', stop_detail: 'SIGINT' });

@@ -3,7 +3,8 @@ import type { Output } from './output.js';
 
 const secs = (ms: number | null) => (ms === null ? '' : ` ${Math.round(ms / 1000)} s`);
 
-function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
+/** One task as a line: its mark, key, state (and why it waits or stopped) and its run. */
+export function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
   const c = out.colors;
   const mark = { complete: c.green('✓'), stopped: c.red('✗'), skipped: c.dim('–'), running: c.cyan('▶'), waiting: c.yellow('…'), pending: c.dim('·') }[t.status];
   const what = t.status === 'waiting' && t.waiting ? `waiting (${t.waiting.reason}): ${t.waiting.detail}`
