@@ -9,6 +9,7 @@ import { JournalTakenOverError } from '../store/journal.js';
 import { realPorts } from '../engine/ports/real-ports.js';
 import type { EnginePorts, WorkerPort } from '../engine/ports/ports.js';
 import { StopRequest } from '../engine/stop-request.js';
+import { systemClock } from '../engine/ports/clock.js';
 import { isTerminal, suggestedFor } from '../engine/describe.js';
 import { loadState } from '../engine/load-state.js';
 import { waitForTerminal } from '../engine/wait-run.js';
@@ -41,15 +42,7 @@ export interface TaskDriverContext {
 }
 
 const now = () => new Date().toISOString();
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const done = () => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', done);
-    resolve();
-  };
-  const timer = setTimeout(done, ms);
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = systemClock.sleep;
 
 /**
  * Takes one task to its end: starts its run (or adopts, reattaches to or reclaims the run it already has),

@@ -181,4 +181,29 @@ describe('library: orchestrations with in-process workers', () => {
     expect(spans.some((s) => s.title === 'undo')).toBe(false);
     expect(taskOf(state!, 'docs/notes').base_ref).toBe(taskOf(state!, 'main/flaky').branch);
   }, 60_000);
+
+  it('approval: a task whose run waits at its plan gate waits for a person; approved elsewhere, it is followed to its end', async () => {
+    const repo = setup(`tracks:
+  - id: a
+    tasks: [{ path: tasks/gated.md }]
+`, ['gated']);
+    repo.writeConfig({ sandbox: 'off', approvals: ['plan'] });
+    repo.git('add', '-A');
+    repo.git('commit', '-qm', 'approvals');
+    const spans: Span[] = [];
+    const port = workers({}, spans);
+    const running = runr.runOrchestration({ repo: repo.dir, tracksFile: path.join(repo.dir, 'tracks.yaml'), ports: { workers: port } });
+    let status: runr.OrchStatusOutput | null = null;
+    for (let i = 0; i < 100 && status?.tasks[0]?.waiting?.reason !== 'approval'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await runr.orchestrationStatus(repo.dir, 'latest').catch(() => null);
+    }
+    const task = status!.tasks[0]!;
+    expect(task).toMatchObject({ status: 'waiting', waiting: { reason: 'approval', detail: expect.stringContaining(`runr approve ${task.run_id}`) } });
+    const approved = await runr.approveRun(repo.dir, task.run_id!, { ports: { workers: port } });
+    expect((await approved.result).state.stop_reason).toBe('complete');
+    const { state } = await running;
+    expect(state!.status).toBe('complete');
+    expect(taskOf(state!, 'a/gated')).toMatchObject({ status: 'complete', runs: [task.run_id] });
+  }, 60_000);
 });
