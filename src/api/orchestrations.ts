@@ -6,6 +6,7 @@ import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { liveness } from '../store/lease.js';
 import { observeRun } from '../store/watch-run.js';
 import type { SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 import { executeOrchestration } from '../orchestrate/orchestrator.js';
 import { listOrchIds, resolveOrch } from '../orchestrate/locate.js';
 import { readOrchEvents, readOrchState } from '../orchestrate/orch-store.js';
@@ -23,24 +24,26 @@ export interface OrchestrateOptions extends Omit<OrchestrationStartOptions, 'rep
   repo: string;
   /** Stops the orchestration: its runs stop `interrupted` and it stops `interrupted` (all resumable). */
   signal?: AbortSignal;
+  /** Adapters every task's run is executed through instead of the real ones (as startRun's `ports`). */
+  ports?: Partial<EnginePorts>;
 }
 
 /** Starts an orchestration and executes it in this process to its end (or returns the active one of the same tracks file). */
 export async function runOrchestration(opts: OrchestrateOptions): Promise<{ orchestrationId: string; state: OrchState | null; active: boolean }> {
   const started = await prepareOrchestration({ ...opts, repoRoot: await resolveRepo(opts.repo) });
   if (started.kind === 'active') return { orchestrationId: started.orchId, state: null, active: true };
-  const state = await executePrepared(started.prepared, opts.signal);
+  const state = await executePrepared(started.prepared, opts.signal, undefined, opts.ports);
   return { orchestrationId: state.orch_id, state, active: false };
 }
 
 /** Resumes an orchestration in this process: its runs under way are reattached or reclaimed first, then new tasks start. */
-export async function resumeOrchestration(repo: string, orchId: string, opts: { signal?: AbortSignal } = {}): Promise<OrchState> {
-  return executePrepared(prepareOrchestrationResume(await resolveRepo(repo), orchId), opts.signal);
+export async function resumeOrchestration(repo: string, orchId: string, opts: { signal?: AbortSignal; ports?: Partial<EnginePorts> } = {}): Promise<OrchState> {
+  return executePrepared(prepareOrchestrationResume(await resolveRepo(repo), orchId), opts.signal, undefined, opts.ports);
 }
 
 /** Executes an orchestration whose lease this process holds. */
-export function executePrepared(prepared: PreparedOrchestration, signal?: AbortSignal, hooks?: SuperviseHooks): Promise<OrchState> {
-  return executeOrchestration(prepared.store, { leaseToken: prepared.leaseToken, signal, hooks });
+export function executePrepared(prepared: PreparedOrchestration, signal?: AbortSignal, hooks?: SuperviseHooks, ports?: Partial<EnginePorts>): Promise<OrchState> {
+  return executeOrchestration(prepared.store, { leaseToken: prepared.leaseToken, signal, hooks, ports });
 }
 
 /** Hands an orchestration whose lease this process holds to a background process; returns its pid. */

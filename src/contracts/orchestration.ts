@@ -79,6 +79,7 @@ export const OrchEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('integration_merged'), key, run_id: z.string(), sha: z.string() }),
   z.object({ ...base, type: z.literal('integration_conflict'), key, run_id: z.string(), files: z.array(z.string()), conflict_base: z.string() }),
   z.object({ ...base, type: z.literal('integration_fix_started'), key, run_id: z.string() }),
+  z.object({ ...base, type: z.literal('integration_verifying'), sha: z.string() }),
   z.object({
     ...base, type: z.literal('integration_verified'), ok: z.boolean(), sha: z.string(),
     failed_command: z.string().optional(), excerpt: z.string().optional(),
@@ -116,12 +117,17 @@ export const OrchTaskStateSchema = z.object({
 });
 export type OrchTaskState = z.infer<typeof OrchTaskStateSchema>;
 
+const ConflictSchema = z.object({ key: z.string(), run_id: z.string(), files: z.array(z.string()), conflict_base: z.string(), fix_run_id: z.string().nullable() });
+
 export const IntegrationStateSchema = z.object({
   branch: z.string(),
   status: z.enum(INTEGRATION_STATUSES),
   sha: z.string().nullable(),
   merged: z.array(z.string()),
-  conflict: z.object({ key: z.string(), run_id: z.string(), files: z.array(z.string()), conflict_base: z.string(), fix_run_id: z.string().nullable() }).nullable(),
+  /** The conflict being dealt with now (null once merged). */
+  conflict: ConflictSchema.nullable(),
+  /** Every conflict the integration met, and whether it was resolved (by its fix run, or by hand). */
+  conflicts: z.array(ConflictSchema.extend({ resolved: z.boolean() })),
   verification: z.object({ ok: z.boolean(), sha: z.string(), failed_command: z.string().optional(), excerpt: z.string().optional() }).nullable(),
 });
 export type IntegrationState = z.infer<typeof IntegrationStateSchema>;

@@ -4,6 +4,8 @@ import type { RunState } from '../contracts/state.js';
 import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
 import { supervise, type SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
+import { realPorts } from '../engine/ports/real-ports.js';
 import { isTerminal } from '../engine/describe.js';
 import { loadState } from '../engine/load-state.js';
 import { waitForTerminal } from '../engine/wait-run.js';
@@ -21,7 +23,9 @@ import { writeDerivedConfig } from './task-files.js';
  * must pass. One already started (before a crash) is waited for or resumed, never started twice.
  * Null when the orchestrator stopped meanwhile.
  */
-export async function runFixTask(store: OrchStore, orchDir: string, ws: IntegrationWorkspace, signal: AbortSignal, hooks?: SuperviseHooks): Promise<RunState | null> {
+export async function runFixTask(
+  store: OrchStore, orchDir: string, ws: IntegrationWorkspace, signal: AbortSignal, hooks?: SuperviseHooks, ports?: Partial<EnginePorts>,
+): Promise<RunState | null> {
   const conflict = store.state.integration.conflict!;
   const repoRoot = store.state.repo_root;
   let run: PreparedRun;
@@ -44,7 +48,7 @@ export async function runFixTask(store: OrchStore, orchDir: string, ws: Integrat
     run = await prepareStart({ repo: repoRoot, task, config, worktree: true, baseRef: conflict.conflict_base });
     store.append({ type: 'integration_fix_started', ts: new Date().toISOString(), key: conflict.key, run_id: run.store.state.run_id });
   }
-  const final = await supervise(run.store, { leaseToken: run.leaseToken, signal, hooks });
+  const final = await supervise(run.store, { leaseToken: run.leaseToken, signal, hooks, ports: ports && { ...realPorts(), ...ports } });
   return signal.aborted ? null : final;
 }
 

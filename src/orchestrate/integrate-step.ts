@@ -11,6 +11,7 @@ import { closeIntegration, integrationTip, leftoverMarkers, mergeInto, openInteg
 import type { OrchStore } from './orch-store.js';
 import { runFixTask } from './fix-task.js';
 import type { SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 
 export type IntegrationStop = { reason: StopReason; detail: string } | null;
 
@@ -22,14 +23,14 @@ const now = () => new Date().toISOString();
  * merge is journaled, so a resumed orchestration merges only what is left. A conflict becomes a fix run
  * (or, with fixing off, a `merge_conflict` stop naming the files).
  */
-export async function integrate(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks): Promise<IntegrationStop> {
+export async function integrate(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks, ports?: Partial<EnginePorts>): Promise<IntegrationStop> {
   const journal = (e: OrchEventInput) => store.append(e);
   const orch = () => store.state;
   const done = orch().planned.filter((t) => orch().tasks.find((x) => x.key === t.key)?.status === 'complete');
   if (!done.length) return null;
   const ws = await openIntegration(orch().repo_root, orch().orch_id, orch().base_sha, path.join(orchDir, ORCH_FILES.integration));
   try {
-    if (['pending', 'failed', 'skipped'].includes(orch().integration.status)) journal({ type: 'integration_started', ts: now(), branch: ws.branch });
+    if (['pending', 'failed', 'skipped', 'verifying'].includes(orch().integration.status)) journal({ type: 'integration_started', ts: now(), branch: ws.branch });
     for (const task of done) {
       if (orch().integration.merged.includes(task.key)) continue;
       const runId = orch().tasks.find((t) => t.key === task.key)!.run_id!;
@@ -43,7 +44,7 @@ export async function integrate(store: OrchStore, orchDir: string, signal: Abort
         continue;
       }
       if (!pending) journal({ type: 'integration_conflict', ts: now(), key: task.key, run_id: runId, files: outcome.files, conflict_base: outcome.conflictBase });
-      const stop = await resolveConflict(store, orchDir, ws, task.key, runId, message, signal, hooks);
+      const stop = await resolveConflict(store, orchDir, ws, task.key, runId, message, signal, hooks, ports);
       if (stop || signal.aborted) return stop;
     }
     if (signal.aborted) return null;
@@ -60,13 +61,14 @@ async function fixRunCanGoOn(repoRoot: string, runId: string): Promise<boolean> 
 }
 
 async function resolveConflict(
-  store: OrchStore, orchDir: string, ws: IntegrationWorkspace, key: string, runId: string, message: string, signal: AbortSignal, hooks?: SuperviseHooks,
+  store: OrchStore, orchDir: string, ws: IntegrationWorkspace, key: string, runId: string, message: string, signal: AbortSignal,
+  hooks?: SuperviseHooks, ports?: Partial<EnginePorts>,
 ): Promise<IntegrationStop> {
   const conflict = store.state.integration.conflict!;
   const files = conflict.files.join(', ');
   const byHand = `Merge ${runBranchOf(runId)} into ${ws.branch} by hand (git switch ${ws.branch} && git merge ${runBranchOf(runId)}), resolve ${files} and commit`;
   if (!store.state.options.fix_conflicts) return { reason: 'merge_conflict', detail: `merging ${key} (${runBranchOf(runId)}) conflicts in ${files}; conflict fixing is off. ${byHand}` };
-  const fixed: RunState | null = await runFixTask(store, orchDir, ws, signal, hooks);
+  const fixed: RunState | null = await runFixTask(store, orchDir, ws, signal, hooks, ports);
   if (!fixed || signal.aborted) return null;
   if (fixed.stop_reason !== 'complete' || !fixed.checkpoint_sha) {
     return { reason: 'merge_conflict', detail: `merging ${key} conflicts in ${files}, and the fix run ${fixed.run_id} stopped (${fixed.stop_reason}: ${fixed.stop_detail ?? ''}). ${byHand}` };
@@ -85,9 +87,10 @@ async function verifyMerged(store: OrchStore, orchDir: string, ws: IntegrationWo
   const confined = sandbox.bwrap && sandbox.active
     ? { sandbox: { bwrap: sandbox.bwrap, repoRoot: orch.repo_root, workDir: ws.dir, runDir: orchDir, writable: config.sandbox_writable ?? [] } }
     : { unconfined: sandbox.reason };
+  const tip = await integrationTip(ws);
+  store.append({ type: 'integration_verifying', ts: now(), sha: tip });
   const result = await verifyIntegration(ws, config, path.join(orchDir, ORCH_FILES.logs), signal, confined);
   if (signal.aborted) return null;
-  const tip = await integrationTip(ws);
   store.append(result.ok
     ? { type: 'integration_verified', ts: now(), ok: true, sha: tip }
     : { type: 'integration_verified', ts: now(), ok: false, sha: tip, failed_command: result.command, excerpt: result.excerpt });

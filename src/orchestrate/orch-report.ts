@@ -33,8 +33,10 @@ export async function buildOrchReport(state: OrchState, orchDir: string, live: L
       usage: taskUsage,
     };
   }));
-  const fix = state.integration.conflict?.fix_run_id ? await loadState(runDirOf(state.repo_root, state.integration.conflict.fix_run_id)) : null;
-  if (fix) usage = add(usage, fix.stats.usage.total);
+  for (const c of state.integration.conflicts) {
+    const fix = c.fix_run_id ? await loadState(runDirOf(state.repo_root, c.fix_run_id)) : null;
+    if (fix) usage = add(usage, fix.stats.usage.total);
+  }
   return {
     version: 1,
     ...status,

@@ -25,7 +25,7 @@ function started(e: Extract<OrchEvent, { type: 'orch_started' }>): OrchState {
       branch: null, checkpoint_sha: null, stop_reason: null, stop_detail: null, skipped_because: null, auto_resumes: 0,
       next_command: null, started_at: null, ended_at: null, waits: [],
     })),
-    integration: { branch: integrationBranchOf(e.orch_id), status: 'pending', sha: null, merged: [], conflict: null, verification: null },
+    integration: { branch: integrationBranchOf(e.orch_id), status: 'pending', sha: null, merged: [], conflict: null, conflicts: [], verification: null },
     status: 'running', stop_reason: null, stop_detail: null, started_at: e.ts, updated_at: e.ts, ended_at: null, seq: e.seq,
   };
 }
@@ -72,11 +72,27 @@ function step(s: OrchState, e: OrchEvent): OrchState {
     case 'integration_started':
       return { ...s, integration: { ...s.integration, status: 'merging', verification: null } };
     case 'integration_merged':
-      return { ...s, integration: { ...s.integration, status: 'merging', sha: e.sha, merged: [...new Set([...s.integration.merged, e.key])], conflict: null } };
-    case 'integration_conflict':
-      return { ...s, integration: { ...s.integration, status: 'conflict', conflict: { key: e.key, run_id: e.run_id, files: e.files, conflict_base: e.conflict_base, fix_run_id: null } } };
+      return {
+        ...s,
+        integration: {
+          ...s.integration, status: 'merging', sha: e.sha, merged: [...new Set([...s.integration.merged, e.key])], conflict: null,
+          conflicts: s.integration.conflicts.map((c) => (c.key === e.key ? { ...c, resolved: true } : c)),
+        },
+      };
+    case 'integration_conflict': {
+      const conflict = { key: e.key, run_id: e.run_id, files: e.files, conflict_base: e.conflict_base, fix_run_id: null };
+      return { ...s, integration: { ...s.integration, status: 'conflict', conflict, conflicts: [...s.integration.conflicts, { ...conflict, resolved: false }] } };
+    }
     case 'integration_fix_started':
-      return { ...s, integration: { ...s.integration, status: 'fixing', conflict: s.integration.conflict && { ...s.integration.conflict, fix_run_id: e.run_id } } };
+      return {
+        ...s,
+        integration: {
+          ...s.integration, status: 'fixing', conflict: s.integration.conflict && { ...s.integration.conflict, fix_run_id: e.run_id },
+          conflicts: s.integration.conflicts.map((c, i, all) => (i === all.length - 1 ? { ...c, fix_run_id: e.run_id } : c)),
+        },
+      };
+    case 'integration_verifying':
+      return { ...s, integration: { ...s.integration, status: 'verifying', sha: e.sha } };
     case 'integration_verified':
       return {
         ...s,
@@ -88,6 +104,10 @@ function step(s: OrchState, e: OrchEvent): OrchState {
     case 'orch_stopped':
       return {
         ...s, status: e.outcome, stop_reason: e.stop_reason, stop_detail: e.stop_detail, ended_at: e.ts,
+        // An interruption stopped every task's run under way with it (orchestrate resume resumes them).
+        tasks: e.stop_reason === 'interrupted' ? s.tasks.map((t) => (t.run_id && (t.status === 'running' || t.status === 'waiting') ? {
+          ...withoutWait(t, e.ts), status: 'stopped', stop_reason: 'interrupted', stop_detail: e.stop_detail, ended_at: e.ts,
+        } : t)) : s.tasks,
         integration: integrationAtStop(s.integration, e.stop_reason),
       };
   }
@@ -110,6 +130,6 @@ function withoutWait(t: OrchTaskState, ts: string): OrchTaskState {
 /** What the integration says once the orchestration stopped: never still "merging" or "fixing". */
 function integrationAtStop(i: OrchState['integration'], reason: string): OrchState['integration'] {
   if (i.status === 'pending') return { ...i, status: 'skipped' };
-  if (i.status === 'merging' || i.status === 'fixing') return { ...i, status: reason === 'merge_conflict' ? 'conflict' : 'pending' };
+  if (i.status === 'merging' || i.status === 'fixing' || i.status === 'verifying') return { ...i, status: reason === 'merge_conflict' ? 'conflict' : 'pending' };
   return i;
 }

@@ -17,6 +17,10 @@ export function orchGuidance(state: OrchState, live: Liveness): { next_action: N
   if (reason === 'complete') return { next_action: 'none', suggested_command: `git log --oneline ${state.base_sha.slice(0, 12)}..${state.integration.branch}` };
   const spec = STOP_REASONS[reason];
   const stoppedTask = state.tasks.find((t) => t.status === 'stopped' && t.stop_reason === reason);
+  // A stop that needs a person's fix before resuming (a missing program, a budget) says the task's fix first.
+  if (spec.resumable && spec.nextAction === 'fix_config' && stoppedTask?.next_command) {
+    return { next_action: spec.nextAction, suggested_command: `# First: ${stoppedTask.next_command.replace(/^#\s*/, '')}; then: ${orchCommand('resume', id)}` };
+  }
   if (spec.resumable) return { next_action: 'resume', suggested_command: orchCommand('resume', id) };
   if (stoppedTask) {
     const fix = stoppedTask.next_command?.replace(/^#\s*/, '').replace(/,? then start a new run$/, '') ?? 'fix the cause its report names';

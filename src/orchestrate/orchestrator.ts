@@ -1,6 +1,7 @@
 import type { OrchState } from '../contracts/orchestration.js';
 
 import type { SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
 import { integrate, type IntegrationStop } from './integrate-step.js';
 import type { OrchStore } from './orch-store.js';
@@ -12,6 +13,8 @@ export interface OrchestrateOptions {
   /** Stops the orchestration: its runs stop `interrupted` (resumable) and it stops `interrupted`. */
   signal?: AbortSignal;
   hooks?: SuperviseHooks;
+  /** Adapters every task's run (and a conflict-fix run) is executed through instead of the real ones. */
+  ports?: Partial<EnginePorts>;
 }
 
 const now = () => new Date().toISOString();
@@ -36,8 +39,8 @@ export async function executeOrchestration(store: OrchStore, opts: OrchestrateOp
   }, timing.heartbeatMs);
   try {
     if (lost) throw new Error(`${dir}: this process does not hold the orchestration's lease`);
-    await scheduleTasks(store, dir, controller.signal, opts.hooks);
-    const stop = controller.signal.aborted ? null : await integrate(store, dir, controller.signal, opts.hooks);
+    await scheduleTasks(store, dir, controller.signal, opts.hooks, opts.ports);
+    const stop = controller.signal.aborted ? null : await integrate(store, dir, controller.signal, opts.hooks, opts.ports);
     if (controller.signal.aborted) {
       if (!lost) store.append({ type: 'orch_stopped', ts: now(), outcome: 'stopped', stop_reason: 'interrupted', stop_detail: `interrupted by ${String(controller.signal.reason)}` });
     } else {

@@ -1,6 +1,7 @@
 import type { OrchEventInput, OrchTaskState } from '../contracts/orchestration.js';
 import type { RunState } from '../contracts/state.js';
 import type { SuperviseHooks } from '../engine/supervisor.js';
+import type { EnginePorts } from '../engine/ports/ports.js';
 import { CollisionGate } from './gate.js';
 import type { OrchStore } from './orch-store.js';
 import { pick } from './pick.js';
@@ -21,7 +22,7 @@ function progressOf(task: OrchTaskState, launched: boolean): TaskProgress {
  * first, after a crash), then each ready task up to max-parallel, in dependency order. Skips, waits and
  * every task's progress are journaled. Returns when all ended, or (tasks left as they are) once `signal` aborts.
  */
-export async function scheduleTasks(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks): Promise<void> {
+export async function scheduleTasks(store: OrchStore, orchDir: string, signal: AbortSignal, hooks?: SuperviseHooks, ports?: Partial<EnginePorts>): Promise<void> {
   const active = new Map<string, Promise<void>>();
   const runStates = new Map<string, RunState>();
   let wake: () => void = () => {};
@@ -42,7 +43,7 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
   const onStop = () => stopAll.abort(signal.reason);
   signal.addEventListener('abort', onStop, { once: true });
   const ctx: TaskDriverContext = {
-    orch: () => store.state, orchDir, journal, gate, signal: stopAll.signal, hooks,
+    orch: () => store.state, orchDir, journal, gate, signal: stopAll.signal, hooks, ports,
     onRunState: (key, state) => {
       runStates.set(key, state);
     },

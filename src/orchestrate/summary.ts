@@ -2,6 +2,8 @@ import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
 
 const seconds = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 100) / 10} s`);
 const cost = (usd: number) => `$${usd.toFixed(2)}`;
+/** Text inside a table cell: a `|` would end the cell. */
+const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 /** summary.md: the orchestration's final artifact, written to paste as a pull request's description. */
 export function orchSummaryMarkdown(r: OrchReportOutput): string {
@@ -12,8 +14,8 @@ export function orchSummaryMarkdown(r: OrchReportOutput): string {
   if (r.stop_detail) lines.push(`> ${r.stop_detail}`, '');
   lines.push('## Tasks', '', '| task | outcome | run | checkpoints | time | cost |', '|---|---|---|---|---|---|');
   for (const t of r.tasks) {
-    const outcome = t.status === 'skipped' ? `skipped (${t.skipped_because})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
-    lines.push(`| ${t.key}: ${t.title} | ${outcome} | ${t.run_id ? `\`${t.branch}\`` : '–'} | ${t.checkpoints.map((c) => `\`${c.sha.slice(0, 10)}\``).join(' ') || '–'} | ${seconds(t.duration_ms)} | ${t.usage ? cost(t.usage.cost_usd) : '–'} |`);
+    const outcome = t.status === 'skipped' ? `skipped (${cell(t.skipped_because ?? '')})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
+    lines.push(`| ${t.key}: ${cell(t.title)} | ${outcome} | ${t.run_id ? `\`${t.branch}\`` : '–'} | ${t.checkpoints.map((c) => `\`${c.sha.slice(0, 10)}\``).join(' ') || '–'} | ${seconds(t.duration_ms)} | ${t.usage ? cost(t.usage.cost_usd) : '–'} |`);
   }
   lines.push('', '## What changed', '');
   for (const t of r.tasks.filter((x) => x.checkpoints.length)) {
@@ -25,7 +27,7 @@ export function orchSummaryMarkdown(r: OrchReportOutput): string {
   lines.push('', '## Integration', '');
   const i = r.integration;
   lines.push(`- Status: ${i.status}${i.sha ? ` at \`${i.sha.slice(0, 12)}\`` : ''}; merged: ${i.merged.join(', ') || 'nothing'}`);
-  if (i.conflict) lines.push(`- Conflict merging ${i.conflict.key} in ${i.conflict.files.join(', ')}${i.conflict.fix_run_id ? `; fix run ${i.conflict.fix_run_id}` : ''}`);
+  for (const c of i.conflicts) lines.push(`- Conflict merging ${c.key} in ${c.files.join(', ')}: ${c.resolved ? 'resolved' : 'not resolved'}${c.fix_run_id ? ` (fix run ${c.fix_run_id})` : ''}`);
   if (i.verification) lines.push(`- Verification: ${i.verification.ok ? 'passed' : `failed (${i.verification.failed_command})`}`);
   lines.push('', '## Usage', '', `${r.usage.input_tokens} input tokens, ${r.usage.output_tokens} output tokens, ${cost(r.usage.cost_usd)}${r.usage.unpriced_calls ? ` (${r.usage.unpriced_calls} calls without a reported cost)` : ''}.`);
   lines.push('', '## Next', '', `\`${r.suggested_command}\``, '');

@@ -7,8 +7,9 @@ import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
 import { LeaseLostError, supervise, type SuperviseHooks } from '../engine/supervisor.js';
 import { JournalTakenOverError } from '../store/journal.js';
 import { realPorts } from '../engine/ports/real-ports.js';
-import type { WorkerPort } from '../engine/ports/ports.js';
+import type { EnginePorts, WorkerPort } from '../engine/ports/ports.js';
 import { StopRequest } from '../engine/stop-request.js';
+import { systemClock } from '../engine/ports/clock.js';
 import { isTerminal, suggestedFor } from '../engine/describe.js';
 import { loadState } from '../engine/load-state.js';
 import { waitForTerminal } from '../engine/wait-run.js';
@@ -36,18 +37,12 @@ export interface TaskDriverContext {
   hooks?: SuperviseHooks;
   /** Every state a task's run reaches, for collision checks (touch.ts). */
   onRunState: (key: string, state: RunState) => void;
+  /** Adapters the runs are executed through instead of the real ones (in-process tests, other executors). */
+  ports?: Partial<EnginePorts>;
 }
 
 const now = () => new Date().toISOString();
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const done = () => {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', done);
-    resolve();
-  };
-  const timer = setTimeout(done, ms);
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = systemClock.sleep;
 
 /**
  * Takes one task to its end: starts its run (or adopts, reattaches to or reclaims the run it already has),
@@ -130,7 +125,7 @@ async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): P
   const controller = new AbortController();
   const onAbort = () => controller.abort('the orchestrator stopping');
   ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const real = realPorts();
+  const real = { ...realPorts(), ...ctx.ports };
   const workers: WorkerPort = {
     async call(effect, pctx) {
       if (effect.phase === 'IMPLEMENT') {

@@ -1,16 +1,13 @@
 import type { OrchState } from '../../contracts/orchestration.js';
 import { orchCommand, orchGuidance } from '../../orchestrate/orch-status.js';
 import type { Output } from './output.js';
+import { taskLine } from './orch-view.js';
 
 /** The end of an orchestration in words: each task's outcome, the integration, and the exact next command. */
 export function printOrchEnd(out: Output, state: OrchState): void {
   const c = out.colors;
   out.say('');
-  for (const t of state.tasks) {
-    const mark = t.status === 'complete' ? c.green('✓') : t.status === 'skipped' ? c.dim('–') : c.red('✗');
-    const what = t.status === 'skipped' ? `skipped (${t.skipped_because})` : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status;
-    out.say(`  ${mark} ${t.key.padEnd(28)} ${what}${t.branch ? c.dim(`  ${t.branch}`) : ''}`);
-  }
+  for (const t of state.tasks) out.say(taskLine(out, t));
   const i = state.integration;
   out.say(`  Integration ${i.branch}: ${i.status}${i.sha ? ` at ${i.sha.slice(0, 12)}` : ''}`);
   const next = orchGuidance(state, { pid: null, alive: false });

@@ -20,6 +20,7 @@ export function orchEventLine(out: Output, e: OrchEvent): string | null {
     case 'integration_merged': return `${c.green('✓')} merged ${e.key} (${e.sha.slice(0, 12)})`;
     case 'integration_conflict': return `${c.yellow('!')} merging ${e.key} conflicts in ${e.files.join(', ')}`;
     case 'integration_fix_started': return `${c.cyan('▶')} conflict-fix run ${e.run_id} started for ${e.key}`;
+    case 'integration_verifying': return `${c.cyan('⇢')} verifying the integration at ${e.sha.slice(0, 12)}`;
     case 'integration_verified': return e.ok ? `${c.green('✓')} integration verified at ${e.sha.slice(0, 12)}` : `${c.red('✗')} integration verification failed: ${e.failed_command}`;
     case 'orch_stopped': return e.outcome === 'complete' ? c.green(c.bold('Orchestration complete')) : c.red(`Orchestration stopped: ${e.stop_reason}${e.stop_detail ? ` — ${e.stop_detail}` : ''}`);
   }

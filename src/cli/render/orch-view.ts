@@ -3,7 +3,8 @@ import type { Output } from './output.js';
 
 const secs = (ms: number | null) => (ms === null ? '' : ` ${Math.round(ms / 1000)} s`);
 
-function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
+/** One task as a line: its mark, key, state (and why it waits or stopped) and its run. */
+export function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
   const c = out.colors;
   const mark = { complete: c.green('✓'), stopped: c.red('✗'), skipped: c.dim('–'), running: c.cyan('▶'), waiting: c.yellow('…'), pending: c.dim('·') }[t.status];
   const what = t.status === 'waiting' && t.waiting ? `waiting (${t.waiting.reason}): ${t.waiting.detail}`
@@ -32,7 +33,7 @@ export function renderOrchReport(out: Output, r: OrchReportOutput): void {
   }
   const i = r.integration;
   out.say(`Integration ${i.branch}: ${i.status}${i.sha ? ` at ${i.sha.slice(0, 12)}` : ''} (merged: ${i.merged.join(', ') || 'nothing'})`);
-  if (i.conflict) out.say(`  conflict merging ${i.conflict.key}: ${i.conflict.files.join(', ')}${i.conflict.fix_run_id ? ` (fix run ${i.conflict.fix_run_id})` : ''}`);
+  for (const c of i.conflicts) out.say(`  conflict merging ${c.key}: ${c.files.join(', ')}, ${c.resolved ? 'resolved' : 'not resolved'}${c.fix_run_id ? ` (fix run ${c.fix_run_id})` : ''}`);
   if (i.verification && !i.verification.ok) out.say(`  verification failed: ${i.verification.failed_command}`);
   if (r.stop_detail) out.say(r.stop_detail);
   out.say(`Next: ${r.suggested_command}`);
