@@ -70,7 +70,7 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
     const s = await repo.status(id);
     expect(s.status).toBe('complete');
     expect(s.integration.status).toBe('verified');
-    // The conflict and its fix, from the journal (status clears integration.conflict once the fix is merged).
+    // The conflict and its fix, in the journal.
     const events = repo.orchEvents(id);
     const conflict = events.find((e) => e.type === 'integration_conflict');
     expect(conflict).toMatchObject({ files: ['src/shared.txt'] });
@@ -78,9 +78,17 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
     expect(repo.git('show', `${conflict.conflict_base}:src/shared.txt`)).toMatch(/^<<<<<<< /m);
     const fixRun = events.find((e) => e.type === 'integration_fix_started')?.run_id as string;
     expect(fixRun).toBeTruthy();
+    // Status keeps the history: the conflict, its fix run, resolved; none is being dealt with now.
+    expect(s.integration.conflict).toBeNull();
+    expect(s.integration.conflicts).toEqual([expect.objectContaining({ key: conflict.key, files: ['src/shared.txt'], fix_run_id: fixRun, resolved: true })]);
     expect(repo.calls().some((c) => c.run_id === fixRun && c.phase === 'IMPLEMENT'), 'the fix run\'s implementer was called').toBe(true);
     expect((await statusOf(repo, fixRun)).stop_reason).toBe('complete');
-    expect(events.map((e) => e.type).slice(-3)).toEqual(['integration_merged', 'integration_verified', 'orch_stopped']);
+    // After the fix: the conflicting task's branch is merged, then the result is verified.
+    const at = (pred: (e: any) => boolean) => events.findIndex(pred);
+    const fixStarted = at((e) => e.type === 'integration_fix_started');
+    const mergedAfterFix = at((e) => e.type === 'integration_merged' && e.key === conflict.key);
+    expect(mergedAfterFix).toBeGreaterThan(fixStarted);
+    expect(at((e) => e.type === 'integration_verified' && e.ok)).toBeGreaterThan(mergedAfterFix);
 
     const shared = repo.git('show', `runr/orch/${id}:src/shared.txt`);
     expect(shared).toContain('from left');
@@ -103,6 +111,7 @@ describe('orchestrate: integration branch runr/orch/<id>', { timeout: 180_000 },
     expect(s.stop_detail).toContain('src/shared.txt');
     expect(s.integration.status).toBe('conflict');
     expect(s.integration.conflict).toMatchObject({ files: ['src/shared.txt'], fix_run_id: null });
+    expect(s.integration.conflicts).toEqual([expect.objectContaining({ files: ['src/shared.txt'], fix_run_id: null, resolved: false })]);
     expect(s.suggested_command.length).toBeGreaterThan(0);
     expect(taskOf(s, 'left/left').status).toBe('complete');
     expect(taskOf(s, 'right/right').status).toBe('complete');
