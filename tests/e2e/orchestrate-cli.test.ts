@@ -21,7 +21,7 @@ async function startDetached(repo: OrchRepo, extra: string[] = []) {
 }
 
 describe('orchestrate CLI contract', { timeout: 180_000 }, () => {
-  it('--json: the first line is {orchestration_id, orch_dir, status: "started"}; the last is the wait output', async () => {
+  it('--json: the first line is {orchestration_id, orch_dir, status: "started"}; the last is the wait output; latest; follow', async () => {
     const repo = newRepo({ tasks: { 'tasks/one.md': { title: 'One' } }, tracks: [{ id: 't', tasks: ['tasks/one.md'] }] });
     const r = await repo.run(['--fast']);
     expect(r.exitCode, r.stderr).toBe(0);
@@ -43,6 +43,14 @@ describe('orchestrate CLI contract', { timeout: 180_000 }, () => {
     const report = await repo.orchestrate(['report', 'latest', '--json']);
     expect(report.exitCode, report.stderr).toBe(0);
     expect(report.json().orchestration_id).toBe(r.start.orchestration_id);
+
+    // follow of a finished orchestration: its journal, as NDJSON, then it ends.
+    const follow = await repo.orchestrate(['follow', 'latest', '--json'], { timeoutMs: 30_000 });
+    expect(follow.exitCode, follow.stderr).toBe(0);
+    const types = follow.lines().map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('orch_started');
+    expect(types.at(-1)).toBe('orch_stopped');
+    expect(follow.lines()).toEqual(repo.orchEvents(r.start.orchestration_id));
   });
 
   it('status --all lists orchestrations newest first; wait --timeout 1 on a running one → 124 with timed_out', async () => {
