@@ -83,12 +83,10 @@ export interface OrchRepoOptions {
 /** A repository with committed task files and tracks.yaml, workers = the track agent, tier0 = `node check.js`. */
 export class OrchRepo extends TestRepo {
   readonly agentLog: string;
-  readonly tracksFile: string;
 
   constructor(opts: OrchRepoOptions) {
     super({ files: opts.files });
     this.agentLog = path.join(this.stateDir, 'track-agent.ndjson');
-    this.tracksFile = path.join(this.dir, 'tracks.yaml');
     const worker = { type: 'command', command: ['node', TRACK_AGENT], env: { TRACK_AGENT_LOG: this.agentLog } };
     this.writeConfig({
       workers: { planner: worker, implementer: worker, reviewer: worker },
