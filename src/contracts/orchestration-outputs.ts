@@ -8,8 +8,11 @@ import { UsageTotalsSchema } from './state.js';
 export const OrchStartOutputSchema = z.object({
   orchestration_id: z.string(),
   orch_dir: z.string(),
-  /** `active`: an orchestration of the same tracks file is under way, and this is it (nothing new was started). */
-  status: z.enum(['started', 'active']),
+  /**
+   * `active`: an orchestration of the same tracks file is under way, and this is it (nothing new was started);
+   * `resumed`: the first line of `orchestrate resume --json`.
+   */
+  status: z.enum(['started', 'active', 'resumed']),
 });
 
 const Counts = z.object(Object.fromEntries(TASK_STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof TASK_STATUSES)[number], z.ZodNumber>);

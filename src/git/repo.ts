@@ -31,7 +31,25 @@ export async function excludeRunrDir(repoRoot: string): Promise<void> {
   fs.appendFileSync(exclude, `${text && !text.endsWith('\n') ? '\n' : ''}# runr's run data and worktrees\n/.runr/\n`);
 }
 
+/**
+ * What git says when another process is adding a worktree at the same instant: its admin directory
+ * (`.git/worktrees/<name>/`) exists but is not written yet. Harmless; tried again a moment later.
+ */
+const HALF_MADE_WORKTREE = /failed to read \S*worktrees\/[^/\s]+\/(?:commondir|gitdir)/;
+const WORKTREE_ATTEMPTS = 5;
+
 export async function createWorktree(repoRoot: string, worktreePath: string, branch: string, base: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await addWorktree(repoRoot, worktreePath, branch, base);
+    } catch (err) {
+      if (attempt >= WORKTREE_ATTEMPTS || !HALF_MADE_WORKTREE.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+async function addWorktree(repoRoot: string, worktreePath: string, branch: string, base: string): Promise<void> {
   if (fs.existsSync(path.join(worktreePath, '.git'))) return;
   fs.mkdirSync(path.dirname(worktreePath), { recursive: true });
   // A worktree whose directory was deleted is still registered: --force re-adds it at its path. Not
