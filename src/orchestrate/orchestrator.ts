@@ -1,5 +1,4 @@
 import type { OrchState } from '../contracts/orchestration.js';
-
 import type { SuperviseHooks } from '../engine/supervisor.js';
 import type { EnginePorts } from '../engine/ports/ports.js';
 import { heartbeat, LEASE_TIMING, releaseLease } from '../store/lease.js';
@@ -62,7 +61,8 @@ function verdict(state: OrchState, integration: IntegrationStop) {
     const others = state.tasks.filter((t) => t.status === 'stopped').length - 1;
     return {
       outcome: 'stopped' as const, stop_reason: stopped.stop_reason!,
-      stop_detail: `task ${stopped.key} stopped (${stopped.stop_reason}${stopped.stop_detail ? `: ${stopped.stop_detail}` : ''})${others > 0 ? `; ${others} more task${others > 1 ? 's' : ''} stopped` : ''}`,
+      // The task's own detail can be a worker's whole output: its first line here, all of it in the task.
+      stop_detail: `task ${stopped.key} stopped (${stopped.stop_reason}${stopped.stop_detail ? `: ${stopped.stop_detail.split('\n')[0]}` : ''})${others > 0 ? `; ${others} more task${others > 1 ? 's' : ''} stopped` : ''}`,
     };
   }
   if (integration) return { outcome: 'stopped' as const, stop_reason: integration.reason, stop_detail: integration.detail };

@@ -123,7 +123,7 @@ async function startTaskRun(ctx: TaskDriverContext, task: PlannedTask): Promise<
 /** Executes a prepared run here, its IMPLEMENT calls gated: its final state, or `taken_over` when another process took the run (it is then followed). */
 async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): Promise<RunState | 'taken_over'> {
   const controller = new AbortController();
-  const onAbort = () => controller.abort('the orchestrator stopping');
+  const onAbort = () => controller.abort(ctx.signal.reason ?? 'the orchestrator stopping');
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   const real = { ...realPorts(), ...ctx.ports };
   const workers: WorkerPort = {

@@ -13,7 +13,7 @@ export function orchEventLine(out: Output, e: OrchEvent): string | null {
     case 'task_going': return `${c.cyan('▶')} ${e.key} goes on`;
     case 'task_ended': return e.outcome === 'complete'
       ? `${c.green('✓')} ${e.key} complete${e.checkpoint_sha ? ` (${e.checkpoint_sha.slice(0, 12)})` : ''}`
-      : `${c.red('✗')} ${e.key} stopped: ${e.stop_reason}${e.stop_detail ? ` — ${e.stop_detail}` : ''}${e.next_command ? `\n    next: ${e.next_command}` : ''}`;
+      : `${c.red('✗')} ${e.key} stopped: ${e.stop_reason}${e.stop_detail ? ` — ${e.stop_detail.split('\n')[0]}` : ''}${e.next_command ? `\n    next: ${e.next_command}` : ''}`;
     case 'task_skipped': return `${c.dim('–')} ${e.key} skipped: ${e.because}`;
     case 'task_reopened': return `${c.cyan('↻')} ${e.key} reopened${e.fresh ? ': it starts again with a new run' : ''}`;
     case 'integration_started': return `${c.cyan('⇢')} integrating into ${e.branch}`;
