@@ -48,11 +48,10 @@ export class CollisionGate {
     let waiting = false;
     for (;;) {
       if (signal.aborted) return { aborted: true };
-      const others = [...this.phases.keys()].filter((k) => k !== key);
-      const sets = new Map(await Promise.all([key, ...others].map(async (k) => [k, await this.hooks.touchOf(k)] as const)));
+      const sets = new Map(await Promise.all([key, ...this.judgedAgainst(key)].map(async (k) => [k, await this.hooks.touchOf(k)] as const)));
       if (signal.aborted) return { aborted: true };
-      // A task that started while the sets were read is judged on a fresh read.
-      if ([...this.phases.keys()].some((k) => !sets.has(k))) continue;
+      // A task that reached the gate or passed it while the sets were read is judged on a fresh read.
+      if (this.judgedAgainst(key).some((k) => !sets.has(k))) continue;
       const blocker = this.blockerOf(key, sets);
       if (!blocker) {
         this.phases.set(key, 'executing');
@@ -67,16 +66,21 @@ export class CollisionGate {
     }
   }
 
+  /** The tasks `key` must not collide with to go on: those executing, and those at the gate before it. */
+  private judgedAgainst(key: string): string[] {
+    const myPlace = this.hooks.order.indexOf(key);
+    return this.hooks.order.filter((other, place) => {
+      const phase = this.phases.get(other);
+      return other !== key && (phase === 'executing' || (phase === 'at_gate' && place < myPlace));
+    });
+  }
+
   /** The task that keeps `key` from going on now: one that executes on files `key` may touch, or is at the gate before it. */
   private blockerOf(key: string, sets: Map<string, TouchSet>): { key: string; why: string; executing: boolean } | null {
     const mine = sets.get(key)!;
-    const myPlace = this.hooks.order.indexOf(key);
-    for (const other of this.hooks.order) {
-      const phase = this.phases.get(other);
-      const set = sets.get(other);
-      if (other === key || !set || !phase || (phase !== 'executing' && !(phase === 'at_gate' && this.hooks.order.indexOf(other) < myPlace))) continue;
-      const c = collision(mine, set);
-      if (c.collides) return { key: other, why: c.why, executing: phase === 'executing' };
+    for (const other of this.judgedAgainst(key)) {
+      const c = collision(mine, sets.get(other)!);
+      if (c.collides) return { key: other, why: c.why, executing: this.phases.get(other) === 'executing' };
     }
     return null;
   }

@@ -70,7 +70,8 @@ export async function scheduleTasks(store: OrchStore, orchDir: string, signal: A
     const woken = new Promise<void>((resolve) => {
       wake = resolve;
     });
-    const busy = [...active.keys()].filter((k) => taskOf(k).status !== 'waiting').length;
+    // Slots are taken by runs at work: not by one parked in a wait, nor by one that has just ended.
+    const busy = [...active.keys()].map(taskOf).filter((t) => progressOf(t, true) === 'running' && !(t.status === 'waiting' && t.run_id)).length;
     const decisions = pick({ tasks: planned, progressOf: (k) => progressOf(taskOf(k), active.has(k)), busy, maxParallel: store.state.options.max_parallel });
     for (const d of decisions) {
       if (d.kind === 'start') launch(d.key);

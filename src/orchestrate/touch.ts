@@ -4,8 +4,20 @@ import { listChanges } from '../git/changes.js';
 import { raw } from '../git/git.js';
 import type { TouchSet } from './collisions.js';
 
-/** Every file the run has changed so far: committed on its branch since its base, and not yet committed. */
-async function changedSoFar(state: RunState): Promise<string[]> {
+/** What changedSoFar found for a state: every journaled event makes a new state, so this is once per event. */
+const changedAt = new WeakMap<RunState, Promise<string[]>>();
+
+/** Every file the run has changed so far (as of its last event): committed on its branch since its base, and not yet committed. */
+function changedSoFar(state: RunState): Promise<string[]> {
+  let found = changedAt.get(state);
+  if (!found) {
+    found = readChanges(state);
+    changedAt.set(state, found);
+  }
+  return found;
+}
+
+async function readChanges(state: RunState): Promise<string[]> {
   if (!fs.existsSync(state.work_dir)) return [];
   const [committed, pending] = await Promise.all([
     raw(state.work_dir, ['diff', '--name-only', '--no-renames', '-z', state.base_sha, 'HEAD']),
