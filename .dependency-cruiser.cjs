@@ -48,6 +48,13 @@ module.exports = {
       to: { path: '^src/orchestrate/' },
     },
     {
+      name: 'orchestrate-below-api',
+      comment: 'api/ is the library surface over the engine and orchestrate/; orchestrate/ drives the engine directly.',
+      severity: 'error',
+      from: { path: '^src/orchestrate/' },
+      to: { path: '^src/api/' },
+    },
+    {
       name: 'only-cli-imports-cli',
       comment: 'cli/ is a client of the engine: parse flags, call the engine, render. Nothing else may depend on it.',
       severity: 'error',

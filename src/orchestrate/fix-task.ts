@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { RunState } from '../contracts/state.js';
 import { STOP_REASONS } from '../contracts/stop-reasons.js';
-import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
+import { resumeTaskSession, startTaskSession, type TaskSession } from './task-sessions.js';
 import { supervise, type SuperviseHooks } from '../engine/supervisor.js';
 import type { EnginePorts } from '../engine/ports/ports.js';
 import { realPorts } from '../engine/ports/real-ports.js';
@@ -28,7 +28,7 @@ export async function runFixTask(
 ): Promise<RunState | null> {
   const conflict = store.state.integration.conflict!;
   const repoRoot = store.state.repo_root;
-  let run: PreparedRun;
+  let run: TaskSession;
   if (conflict.fix_run_id) {
     const runDir = runDirOf(repoRoot, conflict.fix_run_id);
     const state = await loadState(runDir);
@@ -38,14 +38,14 @@ export async function runFixTask(
       const end = await waitForTerminal(runDir, null, signal).catch(() => null);
       return end?.end === 'terminal' ? end.state : null;
     }
-    run = await prepareResume(repoRoot, conflict.fix_run_id, {});
+    run = await resumeTaskSession(repoRoot, conflict.fix_run_id);
   } else {
     const name = `integration/fix-${conflict.conflict_base.slice(0, 12)}`;
     const task = path.join(orchDir, ORCH_FILES.tasks, `${name.replace('/', '--')}.md`);
     fs.mkdirSync(path.dirname(task), { recursive: true });
     writeTextAtomic(task, fixTaskText(ws, conflict.key, runBranchOf(conflict.run_id), conflict.files));
     const config = writeDerivedConfig(orchDir, name, store.state.config_path, (raw) => ({ ...raw, scope: { ...(raw.scope ?? {}), allowlist: conflict.files } }));
-    run = await prepareStart({ repo: repoRoot, task, config, worktree: true, baseRef: conflict.conflict_base });
+    run = await startTaskSession({ repoRoot, taskFile: task, configPath: config, baseRef: conflict.conflict_base });
     store.append({ type: 'integration_fix_started', ts: new Date().toISOString(), key: conflict.key, run_id: run.store.state.run_id });
   }
   const final = await supervise(run.store, { leaseToken: run.leaseToken, signal, hooks, ports: ports && { ...realPorts(), ...ports } });

@@ -3,7 +3,7 @@ import type { RunState } from '../contracts/state.js';
 import { STOP_REASONS, STOP_REASON_NAMES, type StopReason } from '../contracts/stop-reasons.js';
 import { RunrError } from '../contracts/errors.js';
 import { approvalChoices } from '../contracts/next-step.js';
-import { prepareResume, prepareStart, type PreparedRun } from '../api/runs.js';
+import { resumeTaskSession, startTaskSession, type TaskSession } from './task-sessions.js';
 import { LeaseLostError, supervise, type SuperviseHooks } from '../engine/supervisor.js';
 import { JournalTakenOverError } from '../store/journal.js';
 import { realPorts } from '../engine/ports/real-ports.js';
@@ -52,7 +52,7 @@ const sleep = systemClock.sleep;
 export async function driveTask(ctx: TaskDriverContext, task: PlannedTask): Promise<void> {
   const current = ctx.orch().tasks.find((t) => t.key === task.key)!;
   let runId = current.run_id ?? adoptRun(ctx, task);
-  let prepared: PreparedRun | null = null;
+  let prepared: TaskSession | null = null;
   if (!runId) {
     prepared = await startTaskRun(ctx, task);
     if (!prepared) return;
@@ -100,13 +100,13 @@ export function baseRefOf(orch: OrchState, task: PlannedTask): string {
   return fromPrevious ?? fromDependency ?? orch.base_sha;
 }
 
-async function startTaskRun(ctx: TaskDriverContext, task: PlannedTask): Promise<PreparedRun | null> {
+async function startTaskRun(ctx: TaskDriverContext, task: PlannedTask): Promise<TaskSession | null> {
   const orch = ctx.orch();
   const baseRef = baseRefOf(orch, task);
   try {
     const file = writeDerivedTask(ctx.orchDir, task, orch.options.fast);
     const config = task.verification ? writeDerivedConfig(ctx.orchDir, task.key, orch.config_path, withVerification(task.verification)) : orch.config_path;
-    const run = await prepareStart({ repo: orch.repo_root, task: file, config, worktree: true, baseRef, fast: orch.options.fast || task.fast === true });
+    const run = await startTaskSession({ repoRoot: orch.repo_root, taskFile: file, configPath: config, baseRef, fast: orch.options.fast || task.fast === true });
     ctx.journal({ type: 'task_run_started', ts: now(), key: task.key, run_id: run.store.state.run_id, base_ref: baseRef });
     return run;
   } catch (err) {
@@ -121,7 +121,7 @@ async function startTaskRun(ctx: TaskDriverContext, task: PlannedTask): Promise<
 }
 
 /** Executes a prepared run here, its IMPLEMENT calls gated: its final state, or `taken_over` when another process took the run (it is then followed). */
-async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): Promise<RunState | 'taken_over'> {
+async function execute(ctx: TaskDriverContext, key: string, run: TaskSession): Promise<RunState | 'taken_over'> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(ctx.signal.reason ?? 'the orchestrator stopping');
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -170,7 +170,7 @@ async function execute(ctx: TaskDriverContext, key: string, run: PreparedRun): P
   }
 }
 
-type Found = { kind: 'terminal'; state: RunState } | { kind: 'resumed'; run: PreparedRun } | { kind: 'gone' };
+type Found = { kind: 'terminal'; state: RunState } | { kind: 'resumed'; run: TaskSession } | { kind: 'gone' };
 
 /** The task's run as it is now: terminal (settle it), executed by someone else (wait for it), or abandoned (reclaim it). */
 async function reattach(ctx: TaskDriverContext, key: string, runId: string): Promise<Found> {
@@ -188,7 +188,7 @@ async function reattach(ctx: TaskDriverContext, key: string, runId: string): Pro
       if (end.end === 'terminal') return { kind: 'terminal', state: end.state };
       continue;
     }
-    const run = await prepareResume(ctx.orch().repo_root, runId, {});
+    const run = await resumeTaskSession(ctx.orch().repo_root, runId);
     ctx.journal({ type: 'task_run_resumed', ts: now(), key, run_id: runId, auto: false, after: state.stop_reason });
     return { kind: 'resumed', run };
   }
@@ -198,7 +198,7 @@ async function reattach(ctx: TaskDriverContext, key: string, runId: string): Pro
  * What comes after a run stopped: the task is complete; it waits for a person's approval; it is resumed
  * (a resumable stop, within the bound); or it stopped, with the run's reason and next command.
  */
-async function settle(ctx: TaskDriverContext, key: string, state: RunState): Promise<PreparedRun | 'done'> {
+async function settle(ctx: TaskDriverContext, key: string, state: RunState): Promise<TaskSession | 'done'> {
   const reason = state.stop_reason!;
   const task = ctx.orch().tasks.find((t) => t.key === key)!;
   if (reason === 'awaiting_approval') return awaitApproval(ctx, key, state);
@@ -207,7 +207,7 @@ async function settle(ctx: TaskDriverContext, key: string, state: RunState): Pro
     const retryAt = state.queue.retry_at ? Date.parse(state.queue.retry_at) : 0;
     await sleep(Math.max(AUTO_RESUME_COOLDOWN_MS, retryAt - Date.now()), ctx.signal);
     if (ctx.signal.aborted) return 'done';
-    const run = await prepareResume(state.repo_root, state.run_id, {});
+    const run = await resumeTaskSession(state.repo_root, state.run_id);
     ctx.journal({ type: 'task_run_resumed', ts: now(), key, run_id: state.run_id, auto: true, after: reason });
     return run;
   }
@@ -220,7 +220,7 @@ async function settle(ctx: TaskDriverContext, key: string, state: RunState): Pro
 }
 
 /** A run parked at its approval gate: the task waits (its files free) until a person approves or rejects it. */
-async function awaitApproval(ctx: TaskDriverContext, key: string, state: RunState): Promise<PreparedRun | 'done'> {
+async function awaitApproval(ctx: TaskDriverContext, key: string, state: RunState): Promise<TaskSession | 'done'> {
   ctx.journal({ type: 'task_waiting', ts: now(), key, reason: 'approval', detail: `waits for a person: ${approvalChoices(state.run_id)}` });
   const runDir = runDirOf(state.repo_root, state.run_id);
   for (;;) {
