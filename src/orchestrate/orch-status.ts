@@ -14,7 +14,6 @@ export function orchGuidance(state: OrchState, live: Liveness): { next_action: N
     return live.alive ? { next_action: 'none', suggested_command: orchCommand('wait', id) } : { next_action: 'resume', suggested_command: orchCommand('resume', id) };
   }
   const reason = state.stop_reason ?? 'interrupted';
-  if (reason === 'complete') return { next_action: 'none', suggested_command: `git log --oneline ${state.base_sha.slice(0, 12)}..${state.integration.branch}` };
   const spec = STOP_REASONS[reason];
   const stoppedTask = state.tasks.find((t) => t.status === 'stopped' && t.stop_reason === reason);
   // A stop that needs a person's fix before resuming (a missing program, a budget) says the task's fix first.

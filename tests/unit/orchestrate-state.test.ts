@@ -213,6 +213,38 @@ describe('the integration', () => {
   });
 });
 
+describe('the conflicts the integration met', () => {
+  it('a merge resolves only its own task\'s conflict; a fix run is recorded on the conflict under way', () => {
+    const j = journal();
+    j.push({ type: 'integration_started', branch: `runr/orch/${ORCH}` });
+    j.push({ type: 'integration_conflict', key: 'auth/login', run_id: 'r1', files: ['a.ts'], conflict_base: 'c1' });
+    j.push({ type: 'integration_merged', key: 'auth/login', run_id: 'r1', sha: '1'.repeat(40) });
+    j.push({ type: 'integration_conflict', key: 'ui/theme', run_id: 'r2', files: ['b.ts'], conflict_base: 'c2' });
+    let s = j.push({ type: 'integration_fix_started', key: 'ui/theme', run_id: 'fix2' });
+    expect(s.integration.conflicts.map((c) => [c.key, c.resolved, c.fix_run_id])).toEqual([['auth/login', true, null], ['ui/theme', false, 'fix2']]);
+    s = j.push({ type: 'integration_merged', key: 'auth/logout', run_id: 'r3', sha: '2'.repeat(40) });
+    expect(s.integration.conflicts.map((c) => c.resolved)).toEqual([true, false]);
+    s = j.push({ type: 'integration_merged', key: 'ui/theme', run_id: 'r2', sha: '3'.repeat(40) });
+    expect(s.integration.conflicts.map((c) => c.resolved)).toEqual([true, true]);
+    expect(s.integration.conflict).toBeNull();
+  });
+
+  it('a stop other than an interruption leaves the tasks as they were', () => {
+    const j = journal();
+    j.push({ type: 'task_run_started', key: 'auth/login', run_id: 'r1', base_ref: 'a'.repeat(40) });
+    const s = j.push({ type: 'orch_stopped', outcome: 'stopped', stop_reason: 'merge_conflict', stop_detail: null });
+    expect(taskOf(s, 'auth/login')).toMatchObject({ status: 'running', stop_reason: null });
+  });
+
+  it('a wait that ended is closed once, not again by the next event', () => {
+    const j = journal();
+    j.push({ type: 'task_waiting', key: 'auth/login', reason: 'capacity', detail: 'all 2 slots are taken' });
+    j.push({ type: 'task_run_started', key: 'auth/login', run_id: 'r1', base_ref: 'a'.repeat(40) });
+    const s = j.push({ type: 'task_ended', key: 'auth/login', run_id: 'r1', outcome: 'complete', stop_reason: 'complete', stop_detail: null, checkpoint_sha: null, next_command: null });
+    expect(taskOf(s, 'auth/login').waits).toEqual([{ reason: 'capacity', detail: 'all 2 slots are taken', since: j.tsOf(1), until: j.tsOf(2) }]);
+  });
+});
+
 describe('orch_stopped and orch_resumed', () => {
   it('a stop before the integration began marks it skipped', () => {
     const j = journal();

@@ -98,10 +98,11 @@ describe('buildOrchStatus', () => {
   });
 
   it('stopped because a task stopped for good: that task\'s fix, then orchestrate resume', () => {
-    const s = stateAfter(run('auth/login', 'r1'), ended('auth/login', 'r1', 'guard_violation', '# Review the scope settings in x'), stopped('guard_violation'));
-    // orchestrate resume starts such a task again with a new run, once its cause is fixed.
+    const s = stateAfter(run('auth/login', 'r1'), ended('auth/login', 'r1', 'guard_violation', '# Review the scope settings in /r/.runr/runr.config.json (or split the task), then start a new run'), stopped('guard_violation'));
+    // orchestrate resume starts such a task again with a new run, once its cause is fixed (not "start a new run").
     expect(status(s, NO_LEASE)).toMatchObject({
-      next_action: 'resolve_scope_violation', suggested_command: `# auth/login: Review the scope settings in x; then runr orchestrate resume ${ORCH} starts it again`,
+      next_action: 'resolve_scope_violation',
+      suggested_command: `# auth/login: Review the scope settings in /r/.runr/runr.config.json (or split the task); then runr orchestrate resume ${ORCH} starts it again`,
     });
     const review = stateAfter(run('ui/theme', 'r2'), ended('ui/theme', 'r2', 'review_loop_detected', 'runr report r2'), stopped('review_loop_detected'));
     expect(status(review, NO_LEASE)).toMatchObject({ next_action: 'inspect_logs', suggested_command: `# ui/theme: runr report r2; then runr orchestrate resume ${ORCH} starts it again` });

@@ -69,7 +69,8 @@ describe('tracks.yaml', () => {
 `);
     const plan = loadTracks(file, repo);
     const keys = plan.tasks.map((t) => t.key);
-    expect(keys.indexOf('ui/dark-mode')).toBeGreaterThan(keys.indexOf('auth/auth-frontend'));
+    // Every task once, each after what it depends on, otherwise in the file's order.
+    expect(keys).toEqual(['auth/auth-backend', 'auth/auth-frontend', 'ui/dark-mode', 'tidy/cleanup']);
     expect(plan.tasks.find((t) => t.key === 'ui/dark-mode')!.depends_on).toEqual([{ on: 'auth/auth-frontend', when: 'complete' }]);
     expect(plan.tasks.find((t) => t.key === 'tidy/cleanup')!.depends_on).toEqual([{ on: 'auth/auth-backend', when: 'always' }]);
   });
@@ -112,6 +113,7 @@ describe('tracks.yaml', () => {
     ['tracks:\n  - id: a\n    depends_on: [nowhere]\n    tasks:\n      - path: tasks/cleanup.md\n', 'a/cleanup: depends on "nowhere", which is neither a track nor a track/task'],
     ['tracks:\n  - id: a\n    depends_on: [b]\n    tasks:\n      - path: tasks/cleanup.md\n  - id: b\n    depends_on: [a]\n    tasks:\n      - path: tasks/dark-mode.md\n', 'dependency cycle: a/cleanup → b/dark-mode → a/cleanup'],
     ['tracks:\n  - id: a\n    depends_on: [a]\n    tasks:\n      - path: tasks/cleanup.md\n', 'a/cleanup: depends on its own track'],
+    ['tracks:\n  - id: a\n    tasks:\n      - path: tasks/cleanup.md\n        depends_on: [a/cleanup]\n', 'a/cleanup: depends on itself'],
     ['tracks:\n  - id: a\n    tasks: [\n', 'line '],
     ['tracks:\n  - id: a\n    tasks:\n      - path: tasks/bad.md\n', 'tracks[0].tasks[0].path: ', { 'tasks/bad.md': '---\nworkr: codex\n---\n# Bad\n\n## Goal\nx\n' }],
   ];
