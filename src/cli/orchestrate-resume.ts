@@ -1,13 +1,9 @@
-import { executeInBackground, executePrepared, prepareOrchestrationResume } from '../api/orchestrations.js';
+import { executeInBackground, prepareOrchestrationResume } from '../api/orchestrations.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import { exitCodeFor } from '../contracts/stop-reasons.js';
-import { orchCommand, orchWaitOutput } from '../orchestrate/orch-status.js';
+import { orchCommand } from '../orchestrate/orch-status.js';
 import { resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
-import { orchEventLine } from './render/orch-lines.js';
-import { printOrchEnd } from './render/orch-end.js';
-import { withCancellation } from './signals.js';
-import { testHooksFromEnv } from './test-hooks.js';
+import { executeInForeground } from './orchestrate-execute.js';
 
 interface ResumeFlags { repo: string; json?: boolean; detach?: boolean }
 
@@ -23,12 +19,5 @@ export default async function orchestrateResume(idArg: string, flags: ResumeFlag
     return EXIT.ok;
   }
   out.say(out.colors.bold(`Resuming orchestration ${orchId}`));
-  store.onEvent = (event) => {
-    const line = orchEventLine(out, event);
-    if (line) out.say(line);
-  };
-  const final = await withCancellation((signal) => executePrepared(prepared, signal, testHooksFromEnv()));
-  if (out.json) out.data(orchWaitOutput(final, 'terminal'));
-  else printOrchEnd(out, final);
-  return exitCodeFor(final.stop_reason);
+  return executeInForeground(out, prepared);
 }

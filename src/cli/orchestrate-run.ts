@@ -1,15 +1,12 @@
-import { executeInBackground, executePrepared, prepareOrchestration, waitForOrchestration } from '../api/orchestrations.js';
+import { executeInBackground, prepareOrchestration, waitForOrchestration } from '../api/orchestrations.js';
 import type { CollisionPolicy } from '../contracts/orchestration.js';
-import { exitCodeFor } from '../contracts/stop-reasons.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import { orchCommand, orchWaitOutput } from '../orchestrate/orch-status.js';
+import { orchCommand } from '../orchestrate/orch-status.js';
 import { readOrchEvents } from '../orchestrate/orch-store.js';
 import { positiveNumber, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 import { orchEventLine } from './render/orch-lines.js';
-import { withCancellation } from './signals.js';
-import { testHooksFromEnv } from './test-hooks.js';
-import { printOrchEnd } from './render/orch-end.js';
+import { executeInForeground } from './orchestrate-execute.js';
 
 interface OrchestrateRunFlags {
   repo: string; config: string; worktree?: boolean; fast?: boolean; maxParallel?: string; collisionPolicy?: CollisionPolicy;
@@ -46,12 +43,5 @@ export default async function orchestrateRun(flags: OrchestrateRunFlags): Promis
     return EXIT.ok;
   }
   out.say(orchEventLine(out, readOrchEvents(store.dir)[0]!)!);
-  store.onEvent = (event) => {
-    const line = orchEventLine(out, event);
-    if (line) out.say(line);
-  };
-  const final = await withCancellation((signal) => executePrepared(started.prepared, signal, testHooksFromEnv()));
-  if (out.json) out.data(orchWaitOutput(final, 'terminal'));
-  else printOrchEnd(out, final);
-  return exitCodeFor(final.stop_reason);
+  return executeInForeground(out, started.prepared);
 }
