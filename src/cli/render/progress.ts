@@ -3,6 +3,7 @@ import type { RunEventInput } from '../../contracts/events.js';
 import type { Effect, EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { describeViolations } from '../../guard/index.js';
+import { failureHighlights } from '../../verify/failure-lines.js';
 import type { Output } from './output.js';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -60,7 +61,9 @@ function resultText(state: RunState, effect: Effect, event: Extract<RunEventInpu
     case 'verify': {
       if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;
-      return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}` };
+      // What failed, not only that it did: the failing tests' or errors' lines of the output.
+      const shown = f ? failureHighlights(f.excerpt).map((l) => `\n    │ ${l}`).join('') : '';
+      return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}${shown}` };
     }
     case 'checkpoint':
       if (r.ok && r.empty) return { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} empty: no file changed, nothing committed` };
