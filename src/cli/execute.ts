@@ -6,7 +6,7 @@ import { supervise } from '../engine/supervisor.js';
 import type { RunStore } from '../engine/run-store.js';
 import { stopSummary } from './render/human.js';
 import type { Output } from './render/output.js';
-import { progressPrinter } from './render/progress.js';
+import { progressOptionsFromEnv, progressPrinter } from './render/progress.js';
 import { runrCommand } from '../contracts/next-step.js';
 import { withCancellation } from './signals.js';
 import { testHooksFromEnv } from './test-hooks.js';
@@ -26,7 +26,7 @@ export async function execute(out: Output, store: RunStore, leaseToken: string, 
   const executeWith = (cancel: AbortSignal) => supervise(store, {
     leaseToken,
     signal: cancel,
-    onEvent: progressPrinter(out),
+    onEvent: progressPrinter(out, progressOptionsFromEnv()),
     hooks: testHooksFromEnv(),
   });
   const final = await (signal ? executeWith(signal) : withCancellation(executeWith));

@@ -2,7 +2,7 @@ import { followRun } from '../api/follow.js';
 import { runrCommand } from '../contracts/next-step.js';
 import { stopSummary } from './render/human.js';
 import { createOutput } from './render/output.js';
-import { progressPrinter } from './render/progress.js';
+import { progressOptionsFromEnv, progressPrinter } from './render/progress.js';
 
 interface FollowFlags { repo: string; json?: boolean }
 
@@ -10,7 +10,7 @@ interface FollowFlags { repo: string; json?: boolean }
 export default async function follow(runIdArg: string | undefined, flags: FollowFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
   const following = await followRun(flags.repo, runIdArg);
-  const print = progressPrinter(out);
+  const print = progressPrinter(out, progressOptionsFromEnv());
   if (!out.json) out.say(out.colors.bold(`Following run ${following.id}`));
   for await (const { state, event } of following.events()) {
     if (out.json) out.data(event);

@@ -1,4 +1,4 @@
-// A failed verification in the progress lines (run, follow): which tests failed, not only "failed (exit 1)".
+// Progress lines without a TTY (run, follow): a heartbeat during a long step; a failed verification with what failed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,5 +30,18 @@ describe('progress of a failed verification', () => {
       expect(out).toMatch(/✗ VERIFY +node check\.js failed \(exit 1\)\n +│ × tests\/auth\.test\.ts > login redirects to dashboard\n +│ AssertionError: expected '\/login' to be '\/dashboard'/);
       expect(out).not.toContain('│ ✓ tests/math.test.ts');
     }
+  }, 60_000);
+
+  it('a long worker call gets a heartbeat line with its elapsed time (RUNR_PROGRESS_HEARTBEAT_S), and none after it ended', async () => {
+    const repo = new TestRepo({ script: { PLAN: [{ result: plan('slow') }], IMPLEMENT: [{ sleep_ms: 2600, result: ok() }], REVIEW: [{ result: approve() }] } });
+    repos.push(repo);
+    const run = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--fast'], { env: { RUNR_PROGRESS_HEARTBEAT_S: '1' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const beats = run.stdout.split('\n').filter((l) => l.includes('still going'));
+    expect(beats.length, run.stdout).toBeGreaterThanOrEqual(2);
+    expect(beats[0]).toMatch(/^… IMPLEMENT +m1 attempt 1: .*: still going, [12]s$/);
+    // None after the call: the last heartbeat comes before the IMPLEMENT result line.
+    const lines = run.stdout.split('\n');
+    expect(lines.findLastIndex((l) => l.includes('still going'))).toBeLessThan(lines.findIndex((l) => /IMPLEMENT +m1 attempt 1 done/.test(l)));
   }, 60_000);
 });

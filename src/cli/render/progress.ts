@@ -73,20 +73,58 @@ function resultText(state: RunState, effect: Effect, event: Extract<RunEventInpu
   }
 }
 
-/** Human progress for a run executing in the foreground: a spinner on a TTY, plain lines otherwise. */
-export function progressPrinter(out: Output): (state: RunState, event: RunEventInput) => void {
+/** `1m 05s`, `42s`: how long a step has been going. */
+export function elapsedText(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** How often a plain (non-TTY) progress line says that a long step is still going; RUNR_PROGRESS_HEARTBEAT_S overrides it. */
+export const HEARTBEAT_MS = 30_000;
+
+export interface ProgressOptions {
+  heartbeatMs?: number;
+}
+
+/** The heartbeat a user set (RUNR_PROGRESS_HEARTBEAT_S, seconds), or the default. */
+export function progressOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ProgressOptions {
+  const s = Number(env.RUNR_PROGRESS_HEARTBEAT_S);
+  return Number.isFinite(s) && s > 0 ? { heartbeatMs: s * 1000 } : {};
+}
+
+/**
+ * Human progress for a run executing in the foreground (or followed): a spinner with the step's elapsed time
+ * on a TTY; plain lines otherwise, with a heartbeat line during a long step, so that a CI log always shows that
+ * work is moving. Elapsed time counts from the step's journaled start (a follow that attaches late shows it right).
+ */
+export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state: RunState, event: RunEventInput) => void {
   let spinner: Ora | null = null;
   let current: Effect | null = null;
+  let ticker: NodeJS.Timeout | null = null;
   const c = out.colors;
+  const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
+  const stopTicker = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+  };
+  const tick = (text: string, since: number) => {
+    stopTicker();
+    // unref: a ticker never keeps the process alive by itself.
+    if (spinner) ticker = setInterval(() => { if (spinner) spinner.text = `${text} (${elapsedText(Date.now() - since)})`; }, 1000).unref();
+    else ticker = setInterval(() => out.say(c.dim(`… ${text}: still going, ${elapsedText(Date.now() - since)}`)), heartbeatMs).unref();
+  };
   return (state, event) => {
     if (event.type === 'effect_started') {
       current = event.effect;
       const text = startedText(state, event);
+      stopTicker();
       if (!text) return;
       if (out.interactive) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
       else out.say(c.dim(`… ${text}`));
+      tick(text, Date.parse(event.ts));
       return;
     }
+    stopTicker();
     if (event.type === 'run_stopped') {
       finish(false, `STOPPED    ${event.detail}`);
       return;
