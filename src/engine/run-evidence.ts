@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { journalPath } from '../store/paths.js';
 
-/** One verification of a milestone: each command's result, in the order they ran. */
+/** One verification of a milestone (after a fix or a review round too): each command's result, in the order they ran. */
 export interface VerifyAttempt {
-  attempt: number;
   ok: boolean;
   commands: { tier: string; command: string; exit_code: number | null; duration_ms: number; timed_out: boolean }[];
 }
@@ -21,7 +20,7 @@ export interface MilestoneEvidence {
 
 interface LooseEvent {
   type?: string;
-  effect?: { id?: string; kind?: string; phase?: string; milestone_index?: number; attempt?: number };
+  effect?: { id?: string; kind?: string; phase?: string; milestone_index?: number };
   effect_id?: string;
   result?: Record<string, unknown>;
 }
@@ -45,7 +44,6 @@ export function evidenceFromEvents(events: readonly unknown[]): Map<number, Mile
     const result = event.result;
     if (effect.kind === 'verify' && result.kind === 'verify') {
       of(effect.milestone_index).verify.push({
-        attempt: effect.attempt ?? 0,
         ok: result.ok === true,
         commands: Array.isArray(result.commands) ? (result.commands as VerifyAttempt['commands']) : [],
       });

@@ -31,12 +31,12 @@ export interface RunSummaryInput {
 
 const sha = (s: string) => `\`${s.slice(0, 12)}\``;
 
-function verifyLine(v: VerifyAttempt): string {
+function verifyLine(v: VerifyAttempt, index: number): string {
   const commands = v.commands.map((c) => {
     const result = c.timed_out ? 'timed out' : c.exit_code === 0 ? 'passed' : `failed (exit ${c.exit_code ?? 'none'})`;
     return `\`${c.command}\` ${result} in ${seconds(c.duration_ms)}`;
   });
-  return `  - attempt ${v.attempt}: ${v.ok ? 'passed' : 'failed'}${commands.length ? ` — ${commands.join('; ')}` : ''}`;
+  return `  - attempt ${index + 1}: ${v.ok ? 'passed' : 'failed'}${commands.length ? ` — ${commands.join('; ')}` : ''}`;
 }
 
 function milestoneSection(m: SummaryMilestone): string[] {
@@ -51,7 +51,7 @@ function milestoneSection(m: SummaryMilestone): string[] {
   }
   const { verify, reviews } = m.evidence;
   if (verify.length) {
-    lines.push(`- Verification: ${verify.length} attempt${verify.length === 1 ? '' : 's'}`, ...verify.map(verifyLine));
+    lines.push(`- Verification: ${verify.length} attempt${verify.length === 1 ? '' : 's'}`, ...verify.map((v, i) => verifyLine(v, i)));
   }
   if (reviews.length) {
     lines.push(`- Review: ${reviews.length} round${reviews.length === 1 ? '' : 's'}`);
