@@ -36,6 +36,7 @@ export function evidenceFromEvents(events: readonly unknown[]): Map<number, Mile
   const byMilestone = new Map<number, MilestoneEvidence>();
   const of = (index: number) => byMilestone.get(index) ?? byMilestone.set(index, emptyEvidence()).get(index)!;
   for (const raw of events) {
+    if (raw === null || typeof raw !== 'object') continue;
     const event = raw as LooseEvent;
     if (event.type === 'effect_started' && event.effect?.id) started.set(event.effect.id, event.effect);
     if (event.type !== 'effect_result' || !event.effect_id || !event.result) continue;
