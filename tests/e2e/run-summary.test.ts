@@ -1,8 +1,9 @@
 /** summary.md at a run's end and `runr report <id> --md` (docs/commands.md#report), through the built CLI. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { approve, ok, plan, startRun, TestRepo } from '../helpers/harness.js';
+import { approve, ok, plan, RUNR_BIN, startRun, TestRepo } from '../helpers/harness.js';
 import { FAKE_SECRETS } from '../helpers/fake-secrets.js';
 
 const repos: TestRepo[] = [];
@@ -109,5 +110,33 @@ describe('summary.md of a stopped run', () => {
     const r = await repo.runr(['report', 'latest', '--md', '--json']);
     expect(r.exitCode).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/cannot be used with/);
+  });
+});
+
+describe('report --md of a run not finished', () => {
+  it('prints the summary so far, saying so in its first line, and writes no summary.md', async () => {
+    const repo = newRepo();
+    const release = path.join(repo.stateDir, 'release');
+    repo.setScript({ PLAN: [{ wait_for: release, result: plan('m one') }], IMPLEMENT: [{ result: ok() }], REVIEW: [{ result: approve() }] });
+    const child = execa(process.execPath, [RUNR_BIN, 'run', '--task', repo.taskPath, '--worktree', '--json'], {
+      cwd: repo.dir, env: repo.env(), reject: false, stdin: 'ignore', timeout: 60_000,
+    });
+    try {
+      const runId = await new Promise<string>((resolve) => {
+        let seen = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('\n')) resolve(JSON.parse(seen.split('\n')[0]!).run_id);
+        });
+      });
+      const r = await repo.runr(['report', runId, '--md']);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[0]).toMatch(/^> The run is not finished \([A-Z]+\): this is its summary so far\.$/);
+      expect(r.stdout).toContain('# Add a greeting');
+      expect(fs.existsSync(path.join(repo.runDir(runId), 'summary.md'))).toBe(false);
+    } finally {
+      fs.writeFileSync(release, '');
+      expect((await child).exitCode).toBe(0);
+    }
   });
 });
