@@ -28,6 +28,18 @@ export async function runReport(repo: string, runId: string): Promise<ReportOutp
   return buildReport(await requireRunState(found.runDir, found.runId), liveness(found.runDir), new Date().toISOString());
 }
 
+/**
+ * A run's summary.md (`runr report <id> --md`): the file of a terminal run (written first when missing, as for
+ * runs from before summaries), or the summary so far of a run not yet terminal (not written).
+ */
+export async function runSummary(repo: string, runId: string): Promise<string> {
+  const found = await resolveRunArg(repo, runId);
+  const state = await requireRunState(found.runDir, found.runId);
+  // Loaded only here: git and the journal's evidence are not needed by the other reads.
+  const { readOrWriteSummary } = await import('../engine/summary-file.js');
+  return readOrWriteSummary(state, liveness(found.runDir));
+}
+
 /** The repository's run ids, newest first (the first one is `latest`). */
 export async function listRuns(repo: string): Promise<string[]> {
   return listRunIds(await resolveRepo(repo));

@@ -112,6 +112,7 @@ program.command('report')
   .argument('<run_id>', 'a run id, or "latest"')
   .addOption(repo())
   .option('--kpi-only', 'only the KPIs')
+  .addOption(new Option('--md', "print the run's summary.md (the summary so far while it is not finished)").conflicts(['json', 'kpiOnly']))
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 

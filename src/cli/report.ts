@@ -1,11 +1,15 @@
-import { runReport } from '../api/read.js';
+import { runReport, runSummary } from '../api/read.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { renderKpis, renderReport } from './render/human.js';
 import { createOutput } from './render/output.js';
 
-interface ReportFlags { repo: string; kpiOnly?: boolean; json?: boolean }
+interface ReportFlags { repo: string; kpiOnly?: boolean; json?: boolean; md?: boolean }
 
 export default async function report(runIdArg: string, flags: ReportFlags): Promise<number> {
+  if (flags.md) {
+    process.stdout.write(await runSummary(flags.repo, runIdArg));
+    return EXIT.ok;
+  }
   const out = createOutput(Boolean(flags.json));
   const r = await runReport(flags.repo, runIdArg);
   if (out.json) out.data(r);

@@ -152,7 +152,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       if ('tampered' in result && result.tampered?.length) store.restoreJournal();
       journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
     }
-    writeReport(store.state);
+    await writeReport(store.state);
     return store.state;
   } catch (err) {
     if (err instanceof LeaseLostError || err instanceof JournalTakenOverError) store.refreshCache();

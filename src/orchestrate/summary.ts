@@ -1,9 +1,5 @@
 import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
-
-const seconds = (ms: number | null) => (ms === null ? '–' : `${Math.round(ms / 100) / 10} s`);
-const cost = (usd: number) => `$${usd.toFixed(2)}`;
-/** Text inside a table cell: a `|` would end the cell. */
-const cell = (text: string) => text.replace(/\|/g, '\\|');
+import { cell, cost, seconds } from '../util/markdown.js';
 
 /** summary.md: the orchestration's final artifact, written to paste as a pull request's description. */
 export function orchSummaryMarkdown(r: OrchReportOutput): string {

@@ -17,6 +17,8 @@ export const RUN_FILES = {
   planMd: 'plan.md',
   lease: 'lease.json',
   report: 'report.json',
+  /** The run's final artifact, to paste as a pull request's description (engine/summary-file.ts). */
+  summary: 'summary.md',
   logs: 'logs',
   children: 'children.json',
   /** New directories a stopped in-place run moved out of the user's tree (nested repositories no ref can hold). */
