@@ -71,7 +71,9 @@ function describeEvent(event: RunEvent, before: RunState | null, after: RunState
       const known = before?.queue.pending.find((e) => e.id === event.effect_id) ?? effects.get(event.effect_id);
       const effect = known ? effectView(known, before ?? after) : { id: event.effect_id, kind: event.result.kind };
       const outcome = outcomeOf(event.result);
-      const ignored = before?.queue.pending[0]?.id === event.effect_id ? '' : ' (already applied: ignored)';
+      // The machine applies a result only to the effect at the head of the queue (machine.ts onResult).
+      const head = before?.queue.pending[0];
+      const ignored = head?.id === event.effect_id && head.kind === event.result.kind ? '' : ' (already applied: ignored)';
       return { type: event.type, effect, outcome, description: `${effectLabel(effect)} → ${outcomeText(event.result, outcome)}${ignored}` };
     }
     case 'run_resumed': {
@@ -164,11 +166,8 @@ export function parseAt(text: string): ReplayAt | null {
 export function selectAt(steps: readonly ReplayStep[], at: ReplayAt): number {
   if ('seq' in at) return steps.findIndex((s) => s.seq === at.seq);
   if ('phase' in at) return steps.findIndex((s) => s.state.phase === at.phase);
-  return steps.findIndex((s) => s.event.effect?.milestone !== undefined && milestoneNumber(s, at.milestone));
-}
-
-function milestoneNumber(s: ReplayStep, n: number): boolean {
-  return s.event.effect?.milestone === `m${n}`;
+  // Milestone ids are m1, m2… (phases/plan.ts).
+  return steps.findIndex((s) => s.event.effect?.milestone === `m${at.milestone}`);
 }
 
 /** What a journal holds that `--at` could name, for the error when it names nothing. */

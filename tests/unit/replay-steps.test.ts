@@ -63,6 +63,16 @@ describe('replaySteps', () => {
     expect(steps[6]!.event.description).toBe('PLAN a1 → result 1 milestone (already applied: ignored)');
   });
 
+  it('marks a result of another kind than the effect at the head as ignored, as the machine does', () => {
+    const j = new Journal();
+    j.perform(R.prepare());
+    j.start();
+    j.result(j.head.id, R.verifyOk());
+    const last = replaySteps(j.events).at(-1)!;
+    expect(last.step.event.description).toBe('PLAN a1 → ok (already applied: ignored)');
+    expect(last.state.queue.pending[0]).toMatchObject({ kind: 'worker', phase: 'PLAN' });
+  });
+
   it('says what the run waits for: a quota reset, or a person at an approval gate', () => {
     const quota = new Journal().drive((e) => (isWorker(e, 'IMPLEMENT') ? R.worker({ status: 'rate_limited', retry_after_s: 60 }) : undefined), (x) => x.head.kind === 'wait_until');
     quota.start();
