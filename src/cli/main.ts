@@ -116,6 +116,14 @@ program.command('report')
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 
+program.command('replay')
+  .description("Step through a run's journal: each event with the state it produced (what runr knew when it decided)")
+  .argument('<run_id>', 'a run id, or "latest"')
+  .addOption(repo())
+  .option('--at <seq|phase|milestone>', 'stop at an event (a seq number, PLAN…CHECKPOINT, or m2) and print the whole state there')
+  .addOption(json())
+  .action(lazy(() => import('./replay.js')));
+
 program.command('follow')
   .description("Print a run's progress as it happens (phases, workers, verification, waits) until it ends")
   .argument('[run_id]', 'a run id, or "latest" (default: the newest run being executed)')

@@ -8,6 +8,7 @@ import { LeaseSchema } from './lease.js';
 import { OrchEventSchema } from './orchestration.js';
 import { OrchReportOutputSchema, OrchStartOutputSchema, OrchStatusAllOutputSchema, OrchStatusOutputSchema, OrchWaitOutputSchema } from './orchestration-outputs.js';
 import { TracksFileSchema } from './tracks.js';
+import { ReplayAtOutputSchema, ReplayStepSchema } from './replay.js';
 
 /** Every public JSON contract, by the file name its JSON Schema is published under in docs/schemas/. */
 export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
@@ -21,6 +22,8 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'doctor-output': DoctorOutputSchema,
   'watch-event': WatchEventSchema,
   'gc-output': GcOutputSchema,
+  'replay-step': ReplayStepSchema,
+  'replay-at-output': ReplayAtOutputSchema,
   'event': RunEventSchema,
   'state': RunStateSchema,
   'lease': LeaseSchema,
