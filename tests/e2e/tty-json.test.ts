@@ -4,9 +4,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RUNR_BIN, TestRepo } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
+
+const made: TestRepo[] = [];
+const newRepo = (): TestRepo => {
+  const repo = new TestRepo();
+  made.push(repo);
+  return repo;
+};
+afterEach(() => {
+  for (const repo of made.splice(0)) fs.rmSync(path.dirname(repo.dir), { recursive: true, force: true });
+});
 
 const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
@@ -33,7 +43,7 @@ const isOneLine = (text: string) => text.endsWith('\n') && !text.slice(0, -1).in
 
 describe.skipIf(!fs.existsSync('/usr/bin/script'))('JSON on a terminal and through a pipe', () => {
   it('status, report --json and an error are indented on a terminal, the same objects as the one line each prints piped', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     const { runId, exitCode } = await runToEnd(repo);
     expect(exitCode).toBe(0);
 
@@ -49,7 +59,7 @@ describe.skipIf(!fs.existsSync('/usr/bin/script'))('JSON on a terminal and throu
   }, 90_000);
 
   it('follow --json stays one event per line on a terminal, the same lines as piped', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     const { runId } = await runToEnd(repo);
     const piped = await runrPiped(repo, ['follow', runId, '--json']);
     const shown = await runrOnTerminal(repo, ['follow', runId, '--json']);
@@ -61,7 +71,7 @@ describe.skipIf(!fs.existsSync('/usr/bin/script'))('JSON on a terminal and throu
   }, 90_000);
 
   it('run --json prints its start line as one line on a terminal, and a stream\'s error is one line too', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     const started = await runrOnTerminal(repo, ['run', '--task', repo.taskPath, '--worktree', '--json']);
     expect(started.exitCode).toBe(0);
     expect(isOneLine(started.stdout), started.stdout).toBe(true);
