@@ -9,7 +9,7 @@ export interface ApprovalFlags { repo: string; reason?: string; detach?: boolean
 
 /** `runr approve` / `runr reject`: continue a run that waits at an approval gate, in the foreground or detached. */
 export async function decide(verdict: 'approve' | 'reject', runIdArg: string, flags: ApprovalFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
   const approval = verdict === 'approve' ? { verdict } : { verdict, reason: flags.reason ?? '' };
   const before = await requireRunState(runDir, runId);

@@ -8,7 +8,7 @@ interface FollowFlags { repo: string; json?: boolean }
 
 /** `runr follow [<run_id>]`: the run's progress as it happens, to its end (the library's followRun). Exit code: the run's own. */
 export default async function follow(runIdArg: string | undefined, flags: FollowFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const following = await followRun(flags.repo, runIdArg);
   const print = progressPrinter(out, progressOptionsFromEnv());
   if (!out.json) out.say(out.colors.bold(`Following run ${following.id}`));

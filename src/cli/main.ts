@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../contracts/exit-codes.js';
 import { VERSION } from '../version.js';
 import { exitFlushed, ignoreClosedPipes } from './flush.js';
-import { reportError } from './render/output.js';
+import { printJsonError, reportError } from './render/output.js';
 
 type Action = (...args: any[]) => Promise<number>;
 
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
   const unknown = unknownCommand(process.argv.slice(2));
   if (unknown !== null) {
     const message = `unknown command '${unknown}' (see runr --help)`;
-    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message } })}\n`);
+    if (process.argv.includes('--json')) printJsonError('usage', message);
     else process.stderr.write(`error: ${message}\n`);
     process.exitCode = EXIT.usage;
     return;
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
     if (err instanceof CommanderError) {
       const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
       if (!ok && process.argv.includes('--json')) {
-        process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
+        printJsonError('usage', err.message.replace(/^error: /, ''));
       }
       process.exitCode = ok ? EXIT.ok : EXIT.usage;
     } else {

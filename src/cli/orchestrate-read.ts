@@ -51,7 +51,7 @@ export async function report(idArg: string, flags: ReadFlags): Promise<number> {
 
 /** `orchestrate follow`: the journal as it grows (NDJSON with --json), until the orchestration stops. */
 export async function follow(idArg: string, flags: ReadFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   return withCancellation(async (signal) => {
     for await (const event of followOrchestration(flags.repo, idArg, { signal })) {
       if (out.json) out.data(event);

@@ -8,7 +8,7 @@ import { executeInForeground } from './orchestrate-execute.js';
 interface ResumeFlags { repo: string; json?: boolean; detach?: boolean }
 
 export default async function orchestrateResume(idArg: string, flags: ResumeFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const prepared = prepareOrchestrationResume(await resolveRepo(flags.repo), idArg);
   const { store } = prepared;
   const orchId = store.state.orch_id;

@@ -14,7 +14,7 @@ interface OrchestrateRunFlags {
 }
 
 export default async function orchestrateRun(flags: OrchestrateRunFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const repoRoot = await resolveRepo(flags.repo);
   const started = await prepareOrchestration({
     repoRoot,

@@ -10,7 +10,7 @@ import { plural } from './render/plural.js';
 interface ResumeFlags { repo: string; force?: boolean; time?: string; maxTicks?: string; budgetUsd?: string; detach?: boolean; json?: boolean }
 
 export default async function resume(runIdArg: string, flags: ResumeFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const { runId, runDir, repoRoot } = await resolveRunArg(flags.repo, runIdArg);
   await requireRunState(runDir, runId);
   // Listening from the start: resume may first finish a stop's clean-up that was cut short.

@@ -10,7 +10,7 @@ interface RunFlags {
 }
 
 export default async function run(flags: RunFlags): Promise<number> {
-  const out = createOutput(Boolean(flags.json));
+  const out = createOutput(Boolean(flags.json), 'stream');
   const repoRoot = await resolveRepo(flags.repo);
   const { store, leaseToken, warnings } = await prepareStart({
     repo: repoRoot,

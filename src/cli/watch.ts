@@ -14,7 +14,7 @@ interface WatchFlags {
  * Ctrl-C ends the watching (exit 130), never the run or a run it resumed in the background.
  */
 export default async function watch(runIdArg: string, flags: WatchFlags): Promise<number> {
-  const print = eventWriter(createOutput(Boolean(flags.json)));
+  const print = eventWriter(createOutput(Boolean(flags.json), 'stream'));
   const opts = {
     autoResume: Boolean(flags.autoResume),
     maxAttempts: positiveNumber('--max-attempts', flags.maxAttempts, true),
