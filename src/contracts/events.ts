@@ -17,6 +17,19 @@ export const RunEventSchema = z.discriminatedUnion('type', [
     sandbox: SandboxDecisionSchema.optional(),
   }),
   z.object({ ...base, type: z.literal('effect_started'), effect: EffectSchema }),
+  /**
+   * What a worker did while its call ran (tool calls, messages, tokens so far; a command worker's stderr
+   * lines), for progress and replay: batched, bounded, redacted. The machine ignores it.
+   */
+  z.object({
+    ...base, type: z.literal('worker_activity'), effect_id: z.string(),
+    items: z.array(z.object({
+      /** Milliseconds since the call started. */
+      at_ms: z.number().int().nonnegative(),
+      kind: z.enum(['tool', 'message', 'usage', 'log']),
+      text: z.string(),
+    })),
+  }),
   z.object({ ...base, type: z.literal('effect_result'), effect_id: z.string(), result: EffectResultSchema }),
   z.object({
     ...base,

@@ -11,10 +11,10 @@ export const ReplayStepSchema = z.object({
   seq: z.number().int(),
   ts: z.string(),
   event: z.object({
-    type: z.enum(['run_started', 'effect_started', 'effect_result', 'run_resumed', 'run_stopped']),
+    type: z.enum(['run_started', 'effect_started', 'worker_activity', 'effect_result', 'run_resumed', 'run_stopped']),
     /** One line: the effect (kind, phase, milestone, attempt) and, for a result, its outcome. */
     description: z.string(),
-    /** The effect the event starts or answers (absent for run_started, run_resumed, run_stopped). */
+    /** The effect the event starts, reports the activity of, or answers (absent for run_started, run_resumed, run_stopped). */
     effect: z.object({
       id: z.string(),
       kind: z.string(),

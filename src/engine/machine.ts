@@ -38,6 +38,8 @@ export function replay(events: Iterable<RunEvent>): RunState | null {
 function apply(state: RunState | null, event: RunEvent): RunState {
   if (event.type === 'run_started') return { ...start(event.run, event.ts), ...(event.sandbox ? { sandbox: event.sandbox } : {}) };
   if (!state) throw new Error(`journal event ${event.seq} (${event.type}) comes before run_started`);
+  // Activity is for people watching: what the run decides never depends on it.
+  if (event.type === 'worker_activity') return state;
   const touched = { ...state, updated_at: event.ts };
   switch (event.type) {
     case 'effect_started': return onStarted(touched, event.effect, event.ts);

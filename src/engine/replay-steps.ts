@@ -80,6 +80,11 @@ function describeEvent(event: RunEvent, before: RunState | null, after: RunState
       const how = [event.force ? 'force' : '', event.approval ? event.approval.verdict : ''].filter(Boolean).join(', ');
       return { type: event.type, description: `resumed: session ${after.session.number}${how ? ` (${how})` : ''}` };
     }
+    case 'worker_activity': {
+      const known = effects.get(event.effect_id);
+      const effect = known ? effectView(known, before ?? after) : { id: event.effect_id, kind: 'worker' };
+      return { type: event.type, effect, description: `${effectLabel(effect)} activity: ${activityText(event.items)}` };
+    }
     case 'run_stopped':
       return { type: event.type, outcome: event.reason, description: `stopped: ${event.reason}${event.detail ? ` (${firstLine(event.detail)})` : ''}` };
   }
@@ -138,6 +143,12 @@ function outcomeText(result: EffectResult, outcome: string): string {
     default:
       return outcome;
   }
+}
+
+/** `Edit src/auth.ts (+2)`: the event's first item and how many more it holds. */
+export function activityText(items: readonly { text: string }[]): string {
+  const first = items[0]?.text ?? 'nothing';
+  return items.length > 1 ? `${first} (+${items.length - 1})` : first;
 }
 
 function firstLine(text: string): string {

@@ -15,6 +15,7 @@ import type { EnginePorts } from './ports/ports.js';
 import { WriteFailedError, writeFailureOf, type WriteFailure } from './write-failure.js';
 import { sessionDeadlineMs } from './state-ops.js';
 import { StopRequest } from './stop-request.js';
+import { activityRecorder } from './activity-recorder.js';
 import type { ExecutorStop, OrchestratorStop } from '../contracts/stop-reasons.js';
 
 /** Another process reclaimed the run (this one was frozen or cut off past the lease expiry): stop, write nothing. */
@@ -127,13 +128,28 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       // Checked again: a process frozen while journaling (SIGSTOP, a suspended laptop) must not wake up
       // and start a worker in a worktree that another executor has taken over meanwhile.
       if (!ours()) throw lostLease(state.run_id);
-      const result = await perform(effect, {
-        state: store.state,
-        deadlineMs: sessionDeadlineMs(store.state),
-        onSpawn: (pid) => recordChild(runDir, pid),
-        signal: stop.signal,
-        ports,
-      });
+      const activity = effect.kind === 'worker'
+        ? activityRecorder({
+          now: () => ports.clock.now(),
+          journal: (items) => journal({ type: 'worker_activity', ts: now(), effect_id: effect.id, items }),
+          mayJournal: ours,
+          onError: fail,
+        })
+        : null;
+      let result;
+      try {
+        result = await perform(effect, {
+          state: store.state,
+          deadlineMs: sessionDeadlineMs(store.state),
+          onSpawn: (pid) => recordChild(runDir, pid),
+          onActivity: activity?.add,
+          signal: stop.signal,
+          ports,
+        });
+        activity?.end();
+      } finally {
+        activity?.close();
+      }
       if (failure) throw failure;
       // The effect may have taken long; if the run was taken over meanwhile, its journal is no longer ours.
       if (!ours()) throw lostLease(store.state.run_id);

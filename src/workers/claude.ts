@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ActionFailures, oneLine } from './action-failures.js';
+import { claudeActivity } from './activity/claude.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
@@ -173,6 +174,7 @@ export const claude: CliDialect = {
   }),
   reportsCost: true,
   createParser: () => new ClaudeParser(),
+  createActivityReader: claudeActivity,
   credentials: {
     envVars: () => ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN'],
     files: (env, home) => [path.join(env.CLAUDE_CONFIG_DIR || path.join(home, '.claude'), '.credentials.json')],

@@ -1,5 +1,6 @@
 import type { CliWorkerConfig, CliWorkerType } from '../contracts/config.js';
 import type { OwnPaths } from './sandbox/confine.js';
+import type { ActivityReader } from './activity/item.js';
 
 /** What a CLI's machine-readable output said about a call, once it is over. */
 export interface CliSummary {
@@ -65,6 +66,8 @@ export interface CliDialect {
   /** Environment laid over runr's own (before the worker config's `env`). */
   env?(opts: CallOptions): Record<string, string>;
   createParser(): CliParser;
+  /** Reads the worker's activity (tool calls, messages, tokens so far) from the same stdout lines, for live progress. */
+  createActivityReader?(): ActivityReader;
   /** The signal that makes the CLI stop cleanly, ending the commands it started (default SIGTERM). */
   stopSignal?: NodeJS.Signals;
   /** Whether the CLI reports what a call cost (else only a configured `price` gives a cost). */

@@ -8,6 +8,7 @@ import { credentialFix, type CliDialect, type CliSummary } from './cli-dialect.j
 import { OUTPUT_TAIL_CHARS } from './command.js';
 import { extractLastJsonObject } from './extract-result.js';
 import { abnormalEnd } from './process-end.js';
+import { shownItem } from './activity/item.js';
 import { redactValue } from './redact.js';
 import { confine, describeConfinement } from './sandbox/confine.js';
 import { Transcript } from './transcript.js';
@@ -45,7 +46,14 @@ export class CliWorker implements WorkerAdapter {
     log.section('output');
 
     const parser = dialect.createParser();
-    const lines = new LineSplitter((line) => parser.line(line));
+    const readActivity = ctx.onActivity ? dialect.createActivityReader?.() : undefined;
+    const lines = new LineSplitter((line) => {
+      parser.line(line);
+      for (const read of readActivity?.(line) ?? []) {
+        const item = shownItem({ ...read, text: relativeTo(ctx.workDir, [read.text])[0]! }, log.hide);
+        if (item) ctx.onActivity?.(item);
+      }
+    });
     const out = await runProcess({
       file, args, cwd: ctx.workDir, env, input: prompt,
       stallMs: ctx.stallTimeoutMs, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs, graceMs: ctx.graceMs,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ActionFailures, lastLine } from './action-failures.js';
+import { codexActivity } from './activity/codex.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 import { codexHome, codexProviderKeyVar } from './codex-config.js';
 import { parseResetTime } from './reset-time.js';
@@ -137,6 +138,7 @@ export const codex: CliDialect = {
   sandboxPaths: (env) => ({ dirs: [codexHome(env)] }),
   reportsCost: false,
   createParser: () => new CodexParser(),
+  createActivityReader: () => codexActivity(shellCommand),
   // SIGINT makes Codex end the commands it started (they run in sessions of their own) and exit.
   stopSignal: 'SIGINT',
   cumulativeUsage: true,

@@ -1,6 +1,7 @@
 import type { WorkerConfig } from '../contracts/config.js';
 import { runProcess } from '../util/process.js';
 import { processTag } from '../util/process-tree.js';
+import { stderrActivity } from './activity/stderr.js';
 import { extractLastJsonObject } from './extract-result.js';
 import { abnormalEnd } from './process-end.js';
 import { redactValue } from './redact.js';
@@ -39,17 +40,23 @@ export class CommandWorker implements WorkerAdapter {
     log.section(`sandbox: ${describeConfinement(confinement, ctx.unconfined ?? 'no sandbox')}`);
     log.section('prompt', prompt);
     log.section('output');
+    const onActivity = ctx.onActivity;
+    const activity = onActivity ? stderrActivity(onActivity, log.hide) : null;
     const out = await runProcess({
       file, args, cwd: ctx.workDir, env, input: prompt,
       stallMs: ctx.stallTimeoutMs, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs, graceMs: ctx.graceMs,
       isDone: (recent) => ctx.isFinalResult(extractLastJsonObject(recent)),
-      onOutput: (chunk) => log.output(chunk),
+      onOutput: (chunk, stream) => {
+        log.output(chunk);
+        if (stream === 'stderr') activity?.push(chunk);
+      },
       hide: log.hide,
       onSpawn: ctx.onSpawn,
       signal: ctx.signal,
       tag: processTag(ctx.runDir),
       sandbox: confinement ?? undefined,
     });
+    activity?.end();
     log.close(`${out.end}, exit code ${out.exitCode}, ${out.durationMs} ms`);
 
     const base = { exit_code: out.exitCode, log_path: ctx.logPath, duration_ms: out.durationMs, output_tail: out.all.slice(-OUTPUT_TAIL_CHARS) };

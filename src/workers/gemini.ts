@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ActionFailures, oneLine } from './action-failures.js';
+import { geminiActivity } from './activity/gemini.js';
 import { num, parseJsonLine, str, type CliDialect, type CliFailure, type CliParser, type CliSummary } from './cli-dialect.js';
 
 /**
@@ -118,6 +119,7 @@ export const gemini: CliDialect = {
   sandboxPaths: (env, home) => ({ dirs: [path.join(env.GEMINI_CLI_HOME || home, '.gemini')] }),
   reportsCost: false,
   createParser: () => new GeminiParser(),
+  createActivityReader: geminiActivity,
   credentials: {
     envVars: () => ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
     files: (env, home) => [path.join(env.GEMINI_CLI_HOME || home, '.gemini', 'oauth_creds.json')],

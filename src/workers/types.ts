@@ -1,6 +1,7 @@
 import type { ResultOf } from '../contracts/effects.js';
 import type { WorkerPhase } from '../contracts/phases.js';
 import type { SandboxSpec } from './sandbox/confine.js';
+import type { ActivityItem } from './activity/item.js';
 
 export interface WorkerContext {
   phase: WorkerPhase;
@@ -24,6 +25,8 @@ export interface WorkerContext {
    */
   continuation?: { sessionId: string; prompt: string; usage?: SessionUsage };
   onSpawn?: (pid: number) => void;
+  /** Told what the worker does as it happens (its tool calls, messages, tokens; a command's stderr lines), secrets redacted. */
+  onActivity?: (item: ActivityItem) => void;
   /** Aborted when the run is cancelled: the worker's process tree is killed at once. */
   signal?: AbortSignal;
   /** Run confined (runr's sandbox); absent: unconfined, for the reason in `unconfined` (said in the transcript). */

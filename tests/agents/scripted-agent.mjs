@@ -3,7 +3,7 @@
 // AGENT_SCRIPT names a JSON file: { "<key>": [step, step, …] } where key is "PLAN", "IMPLEMENT:m1",
 // "REVIEW:m2", … (also "IMPLEMENT" / "REVIEW" as a fallback for any milestone). The n-th call for a key
 // performs step n (the last step repeats). AGENT_STATE_DIR keeps call counters and every prompt received.
-// A step may: write/delete/symlink/mkdir files, sleep, print stdout/stderr, print a result, exit with a
+// A step may: write/delete/symlink/mkdir files, sleep, print stdout/stderr (stderr_lines: one by one), print a result, exit with a
 // code, hang, linger after its result, or kill its parent (runr) with SIGKILL.
 // Observation steps (files land in AGENT_STATE_DIR, never in the worktree): dump_env writes the RUNR_* and
 // TEST_* environment plus cwd as JSON; pid_file writes the agent's pid; spawn_sleeper starts a long-lived
@@ -88,6 +88,11 @@ if (step.try_write || step.try_kill_runr || step.try_connect) fs.writeFileSync(p
 for (const [link, target] of Object.entries(step.symlink ?? {})) {
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(target, link);
+}
+// stderr_lines: printed one line at a time, stderr_gap_ms apart, before sleep_ms and wait_for (live activity).
+for (const [i, line] of (step.stderr_lines ?? []).entries()) {
+  if (i && step.stderr_gap_ms) await sleep(step.stderr_gap_ms);
+  process.stderr.write(`${line}\n`);
 }
 if (step.sleep_ms) await sleep(step.sleep_ms);
 // wait_for: block until the test creates this file (absolute path), so a test controls when work ends.

@@ -20,6 +20,9 @@ export type Step = {
   wait_for?: string;
   stdout?: string;
   stderr?: string;
+  /** Printed on stderr one line at a time, stderr_gap_ms apart, before sleep_ms and wait_for. */
+  stderr_lines?: string[];
+  stderr_gap_ms?: number;
   result?: unknown;
   fenced?: boolean;
   exit?: number;

@@ -79,6 +79,11 @@ export function elapsedText(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
+/** A running step's spinner line: the step, its elapsed time, and what the worker did last. */
+function spinnerText(text: string, since: number, latest: string | null): string {
+  return `${text} (${elapsedText(Date.now() - since)})${latest ? ` · ${latest}` : ''}`;
+}
+
 /** How often a plain (non-TTY) progress line says that a long step is still going; RUNR_PROGRESS_HEARTBEAT_S overrides it. */
 export const HEARTBEAT_MS = 30_000;
 
@@ -101,6 +106,9 @@ export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state
   let spinner: Ora | null = null;
   let current: Effect | null = null;
   let ticker: NodeJS.Timeout | null = null;
+  /** The running step's line, and its start, for the spinner's text. */
+  let running: { text: string; since: number } | null = null;
+  let latest: string | null = null;
   const c = out.colors;
   const heartbeatMs = opts.heartbeatMs ?? HEARTBEAT_MS;
   const stopTicker = () => {
@@ -110,15 +118,26 @@ export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state
   const tick = (text: string, since: number) => {
     stopTicker();
     // unref: a ticker never keeps the process alive by itself.
-    if (spinner) ticker = setInterval(() => { if (spinner) spinner.text = `${text} (${elapsedText(Date.now() - since)})`; }, 1000).unref();
+    if (spinner) ticker = setInterval(() => { if (spinner) spinner.text = spinnerText(text, since, latest); }, 1000).unref();
     else ticker = setInterval(() => out.say(c.dim(`… ${text}: still going, ${elapsedText(Date.now() - since)}`)), heartbeatMs).unref();
   };
   return (state, event) => {
+    if (event.type === 'worker_activity') {
+      // The worker's own steps as they come: the spinner shows the latest, a plain log gets each.
+      if (spinner && running) {
+        latest = event.items.at(-1)?.text ?? latest;
+        spinner.text = spinnerText(running.text, running.since, latest);
+      } else if (!out.interactive) for (const item of event.items) out.say(c.dim(`    · ${item.text}`));
+      return;
+    }
     if (event.type === 'effect_started') {
       current = event.effect;
       const text = startedText(state, event);
       stopTicker();
+      running = null;
+      latest = null;
       if (!text) return;
+      running = { text, since: Date.parse(event.ts) };
       if (out.interactive) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
       else out.say(c.dim(`… ${text}`));
       tick(text, Date.parse(event.ts));

@@ -53,6 +53,7 @@ export async function callWorker(effect: EffectOf<'worker'>, ctx: PerformContext
       ? { sessionId: session.id, usage: session.usage, prompt: buildPrompt(state, effect, { diff, task, continued: true }) }
       : undefined,
     onSpawn: ctx.onSpawn,
+    onActivity: ctx.onActivity,
     signal: ctx.signal,
     ...workerConfinement(state, role, config),
   });

@@ -1,6 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import type { Clock } from './clock.js';
+import type { ActivityItem } from '../../workers/activity/item.js';
 
 /**
  * Everything the supervisor does to the world, injected: the real adapters (git, worker CLIs,
@@ -51,6 +52,8 @@ export interface PerformContext {
   /** Instant (epoch ms) at which the session's time budget ends. */
   deadlineMs: number;
   onSpawn: (pid: number) => void;
+  /** Told what a worker does while its call runs (journaled as worker_activity). */
+  onActivity?: (item: ActivityItem) => void;
   /** Aborted when the run is cancelled: ends this run's processes, never another run's. */
   signal: AbortSignal;
   /** What the effect is performed through. */
