@@ -132,7 +132,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
         ? activityRecorder({
           now: () => ports.clock.now(),
           journal: (items) => journal({ type: 'worker_activity', ts: now(), effect_id: effect.id, items }),
-          mayJournal: ours,
+          // A journal a worker changed is put back after the call (the tampering is reported): not written on meanwhile.
+          mayJournal: () => store.journalAsLeft() && ours(),
           onError: fail,
         })
         : null;
@@ -143,6 +144,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
           deadlineMs: sessionDeadlineMs(store.state),
           onSpawn: (pid) => recordChild(runDir, pid),
           onActivity: activity?.add,
+          journalAsLeft: () => store.journalAsLeft(),
           signal: stop.signal,
           ports,
         });

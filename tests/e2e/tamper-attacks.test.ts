@@ -119,6 +119,16 @@ describe.each(MODES)('runr\'s own records (%s)', (mode) => {
     expectNoCheckpoint(repo);
   });
 
+  it('editing the journal is found though runr journals the worker\'s activity during the call; none is added to the edited journal', async () => {
+    const repo = attackRepo({ write: { 'check.js': 'process.exit(0) // weakened\n' }, exec: [widen], stderr_lines: ['step one', 'step two'], stderr_gap_ms: 1200 }, { scope: { protect: ['check.js'] } });
+    const run = await runIn(repo, mode);
+    await expectTampered(repo, run, /events\.ndjson was modified/);
+    const events = repo.events(run.runId);
+    expect(events[0].run.config.scope.protect).toEqual(['check.js']);
+    expect(events.some((e) => e.type === 'worker_activity')).toBe(false);
+    expectNoCheckpoint(repo);
+  });
+
   it('editing the journal and killing runr: resume refuses, naming what changed', async () => {
     const repo = attackRepo({ write: { 'check.js': 'process.exit(0) // weakened\n' }, exec: [widen], kill_parent: true }, { scope: { protect: ['check.js'] } });
     const run = await runIn(repo, mode);

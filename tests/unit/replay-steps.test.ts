@@ -63,6 +63,25 @@ describe('replaySteps', () => {
     expect(steps[6]!.event.description).toBe('PLAN a1 → result 1 milestone (already applied: ignored)');
   });
 
+  it('describes a worker\'s activity by its first item and how many more it holds; the state is left as it was', () => {
+    const j = new Journal();
+    j.perform(R.prepare());
+    j.start();
+    const before = j.s;
+    const items = [
+      { at_ms: 10, kind: 'tool' as const, text: 'Edit src/auth.ts' },
+      { at_ms: 20, kind: 'tool' as const, text: 'Bash npm test' },
+      { at_ms: 30, kind: 'usage' as const, text: 'tokens 1.2k' },
+    ];
+    j.push({ type: 'worker_activity', effect_id: j.head.id, items });
+    j.push({ type: 'worker_activity', effect_id: j.head.id, items: items.slice(1, 2) });
+    expect(j.s).toBe(before);
+    const steps = replaySteps(j.events).map((s) => s.step);
+    expect(steps[4]!.event).toEqual({ type: 'worker_activity', effect: { id: j.head.id, kind: 'worker', phase: 'PLAN', attempt: 1 }, description: 'PLAN a1 activity: Edit src/auth.ts (+2)' });
+    expect(steps[5]!.event.description).toBe('PLAN a1 activity: Bash npm test');
+    expect(ReplayStepSchema.parse(steps[4])).toEqual(steps[4]);
+  });
+
   it('marks a result of another kind than the effect at the head as ignored, as the machine does', () => {
     const j = new Journal();
     j.perform(R.prepare());

@@ -33,7 +33,7 @@ export async function perform(effect: Effect, ctx: PerformContext): Promise<Effe
  * anything it changed that only runr may change is reported with the result (SPEC §11).
  */
 async function watched<R extends ResultOf<'worker'> | ResultOf<'verify'>>(ctx: PerformContext, fn: () => Promise<R>): Promise<R> {
-  const changed = await ctx.ports.git.watchIntegrity(ctx.state);
+  const changed = await ctx.ports.git.watchIntegrity(ctx.state, ctx.journalAsLeft);
   const result = await fn();
   const found = await changed();
   return found.length ? { ...result, tampered: found } : result;

@@ -30,7 +30,11 @@ function unwatched(ref: string, state: RunState): boolean {
   return ref.startsWith('refs/heads/runr/') || ref.startsWith('refs/runr/') || ref.startsWith('refs/remotes/');
 }
 
-export async function takeSnapshot(state: RunState): Promise<IntegritySnapshot> {
+/**
+ * `journalAsLeft`: whether the journal is as runr last wrote it. Given, the journal counts as unchanged
+ * while that holds, though runr appended to it during the call (worker_activity); else its fingerprint must stay.
+ */
+export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolean): Promise<IntegritySnapshot> {
   const work = state.work_dir;
   const configAndCheckout = effectiveConfig(work).then(async (config) => ({
     config,
@@ -47,6 +51,7 @@ export async function takeSnapshot(state: RunState): Promise<IntegritySnapshot> 
     own.push(path.join(work, '.git'), ...['commondir', 'gitdir', 'config.worktree'].map((f) => path.join(dirs.gitDir, f)));
   }
   for (const f of own) files[f] = fingerprint(f);
+  if (journalAsLeft?.()) files[journalPath(state.run_dir)] = 'as runr left it';
 
   const kept: Record<string, string> = {};
   for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;

@@ -43,7 +43,7 @@ export interface GitPort {
    * Notes what only runr may change, as it is now; the function returned says, one line each, what of it
    * has changed since (empty: nothing).
    */
-  watchIntegrity(state: RunState): Promise<() => Promise<string[]>>;
+  watchIntegrity(state: RunState, journalAsLeft?: () => boolean): Promise<() => Promise<string[]>>;
 }
 
 /** What a performer needs besides the state: where to log, when time runs out, how to track children. */
@@ -54,6 +54,8 @@ export interface PerformContext {
   onSpawn: (pid: number) => void;
   /** Told what a worker does while its call runs (journaled as worker_activity). */
   onActivity?: (item: ActivityItem) => void;
+  /** Whether the journal is as runr last wrote it (runr journals activity during a worker call). */
+  journalAsLeft?: () => boolean;
   /** Aborted when the run is cancelled: ends this run's processes, never another run's. */
   signal: AbortSignal;
   /** What the effect is performed through. */

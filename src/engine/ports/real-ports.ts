@@ -18,9 +18,9 @@ export function realPorts(): EnginePorts {
       prepareWorkspace,
       checkpoint: commitCheckpoint,
       finalizeWorkspace,
-      watchIntegrity: async (state) => {
-        const before = await takeSnapshot(state);
-        return async () => tamperings(state, before, await takeSnapshot(state));
+      watchIntegrity: async (state, journalAsLeft) => {
+        const before = await takeSnapshot(state, journalAsLeft);
+        return async () => tamperings(state, before, await takeSnapshot(state, journalAsLeft));
       },
     },
     clock: systemClock,
