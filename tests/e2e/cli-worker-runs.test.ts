@@ -1,10 +1,23 @@
 // Whole runs with the real worker CLIs (Claude Code, Codex, Gemini CLI), each pointed at its fake API.
 import { describe, expect, it } from 'vitest';
-import { runrModel } from '../fakes/runr-model.js';
+import { noteFile, runrModel } from '../fakes/runr-model.js';
+import type { TestRepo } from '../helpers/harness.js';
 import { runToEnd } from '../helpers/e2e-support.js';
 import { closedAfterEach, CLAUDE_PRICE, expectNotesCheckpointed, fakeClaude, fakeCodex, fakeGemini, workerLogs, writeWorkers, notesRepo } from '../helpers/real-clis.js';
 
 const servers = closedAfterEach();
+
+/** The activity journaled for the run's IMPLEMENT calls: the CLI's tool calls (paths relative to the worktree) and tokens. */
+function expectImplementActivity(repo: TestRepo, runId: string) {
+  const events = repo.events(runId);
+  const implementIds = new Set(events.filter((e) => e.type === 'effect_started' && e.effect.phase === 'IMPLEMENT').map((e) => e.effect.id));
+  const items: { kind: string; text: string }[] = events.filter((e) => e.type === 'worker_activity' && implementIds.has(e.effect_id)).flatMap((e) => e.items);
+  const tools = items.filter((i) => i.kind === 'tool').map((i) => i.text);
+  expect(tools.some((t) => t.includes(`cat ${noteFile(1)}`)), tools.join('\n')).toBe(true);
+  expect(tools.some((t) => t.includes(noteFile(2))), tools.join('\n')).toBe(true);
+  expect(tools.every((t) => !t.includes(repo.dir) && t.length <= 120), tools.join('\n')).toBe(true);
+  expect(items.some((i) => i.kind === 'usage' && /^tokens \d/.test(i.text)), JSON.stringify(items)).toBe(true);
+}
 
 describe('claude worker (real Claude Code CLI, fake API)', () => {
   it('completes a 2-milestone run with claude in every phase; usage and cost match what the API reported', async () => {
@@ -42,6 +55,7 @@ describe('claude worker (real Claude Code CLI, fake API)', () => {
     const logs = workerLogs(repo, run.runId).join('\n');
     expect(logs).toContain('"type":"result"');
     expect(logs).not.toContain('sk-ant-api03-fake-key');
+    expectImplementActivity(repo, run.runId);
   });
 });
 
@@ -65,6 +79,7 @@ describe('codex worker (real Codex CLI, fake OpenAI Responses API)', () => {
     expect(implement.output_tokens).toBe(codex.server.served.output_tokens);
     expect(implement.cost_usd).toBeCloseTo((8000 * 1 + 400 * 10) / 1e6, 9);
     expect(implement.unpriced_calls).toBe(0);
+    expectImplementActivity(repo, run.runId);
   });
 
   it('leaves the cost unknown, and says so (also when --budget-usd cannot count it), when no price is configured', async () => {
@@ -101,6 +116,7 @@ describe('gemini worker (real Gemini CLI, fake Gemini API)', () => {
     expect(implement.input_tokens).toBe(gemini.server.served.input_tokens);
     expect(implement.output_tokens).toBe(gemini.server.served.output_tokens);
     expect(implement.unpriced_calls).toBe(2);
+    expectImplementActivity(repo, run.runId);
   });
 });
 
