@@ -87,6 +87,26 @@ describe('worker activity', () => {
     expect(leaked(replay.stdout)).toBe(false);
   }, 90_000);
 
+  it.skipIf(!fs.existsSync('/usr/bin/script'))('on a terminal the spinner shows the step with the worker\'s latest line, not a line per item', async () => {
+    const repo = new TestRepo();
+    repo.setScript({
+      PLAN: [{ result: plan('add greeting') }],
+      IMPLEMENT: [{ stderr_lines: ['compiling src/greet.js', 'running 3 tests'], stderr_gap_ms: 1200, sleep_ms: 1500, write: { 'src/greet.js': 'x\n' }, result: ok() }],
+      REVIEW: [{ result: approve() }],
+    });
+    const { NO_COLOR: _, ...env } = repo.env();
+    // A pty made by `script` has no size; ora then cannot measure lines, so give it one.
+    const line = `stty cols 160 rows 30; exec "${process.execPath}" "${RUNR_BIN}" run --task "${repo.taskPath}" --worktree`;
+    const r = await execa('script', ['-qfec', line, '/dev/null'], {
+      cwd: repo.dir, env: { ...env, TERM: 'xterm' }, extendEnv: false, stdin: 'pipe', reject: false, all: true, timeout: 60_000,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    const text = (r.all ?? '').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(text).toMatch(/IMPLEMENT {2}m1 attempt 1: add greeting \(\d+s\) · compiling src\/greet\.js/);
+    expect(text).toMatch(/IMPLEMENT {2}m1 attempt 1: add greeting \(\d+s\) · running 3 tests/);
+    expect(text).not.toContain('    · compiling');
+  }, 90_000);
+
   it('a worker that prints nothing on stderr journals no activity', async () => {
     const repo = new TestRepo();
     const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
