@@ -8,7 +8,7 @@ import { orchEventLine } from './render/orch-lines.js';
 import { renderOrchReport, renderOrchStatus } from './render/orch-view.js';
 import { withCancellation } from './signals.js';
 
-interface ReadFlags { repo: string; json?: boolean; human?: boolean; all?: boolean; timeout?: string }
+interface ReadFlags { repo: string; json?: boolean; human?: boolean; all?: boolean; timeout?: string; html?: boolean; out?: string }
 
 /** `orchestrate status`: JSON by default (as `runr status`), --human for a readable view, --all for every orchestration. */
 export async function status(idArg: string | undefined, flags: ReadFlags): Promise<number> {
@@ -43,6 +43,13 @@ export async function wait(idArg: string, flags: ReadFlags): Promise<number> {
 
 export async function report(idArg: string, flags: ReadFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
+  if (flags.html) {
+    const { writeOrchestrationReportHtml } = await import('../api/html-report.js');
+    const file = await writeOrchestrationReportHtml(flags.repo, idArg, flags.out);
+    if (out.json) out.data({ html: file });
+    else out.say(file);
+    return EXIT.ok;
+  }
   const r = await orchestrationReport(flags.repo, idArg);
   if (out.json) out.data(r);
   else renderOrchReport(out, r);
