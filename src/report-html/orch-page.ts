@@ -44,7 +44,7 @@ ${legend(Object.entries(STATUS_COLORS).map(([label, color]) => ({ label, color }
 function tasks(d: OrchHtmlData): string {
   const rows = d.report.tasks.map((t) => [
     { html: `<code>${esc(t.key)}</code><br>${esc(t.title)}` },
-    t.status + (t.stop_reason ? `: ${t.stop_reason}` : '') + (t.skipped_because ? `: ${t.skipped_because}` : ''),
+    t.status + (t.status === 'stopped' && t.stop_reason ? `: ${t.stop_reason}` : '') + (t.skipped_because ? `: ${t.skipped_because}` : ''),
     t.run_id ?? '—', t.branch ?? '—',
     { html: t.checkpoints.map((c) => `${esc(c.milestone)} <code>${esc(c.sha.slice(0, 12))}</code>`).join('<br>') || '—' },
     seconds(t.duration_ms), t.usage ? usd(t.usage.cost_usd) : '—', t.next_command ?? '',

@@ -23,7 +23,8 @@ pre { background: var(--panel); border: 1px solid var(--line); padding: .6rem; o
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .4rem 0; min-width: 50%; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+td code { white-space: nowrap; }
 th { background: var(--panel); }
 details { border: 1px solid var(--line); border-radius: 6px; padding: .3rem .6rem; margin: .4rem 0; }
 summary { cursor: pointer; font-weight: 600; }
@@ -33,7 +34,8 @@ a:focus-visible, summary:focus-visible, [tabindex]:focus-visible { outline: 3px 
 .outcome.complete { border-color: var(--ok); } .outcome.stopped { border-color: var(--bad); }
 .ok { color: var(--ok); font-weight: 600; } .bad { color: var(--bad); font-weight: 600; }
 .next { font-size: 1rem; }
-svg.timeline { display: block; width: 100%; height: auto; background: var(--panel); border: 1px solid var(--line); }
+figure { margin: 0; }
+svg.timeline { display: block; width: 100%; min-width: 640px; height: auto; background: var(--panel); border: 1px solid var(--line); }
 svg.timeline text { fill: var(--fg); font: 11px system-ui, sans-serif; }
 svg.timeline .grid { stroke: var(--line); }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; list-style: none; padding: 0; margin: .3rem 0; }

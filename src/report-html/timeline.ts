@@ -48,6 +48,6 @@ export function timelineSvg(caption: string, rows: TimelineRow[]): string {
     }).join('');
     return `<text x="4" y="${y + 17}">${esc(row.label.length > 22 ? `${row.label.slice(0, 21)}…` : row.label)}</text>${drawn}`;
   });
-  return `<figure><svg class="timeline" role="img" aria-labelledby="tl-cap" viewBox="0 0 ${WIDTH} ${height}">`
-    + `<title id="tl-cap">${esc(caption)}</title>${ticks.join('')}${rowSvg.join('')}</svg><figcaption class="meta">${esc(caption)}</figcaption></figure>`;
+  return `<figure><div class="scroll" tabindex="0" role="group" aria-label="${esc(caption)} (scrolls sideways on narrow screens)"><svg class="timeline" role="img" aria-labelledby="tl-cap" viewBox="0 0 ${WIDTH} ${height}">`
+    + `<title id="tl-cap">${esc(caption)}</title>${ticks.join('')}${rowSvg.join('')}</svg></div><figcaption class="meta">${esc(caption)}</figcaption></figure>`;
 }
