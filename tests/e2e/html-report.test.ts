@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approve, ok, plan, ROOT, startRun, TestRepo } from '../helpers/harness.js';
 import { orchRepos } from '../helpers/orchestrate.js';
+import { orchestrationReportHtml, runReportHtml } from '../../src/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(ROOT, 'reports', 'screenshots');
@@ -98,6 +99,8 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     expect(json.exitCode, json.stderr).toBe(0);
     expect(json.json()).toEqual({ html: out });
     expect(fs.readFileSync(out, 'utf8')).toContain('<h1>Add &lt;b&gt;two&lt;/b&gt; modules</h1>');
+    // The library gives the same page as a string.
+    expect(await runReportHtml(repo.dir, runId)).toBe(fs.readFileSync(file, 'utf8'));
 
     const { page, errors, requests } = await open(file);
     expect(errors).toEqual([]);
@@ -132,6 +135,7 @@ describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
     expect(written.exitCode, written.stderr).toBe(0);
     const file = path.join(r.start.orch_dir, 'report.html');
     expect(written.json()).toEqual({ html: file });
+    expect(await orchestrationReportHtml(repo.dir, id)).toBe(fs.readFileSync(file, 'utf8'));
 
     const { page, errors, requests } = await open(file);
     expect(errors).toEqual([]);
