@@ -6,11 +6,11 @@ export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:
 const STYLE = `
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --panel: #f6f8fa;
   --focus: #0550ae; --ok: #1a7f37; --bad: #cf222e; --warn: #9a6700;
-  --PLAN: #8250df; --IMPLEMENT: #0969da; --GUARD: #6e7781; --VERIFY: #bf8700; --REVIEW: #1a7f37; --CHECKPOINT: #d1242f; --OTHER: #57606a; }
+  --PLAN: #8250df; --IMPLEMENT: #0969da; --GUARD: #6e7781; --VERIFY: #9a6700; --REVIEW: #1a7f37; --CHECKPOINT: #d1242f; --OTHER: #57606a; --barfg: #ffffff; }
 @media (prefers-color-scheme: dark) {
   :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #161b22; --focus: #79c0ff;
     --ok: #3fb950; --bad: #ff7b72; --warn: #d29922;
-    --PLAN: #a371f7; --IMPLEMENT: #4493f8; --GUARD: #9198a1; --VERIFY: #d29922; --REVIEW: #3fb950; --CHECKPOINT: #ff7b72; --OTHER: #9198a1; }
+    --PLAN: #a371f7; --IMPLEMENT: #4493f8; --GUARD: #9198a1; --VERIFY: #d29922; --REVIEW: #3fb950; --CHECKPOINT: #ff7b72; --OTHER: #9198a1; --barfg: #0d1117; }
 }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1200px; padding: 1rem; background: var(--bg); color: var(--fg);
@@ -38,6 +38,7 @@ figure { margin: 0; }
 svg.timeline { display: block; width: 100%; min-width: 640px; height: auto; background: var(--panel); border: 1px solid var(--line); }
 svg.timeline text { fill: var(--fg); font: 11px system-ui, sans-serif; }
 svg.timeline .grid { stroke: var(--line); }
+svg.timeline text.on-bar { fill: var(--barfg); }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; list-style: none; padding: 0; margin: .3rem 0; }
 .legend span { display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: middle; border-radius: 2px; }
 @media (max-width: 600px) { body { padding: .5rem; font-size: 14px; } h1 { font-size: 1.25rem; } }

@@ -43,7 +43,7 @@ export function timelineSvg(caption: string, rows: TimelineRow[]): string {
     const drawn = row.bars.map((b) => {
       const bx = x(b.start);
       const bw = Math.max(2, x(b.end) - bx);
-      const text = bw > b.label.length * 6.5 + 6 ? `<text x="${(bx + 3).toFixed(1)}" y="${y + 17}" style="fill:#fff">${esc(b.label)}</text>` : '';
+      const text = bw > b.label.length * 6.5 + 6 ? `<text x="${(bx + 3).toFixed(1)}" y="${y + 17}" class="on-bar">${esc(b.label)}</text>` : '';
       return `<g class="bar" data-kind="${esc(b.kind)}"><title>${esc(b.title)}</title><rect x="${bx.toFixed(1)}" y="${y + 4}" width="${bw.toFixed(1)}" height="${ROW_H - 8}" rx="3" style="fill:${b.color}"/>${text}</g>`;
     }).join('');
     return `<text x="4" y="${y + 17}">${esc(row.label.length > 22 ? `${row.label.slice(0, 21)}…` : row.label)}</text>${drawn}`;

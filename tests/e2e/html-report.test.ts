@@ -13,6 +13,9 @@ import { orchRepos } from '../helpers/orchestrate.js';
 import { orchestrationReportHtml, runReportHtml } from '../../src/index.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** A secret-named variable's value, set only when the report is written: the page redacts it. */
+const SECRET = 'zq-html-report-secret-4821';
+const SECRET_ENV = { HTML_REPORT_TEST_TOKEN: SECRET };
 const SCREENSHOTS = path.join(ROOT, 'reports', 'screenshots');
 
 let browser: Browser;
@@ -67,6 +70,12 @@ async function screenshots(page: Page, name: string) {
     await page.screenshot({ path: file, fullPage: true });
     expect(fs.statSync(file).size).toBeGreaterThan(0);
   }
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const dark = path.join(SCREENSHOTS, `${name}-1280-dark.png`);
+  await page.screenshot({ path: dark, fullPage: true });
+  expect(fs.statSync(dark).size).toBeGreaterThan(0);
+  await page.setViewportSize({ width: 390, height: 900 });
   // At phone width the page itself does not scroll sideways (wide tables and the diff scroll in their boxes).
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 }
@@ -74,7 +83,7 @@ async function screenshots(page: Page, name: string) {
 describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () => {
   it('loads from file:// with no error or request; shows the timeline, the failing check, the stop and next command, the diff of m1', async () => {
     const repo = new TestRepo({
-      task: '# Add <b>two</b> modules\n\n## Goal\nAdd src/a.js and src/b.js.\n',
+      task: `# Add <b>two</b> modules ${SECRET}\n\n## Goal\nAdd src/a.js and src/b.js.\n`,
       files: { 'check.js': "if (require('fs').existsSync('src/b.js')) { console.error('BOOM: b is wrong'); process.exit(1) }\n" },
       config: { limits: { max_verify_retries: 1, stall_timeout_s: 30, worker_timeout_s: 60, verify_timeout_s: 60, result_grace_s: 1 } },
       script: {
@@ -90,22 +99,28 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     const events = repo.events(runId);
     const workerCalls = events.filter((e) => e.type === 'effect_started' && e.effect.kind === 'worker').length;
 
-    const human = await repo.runr(['report', runId, '--html']);
+    const human = await repo.runr(['report', runId, '--html'], { env: SECRET_ENV });
     expect(human.exitCode, human.stderr).toBe(0);
     const file = path.join(repo.runDir(runId), 'report.html');
     expect(human.stdout.trim()).toBe(file);
     const out = path.join(path.dirname(repo.dir), 'elsewhere', 'r.html');
-    const json = await repo.runr(['report', 'latest', '--html', '--out', out, '--json']);
+    const json = await repo.runr(['report', 'latest', '--html', '--out', out, '--json'], { env: SECRET_ENV });
     expect(json.exitCode, json.stderr).toBe(0);
     expect(json.json()).toEqual({ html: out });
-    expect(fs.readFileSync(out, 'utf8')).toContain('<h1>Add &lt;b&gt;two&lt;/b&gt; modules</h1>');
+    expect(fs.readFileSync(out, 'utf8')).toContain('<h1>Add &lt;b&gt;two&lt;/b&gt; modules [REDACTED]</h1>');
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(SECRET);
     // The library gives the same page as a string.
-    expect(await runReportHtml(repo.dir, runId)).toBe(fs.readFileSync(file, 'utf8'));
+    process.env.HTML_REPORT_TEST_TOKEN = SECRET;
+    try {
+      expect(await runReportHtml(repo.dir, runId)).toBe(fs.readFileSync(file, 'utf8'));
+    } finally {
+      delete process.env.HTML_REPORT_TEST_TOKEN;
+    }
 
     const { page, errors, requests } = await open(file);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
-    expect(await page.textContent('h1')).toBe('Add <b>two</b> modules');
+    expect(await page.textContent('h1')).toBe('Add <b>two</b> modules [REDACTED]');
     expect(await page.locator('svg.timeline g.bar[data-kind="worker"]').count()).toBe(workerCalls);
     expect(await page.textContent('#stop-reason')).toBe('Stopped: verification_failed_max_retries');
     expect(await page.textContent('#next-command')).toBe(`runr resume ${runId}`);

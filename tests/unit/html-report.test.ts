@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { OrchReportOutput } from '../../src/contracts/orchestration-outputs.js';
 import type { ReportOutput } from '../../src/contracts/outputs.js';
 import type { RunEvent } from '../../src/contracts/events.js';
+import type { ReplayStep } from '../../src/contracts/replay.js';
 import { orchReportPage } from '../../src/report-html/orch-page.js';
-import { modelOfEvents, type RunHtmlData } from '../../src/report-html/run-model.js';
+import { approvalWaits, modelOfEvents, type RunHtmlData } from '../../src/report-html/run-model.js';
 import { runReportPage } from '../../src/report-html/run-page.js';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
@@ -108,5 +109,19 @@ describe('orchestration HTML report', () => {
     expect(html).toContain('<code class="failed-command">npm test</code>');
     expect(html).toContain('<code id="next-command">runr orchestrate resume o1</code>');
     expect(html).toContain('waits for a');
+  });
+});
+
+describe('approval waits', () => {
+  it('run from the first state waiting for a person until the next state that is not', () => {
+    const step = (seq: number, waiting: ReplayStep['state']['waiting']) => ({ seq, ts: ts(seq), event: {}, state: { waiting } }) as unknown as ReplayStep;
+    const waits = approvalWaits([
+      step(1, null), step(2, { reason: 'awaiting_approval', since: ts(2), gate: 'after_plan' }), step(3, { reason: 'awaiting_approval', since: ts(2), gate: 'after_plan' }),
+      step(4, null), step(5, { reason: 'quota_wait' }), step(6, { reason: 'awaiting_approval' }),
+    ]);
+    expect(waits).toEqual([
+      { reason: 'awaiting_approval', since: ts(2), until: ts(4), detail: 'approval gate: after_plan' },
+      { reason: 'awaiting_approval', since: ts(6), until: null, detail: 'awaiting approval' },
+    ]);
   });
 });
