@@ -1,5 +1,7 @@
 import { runReport, runSummary } from '../api/read.js';
+import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
+import type { HtmlReportOutput } from '../contracts/outputs.js';
 import { renderKpis, renderReport } from './render/human.js';
 import { createOutput } from './render/output.js';
 
@@ -11,10 +13,11 @@ export default async function report(runIdArg: string, flags: ReportFlags): Prom
     return EXIT.ok;
   }
   const out = createOutput(Boolean(flags.json));
+  if (flags.out && !flags.html) throw usageError('out_without_html', '--out names where --html writes the report: add --html');
   if (flags.html) {
     const { writeRunReportHtml } = await import('../api/html-report.js');
     const file = await writeRunReportHtml(flags.repo, runIdArg, flags.out);
-    if (out.json) out.data({ html: file });
+    if (out.json) out.data({ html: file } satisfies HtmlReportOutput);
     else out.say(file);
     return EXIT.ok;
   }

@@ -109,6 +109,9 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     expect(json.json()).toEqual({ html: out });
     expect(fs.readFileSync(out, 'utf8')).toContain('<h1>Add &lt;b&gt;two&lt;/b&gt; modules [REDACTED]</h1>');
     expect(fs.readFileSync(file, 'utf8')).not.toContain(SECRET);
+    const outAlone = await repo.runr(['report', runId, '--out', out, '--json']);
+    expect(outAlone.exitCode).toBe(2);
+    expect(outAlone.json().error.code).toBe('out_without_html');
     // The library gives the same page as a string.
     process.env.HTML_REPORT_TEST_TOKEN = SECRET;
     try {
