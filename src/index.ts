@@ -12,6 +12,7 @@ export type { RunUpdate } from './api/events.js';
 export type { EnginePorts, WorkerPort, GitPort, VerificationPort, GuardPort, PerformContext } from './engine/ports/ports.js';
 export type { Clock } from './engine/ports/clock.js';
 export { realPorts } from './engine/ports/real-ports.js';
+export { runReportHtml, orchestrationReportHtml } from './api/html-report.js';
 export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents, type WaitResult } from './api/read.js';
 export { latestRunId } from './api/locate.js';
 export { replayRun, replayRunUntil, type ReplayOptions, type ReplayUntil } from './api/replay.js';

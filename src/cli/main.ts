@@ -113,6 +113,8 @@ program.command('report')
   .addOption(repo())
   .option('--kpi-only', 'only the KPIs')
   .addOption(new Option('--md', "print the run's summary.md (the summary so far while it is not finished)").conflicts(['json', 'kpiOnly']))
+  .addOption(new Option('--html', 'write a self-contained HTML report (default <run_dir>/report.html) and print its path').conflicts(['md', 'kpiOnly']))
+  .option('--out <file>', 'with --html: where to write it')
   .addOption(json())
   .action(lazy(() => import('./report.js')));
 
@@ -204,6 +206,8 @@ orchestrate.command('report')
   .description("An orchestration's final artifact: each task's outcome, branch, checkpoints, durations, waits and usage, and the integration")
   .argument('<orch_id>', 'an orchestration id, or "latest"')
   .addOption(repo())
+  .option('--html', 'write a self-contained HTML report (default <orch_dir>/report.html) and print its path')
+  .option('--out <file>', 'with --html: where to write it')
   .addOption(json())
   .action(lazy(async () => ({ default: (await import('./orchestrate-read.js')).report })));
 

@@ -1,6 +1,7 @@
 import { allOrchestrationStatuses, followOrchestration, orchestrationReport, orchestrationStatus, waitForOrchestration } from '../api/orchestrations.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
+import type { HtmlReportOutput } from '../contracts/outputs.js';
 import { orchCommand } from '../orchestrate/orch-status.js';
 import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
@@ -8,7 +9,7 @@ import { orchEventLine } from './render/orch-lines.js';
 import { renderOrchReport, renderOrchStatus } from './render/orch-view.js';
 import { withCancellation } from './signals.js';
 
-interface ReadFlags { repo: string; json?: boolean; human?: boolean; all?: boolean; timeout?: string }
+interface ReadFlags { repo: string; json?: boolean; human?: boolean; all?: boolean; timeout?: string; html?: boolean; out?: string }
 
 /** `orchestrate status`: JSON by default (as `runr status`), --human for a readable view, --all for every orchestration. */
 export async function status(idArg: string | undefined, flags: ReadFlags): Promise<number> {
@@ -43,6 +44,14 @@ export async function wait(idArg: string, flags: ReadFlags): Promise<number> {
 
 export async function report(idArg: string, flags: ReadFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
+  if (flags.out && !flags.html) throw usageError('out_without_html', '--out names where --html writes the report: add --html');
+  if (flags.html) {
+    const { writeOrchestrationReportHtml } = await import('../api/html-report.js');
+    const file = await writeOrchestrationReportHtml(flags.repo, idArg, flags.out);
+    if (out.json) out.data({ html: file } satisfies HtmlReportOutput);
+    else out.say(file);
+    return EXIT.ok;
+  }
   const r = await orchestrationReport(flags.repo, idArg);
   if (out.json) out.data(r);
   else renderOrchReport(out, r);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import { RunEventSchema } from './events.js';
-import { DoctorOutputSchema, ErrorOutputSchema, GcOutputSchema, WatchEventSchema, ReportOutputSchema, StartOutputSchema, StatusAllOutputSchema, StatusOutputSchema, WaitOutputSchema } from './outputs.js';
+import { DoctorOutputSchema, ErrorOutputSchema, GcOutputSchema, HtmlReportOutputSchema, WatchEventSchema, ReportOutputSchema, StartOutputSchema, StatusAllOutputSchema, StatusOutputSchema, WaitOutputSchema } from './outputs.js';
 import { RunStateSchema } from './state.js';
 import { ImplementResultSchema, PlanResultSchema, RateLimitedResultSchema, ReviewResultSchema } from './worker-results.js';
 import { LeaseSchema } from './lease.js';
@@ -18,6 +18,7 @@ export const PUBLISHED_SCHEMAS: Record<string, z.ZodType> = {
   'status-all-output': StatusAllOutputSchema,
   'wait-output': WaitOutputSchema,
   'report-output': ReportOutputSchema,
+  'report-html-output': HtmlReportOutputSchema,
   'error-output': ErrorOutputSchema,
   'doctor-output': DoctorOutputSchema,
   'watch-event': WatchEventSchema,

@@ -165,3 +165,7 @@ export const GcOutputSchema = z.object({
   kept: z.array(z.object({ run_id: z.string(), reason: z.string() })),
 });
 export type GcOutput = z.infer<typeof GcOutputSchema>;
+
+/** `runr report <id> --html --json` and `runr orchestrate report <id> --html --json`: the HTML file written. */
+export const HtmlReportOutputSchema = z.object({ html: z.string() });
+export type HtmlReportOutput = z.infer<typeof HtmlReportOutputSchema>;

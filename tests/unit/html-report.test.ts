@@ -1,0 +1,127 @@
+/** The HTML report's pure renderers: escaping, sections, self-containment. */
+import { describe, expect, it } from 'vitest';
+import type { OrchReportOutput } from '../../src/contracts/orchestration-outputs.js';
+import type { ReportOutput } from '../../src/contracts/outputs.js';
+import type { RunEvent } from '../../src/contracts/events.js';
+import type { ReplayStep } from '../../src/contracts/replay.js';
+import { orchReportPage } from '../../src/report-html/orch-page.js';
+import { approvalWaits, modelOfEvents, type RunHtmlData } from '../../src/report-html/run-model.js';
+import { runReportPage } from '../../src/report-html/run-page.js';
+
+const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
+const ZERO = { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, unpriced_calls: 0 };
+
+const report = {
+  run_id: '20260101-000000-abcd', task: `Task ${EVIL}`, branch: 'runr/x', base_sha: 'a'.repeat(40), outcome: 'stopped',
+  stop_reason: 'verification_failed_max_retries', explanation: 'Verification kept failing.', suggested_command: 'runr resume 20260101-000000-abcd',
+  stop_detail: null, stale: false, total_duration_ms: 5000, milestones: { completed: 1, total: 2 },
+  usage: { total: { ...ZERO, calls: 2, cost_usd: 0.5 }, by_phase: { IMPLEMENT: { ...ZERO, calls: 2, cost_usd: 0.5 } }, by_milestone: {} },
+  milestone_list: [
+    { id: 'm1', goal: 'first', status: 'complete', checkpoint_sha: 'b'.repeat(40), empty: false, no_change_reason: null, action_failures: [] },
+    { id: 'm2', goal: 'second', status: 'in_progress', checkpoint_sha: null, empty: false, no_change_reason: null, action_failures: [] },
+  ],
+} as unknown as ReportOutput;
+
+const ts = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+const events = [
+  { seq: 1, ts: ts(0), type: 'effect_started', effect: { kind: 'worker', id: 'e1', phase: 'IMPLEMENT', milestone_index: 0, attempt: 1, followup: 0 } },
+  { seq: 2, ts: ts(2), type: 'effect_result', effect_id: 'e1', result: { kind: 'worker', outcome: 'result', usage: { input_tokens: 10, output_tokens: 5, cost_usd: 0.25 } } },
+  { seq: 3, ts: ts(2), type: 'effect_started', effect: { kind: 'verify', id: 'e2', milestone_index: 1, attempt: 1 } },
+  {
+    seq: 4, ts: ts(3), type: 'effect_result', effect_id: 'e2', result: {
+      kind: 'verify', ok: false, duration_ms: 900, commands: [{ tier: 'tier0', command: `node check.js ${EVIL}`, exit_code: 1, duration_ms: 900, timed_out: false }],
+      failure: { tier: 'tier0', command: `node check.js ${EVIL}`, exit_code: 1, timed_out: false, excerpt: `BOOM ${EVIL}`, log_path: '/x' },
+    },
+  },
+  { seq: 5, ts: ts(3), type: 'effect_started', effect: { kind: 'worker', id: 'e3', phase: 'REVIEW', milestone_index: 1, attempt: 1, followup: 0 } },
+  { seq: 6, ts: ts(4), type: 'effect_result', effect_id: 'e3', result: { kind: 'worker', outcome: 'result', result: { verdict: 'request_changes', comments: [`fix ${EVIL}`] } } },
+  { seq: 7, ts: ts(4), type: 'effect_started', effect: { kind: 'wait_until', id: 'e4', until: ts(60), reason: 'quota_wait' } },
+  { seq: 8, ts: ts(5), type: 'run_stopped', reason: 'interrupted', detail: 'Ctrl-C' },
+] as unknown as RunEvent[];
+
+function runData(): RunHtmlData {
+  return {
+    report, ...modelOfEvents(events, ['m1', 'm2']),
+    diffs: [{ milestone: 'm1', goal: 'first', sha: 'b'.repeat(40), text: `+const x = "${EVIL}";`, truncated: false }],
+    replay: [],
+  };
+}
+
+function expectSelfContainedAndEscaped(html: string) {
+  expect(html).not.toMatch(/https?:/);
+  expect(html).not.toMatch(/<link\b/i);
+  expect(html).not.toMatch(/<script/i);
+  expect(html).not.toMatch(/<img/i);
+  expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  expect(html).toContain("default-src 'none'");
+}
+
+describe('run HTML report', () => {
+  const html = runReportPage(runData());
+
+  it('escapes the task, worker output, commands, comments and diffs, and loads nothing from elsewhere', () => {
+    expectSelfContainedAndEscaped(html);
+    expect(html).toContain('<h1>Task &lt;script&gt;');
+    expect(html).toContain('BOOM &lt;script&gt;');
+    expect(html).toContain('fix &lt;script&gt;');
+    expect(html).toContain('+const x = &quot;&lt;script&gt;');
+  });
+
+  it('has the outcome with the next command, the timeline, verification, review, waits, checkpoints, usage and replay', () => {
+    for (const h of ['Outcome', 'Timeline', 'Verification', 'Review', 'Waits', 'Checkpoints', 'Usage and cost', 'Replay']) expect(html).toContain(`>${h}</h2>`);
+    expect(html).toContain('Stopped: verification_failed_max_retries');
+    expect(html).toContain('<code id="next-command">runr resume 20260101-000000-abcd</code>');
+    expect(html.match(/<g class="bar" data-kind="worker">/g)).toHaveLength(2);
+    expect(html).toMatch(/<g class="bar" data-kind="verify"><title>VERIFY m2 attempt 1: failed/);
+    expect(html).toContain('m2 round 1: request_changes');
+    expect(html).toMatch(/<td>quota_wait<\/td><td>2026-01-01T00:00:04.000Z<\/td><td>2026-01-01T00:01:00.000Z/);
+    expect(html).toContain('data-milestone="m1"');
+  });
+
+  it('an effect in flight when the run stopped ends there, as interrupted', () => {
+    const { spans } = modelOfEvents(events, ['m1', 'm2']);
+    expect(spans.at(-1)).toMatchObject({ kind: 'wait_until', end: ts(5), outcome: 'interrupted' });
+  });
+});
+
+describe('orchestration HTML report', () => {
+  const task = (key: string, track: string, status: string, start: number, end: number | null) => ({
+    key, track, task: key.split('/').at(-1), title: `${key} ${EVIL}`, file: `${key}.md`, status, run_id: 'r1', runs: ['r1'], base_ref: null, branch: `runr/${key}`,
+    checkpoint_sha: null, stop_reason: status === 'stopped' ? 'verification_failed_max_retries' : null, stop_detail: null, skipped_because: null, auto_resumes: 0,
+    next_command: null, started_at: ts(start), ended_at: end === null ? null : ts(end), duration_ms: 1000, checkpoints: [{ milestone: 'm1', goal: 'g', sha: 'c'.repeat(40) }],
+    milestones: { completed: 1, total: 1 }, usage: ZERO, waits: [{ reason: 'dependency', detail: 'waits for a', since: ts(0), until: ts(1) }],
+  });
+  const orch = {
+    orchestration_id: 'o1', orch_dir: '/o', tracks_file: 'tracks.yaml', status: 'stopped', stop_reason: 'verification_failed_max_retries', stop_detail: EVIL,
+    started_at: ts(0), updated_at: ts(9), ended_at: ts(9), base_sha: 'a'.repeat(40), max_parallel: 2, collision_policy: 'serialize',
+    counts: { pending: 0, running: 0, waiting: 0, complete: 1, stopped: 1, skipped: 0 }, total_duration_ms: 9000, usage: ZERO,
+    integration: { branch: 'runr/orch/o1', status: 'failed', sha: 'd'.repeat(40), merged: ['a/one'], conflict: null, conflicts: [],
+      verification: { ok: false, sha: 'd'.repeat(40), failed_command: 'npm test', excerpt: EVIL } },
+    next_action: 'resume', suggested_command: 'runr orchestrate resume o1',
+    tasks: [task('a/one', 'a', 'complete', 0, 4), task('b/two', 'b', 'stopped', 1, null)],
+  } as unknown as OrchReportOutput;
+  const html = orchReportPage({ report: orch, explanation: 'Verification kept failing.', now: Date.parse(ts(9)) });
+
+  it('is escaped and self-contained, with a bar per task, one row per track, the integration and the next command', () => {
+    expectSelfContainedAndEscaped(html);
+    expect(html.match(/data-kind="task"/g)).toHaveLength(2);
+    for (const h of ['Outcome', 'Timeline', 'Tasks', 'Waits', 'Integration', 'Usage and cost']) expect(html).toContain(`>${h}</h2>`);
+    expect(html).toContain('<code class="failed-command">npm test</code>');
+    expect(html).toContain('<code id="next-command">runr orchestrate resume o1</code>');
+    expect(html).toContain('waits for a');
+  });
+});
+
+describe('approval waits', () => {
+  it('run from the first state waiting for a person until the next state that is not', () => {
+    const step = (seq: number, waiting: ReplayStep['state']['waiting']) => ({ seq, ts: ts(seq), event: {}, state: { waiting } }) as unknown as ReplayStep;
+    const waits = approvalWaits([
+      step(1, null), step(2, { reason: 'awaiting_approval', since: ts(2), gate: 'after_plan' }), step(3, { reason: 'awaiting_approval', since: ts(2), gate: 'after_plan' }),
+      step(4, null), step(5, { reason: 'quota_wait' }), step(6, { reason: 'awaiting_approval' }),
+    ]);
+    expect(waits).toEqual([
+      { reason: 'awaiting_approval', since: ts(2), until: ts(4), detail: 'approval gate: after_plan' },
+      { reason: 'awaiting_approval', since: ts(6), until: null, detail: 'awaiting approval' },
+    ]);
+  });
+});
