@@ -87,6 +87,8 @@ export function modelOfEvents(events: readonly RunEvent[], milestoneIds: readonl
       if (event.effect.kind === 'wait_until') out.waits.push({ reason: 'quota_wait', since: event.ts, until: event.effect.until, detail: 'waiting for the worker\'s quota to reset' });
       continue;
     }
+    // A worker's activity comes while its call runs: the call goes on.
+    if (event.type === 'worker_activity') continue;
     if (event.type !== 'effect_result') {
       // An effect in flight when the run stopped or resumed ended there (it is performed again on resume).
       for (const o of open.values()) close(o.effect, o.ts, event.ts, 'interrupted');

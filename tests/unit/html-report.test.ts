@@ -78,6 +78,15 @@ describe('run HTML report', () => {
     expect(html).toContain('data-milestone="m1"');
   });
 
+  it('a worker call goes on through its activity events: one span from its start to its result', () => {
+    const withActivity = [
+      events[0]!,
+      { seq: 2, ts: ts(1), type: 'worker_activity', effect_id: 'e1', items: [{ at_ms: 900, kind: 'tool', text: 'Edit src/a.ts' }] },
+      { ...events[1]!, seq: 3 },
+    ] as unknown as RunEvent[];
+    expect(modelOfEvents(withActivity, ['m1']).spans).toEqual([expect.objectContaining({ kind: 'worker', start: ts(0), end: ts(2), outcome: 'result' })]);
+  });
+
   it('an effect in flight when the run stopped ends there, as interrupted', () => {
     const { spans } = modelOfEvents(events, ['m1', 'm2']);
     expect(spans.at(-1)).toMatchObject({ kind: 'wait_until', end: ts(5), outcome: 'interrupted' });
