@@ -3,16 +3,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RunEventSchema } from '../../src/contracts/events.js';
 import { approve, ok, plan, RUNR_BIN, TestRepo } from '../helpers/harness.js';
 import { FAKE_SECRETS, fragments } from '../helpers/fake-secrets.js';
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const repo of repos.splice(0)) fs.rmSync(path.dirname(repo.dir), { recursive: true, force: true });
+});
+/** A test repo removed after the test. */
+function newRepo(): TestRepo {
+  const repo = new TestRepo();
+  repos.push(repo);
+  return repo;
+}
 
 const LINES = ['compiling src/greet.js', 'running 3 tests', `using token ${FAKE_SECRETS.github}`];
 
 describe('worker activity', () => {
   it('shows a command worker\'s stderr lines while its call runs, journals them redacted, and follow and replay show them later', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     const release = path.join(repo.stateDir, 'release');
     repo.setScript({
       PLAN: [{ result: plan('add greeting') }],
@@ -88,7 +99,7 @@ describe('worker activity', () => {
   }, 90_000);
 
   it.skipIf(!fs.existsSync('/usr/bin/script'))('on a terminal the spinner shows the step with the worker\'s latest line, not a line per item', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     repo.setScript({
       PLAN: [{ result: plan('add greeting') }],
       IMPLEMENT: [{ stderr_lines: ['compiling src/greet.js', 'running 3 tests'], stderr_gap_ms: 1200, sleep_ms: 1500, write: { 'src/greet.js': 'x\n' }, result: ok() }],
@@ -108,7 +119,7 @@ describe('worker activity', () => {
   }, 90_000);
 
   it('a worker that prints nothing on stderr journals no activity', async () => {
-    const repo = new TestRepo();
+    const repo = newRepo();
     const r = await repo.runr(['run', '--task', repo.taskPath, '--worktree', '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const runId = JSON.parse(r.stdout.split('\n')[0]!).run_id as string;
