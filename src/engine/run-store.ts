@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { RunEventSchema, type RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
 import { replay, step } from './machine.js';
@@ -10,7 +11,6 @@ import { redactEvent } from '../store/redact-event.js';
 import { statePath } from '../store/state-file.js';
 import { locateState, portableEvent, repoRootOfRunDir } from '../store/run-location.js';
 import { upgradeJournal } from '../store/journal-format.js';
-import { fingerprint } from './integrity/fingerprint.js';
 
 export class RunNotStartedError extends Error {}
 
@@ -29,8 +29,6 @@ export class RunStore {
   private readonly secrets = secretValues(process.env);
   /** The state with its paths resolved where the run directory is (the journal's are relative). */
   private located: RunState | null;
-  /** The journal file's fingerprint right after this store's last write to it. */
-  private journalPrint = '';
 
   private constructor(
     readonly runDir: string,
@@ -49,7 +47,6 @@ export class RunStore {
     const { state, seq, validBytes, validText } = rebuildState(runDir);
     repairJournalTail(runDir, validBytes);
     const store = new RunStore(runDir, state, seq, validBytes, validText);
-    store.noteJournal();
     if (state) store.persist(validBytes);
     return store;
   }
@@ -70,7 +67,6 @@ export class RunStore {
     const event = RunEventSchema.parse({ ...portable, seq: this._seq + 1 });
     const bytes = appendEvent(this.runDir, event, this.bytes);
     this.bytes = bytes;
-    this.noteJournal();
     this.text += journalLine(event);
     this._seq = event.seq;
     const before = this.current;
@@ -87,19 +83,21 @@ export class RunStore {
   restoreJournal(): void {
     writeTextAtomic(journalPath(this.runDir), this.text);
     this.bytes = Buffer.byteLength(this.text);
-    this.noteJournal();
   }
 
   /**
-   * Whether the journal file is as this store last wrote it (same file, size and times): runr itself
-   * appends to it while a worker runs (worker_activity), so "unchanged since before the call" is not the test.
+   * Whether the journal file holds exactly what this store wrote, byte for byte: runr itself appends to it
+   * while a worker runs (worker_activity), so "unchanged since before the call" is not the test. Compared by
+   * content, not by the file's times: a write slipped in just after one of runr's own would share them.
    */
   journalAsLeft(): boolean {
-    return fingerprint(journalPath(this.runDir)) === this.journalPrint;
-  }
-
-  private noteJournal(): void {
-    this.journalPrint = fingerprint(journalPath(this.runDir));
+    try {
+      const file = journalPath(this.runDir);
+      if (fs.statSync(file).size !== this.bytes) return false;
+      return fs.readFileSync(file).equals(Buffer.from(this.text));
+    } catch {
+      return false;
+    }
   }
 
   /**
