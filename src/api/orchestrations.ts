@@ -14,6 +14,7 @@ import { buildOrchStatus, orchWaitOutput } from '../orchestrate/orch-status.js';
 import { buildOrchReport } from '../orchestrate/orch-report.js';
 import { prepareOrchestration, prepareOrchestrationResume, type OrchestrationStartOptions, type PreparedOrchestration } from '../orchestrate/prepare.js';
 import { detachOrchestrator } from '../orchestrate/detach.js';
+import { TaskActivityReader, type TaskActivity } from '../orchestrate/task-activity.js';
 import { resolveRepo } from './locate.js';
 
 export type { OrchestrationStartOptions, PreparedOrchestration };
@@ -99,15 +100,23 @@ export async function waitForOrchestration(repo: string, orchId: string, opts: {
 
 const FOLLOW_POLL_MS = 250;
 
-/** The orchestration's events from the first, as they are journaled, until it stops (or nobody executes it). */
-export async function* followOrchestration(repo: string, orchId: string, opts: { signal?: AbortSignal } = {}): AsyncGenerator<OrchEvent> {
-  const { orchDir } = await located(repo, orchId);
+/**
+ * The orchestration's events from the first, as they are journaled, until it stops (or nobody executes it).
+ * With `activity`, also what its tasks' workers do as their runs journal it (`task_activity`, not journal lines).
+ */
+export async function* followOrchestration(repo: string, orchId: string, opts: { signal?: AbortSignal; activity?: boolean } = {}): AsyncGenerator<OrchEvent | TaskActivity> {
+  const { state, orchDir } = await located(repo, orchId);
+  const activity = opts.activity ? new TaskActivityReader(state.repo_root) : null;
   let seen = 0;
   let idle = 0;
   for (;;) {
     const events = readOrchEvents(orchDir);
-    for (const e of events.slice(seen)) yield e;
+    for (const e of events.slice(seen)) {
+      if (activity) yield* activity.see(e);
+      yield e;
+    }
     seen = events.length;
+    if (activity) yield* activity.read();
     const last = events.at(-1);
     const alive = liveness(orchDir).alive;
     if (last?.type === 'orch_stopped' && !alive) return;

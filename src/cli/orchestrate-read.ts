@@ -62,8 +62,9 @@ export async function report(idArg: string, flags: ReadFlags): Promise<number> {
 export async function follow(idArg: string, flags: ReadFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json), 'stream');
   return withCancellation(async (signal) => {
-    for await (const event of followOrchestration(flags.repo, idArg, { signal })) {
+    for await (const event of followOrchestration(flags.repo, idArg, { signal, activity: !out.json })) {
       if (out.json) out.data(event);
+      else if (event.type === 'task_activity') for (const text of event.texts) out.say(out.colors.dim(`    · ${event.key}: ${text}`));
       else {
         const line = orchEventLine(out, event);
         if (line) out.say(line);

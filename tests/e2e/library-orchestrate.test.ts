@@ -36,6 +36,7 @@ function workers(behaviours: Record<string, Behaviour>, spans: Span[]): WorkerPo
         return done({ kind: 'worker', outcome: 'result', exit_code: 0, result: { milestones: [{ goal: title, files_expected: b.plans ?? Object.keys(writes), done_checks: [] }] } });
       }
       if (effect.phase === 'REVIEW') return done({ kind: 'worker', outcome: 'result', exit_code: 0, result: { verdict: 'approve', comments: [] } });
+      ctx.onActivity?.({ kind: 'tool', text: `Edit src/${title}.txt` });
       const n = (implementCalls.get(title) ?? 0) + 1;
       implementCalls.set(title, n);
       await new Promise((r) => setTimeout(r, b.ms ?? 50));
@@ -97,6 +98,13 @@ describe('library: orchestrations with in-process workers', () => {
     const report = await runr.orchestrationReport(repo.dir, state!.orch_id);
     expect(report.tasks.every((t) => t.checkpoints.length === 1)).toBe(true);
     expect(fs.readFileSync(path.join(repo.dir, '.runr', 'orchestrations', state!.orch_id, 'summary.md'), 'utf8')).toContain('## Tasks');
+    // What each task's worker did, read from its run's journal, shown before the task's end; not without `activity`.
+    const followed: string[] = [];
+    for await (const e of runr.followOrchestration(repo.dir, state!.orch_id, { activity: true })) followed.push(e.type === 'task_activity' ? `${e.key}: ${e.texts.join(', ')}` : `${e.type} ${'key' in e ? e.key : ''}`.trim());
+    expect(followed.indexOf('auth/backend: Edit src/backend.txt')).toBeGreaterThan(followed.indexOf('task_run_started auth/backend'));
+    expect(followed.indexOf('auth/backend: Edit src/backend.txt')).toBeLessThan(followed.indexOf('task_ended auth/backend'));
+    expect(followed).toContain('ui/dark: Edit src/dark.txt');
+    for await (const e of runr.followOrchestration(repo.dir, state!.orch_id)) expect(e.type).not.toBe('task_activity');
   }, 60_000);
 
   it('serialize: two tasks whose plans name the same file never implement at the same time; the conflict is fixed at integration', async () => {
