@@ -77,6 +77,12 @@ for (const size of SIZES) {
   console.log(`${String(size).padStart(13)} | ${String(report.total_duration_ms).padStart(12)} | ${String(worker).padStart(9)} | ${String(verify).padStart(9)} | ${String(setup).padStart(18)} | ${overhead.toFixed(1).padStart(6)}`);
 }
 
+// How many git commands walk the whole working tree per milestone (git's own trace counts them).
+{
+  const { benchScans } = await import('./bench-scans.mjs');
+  benchScans(runr, makeRepo(10), MILESTONES);
+}
+
 // The sandbox's cost per worker call: the same runs confined (bubblewrap) and unconfined (--sandbox off),
 // and a bare process start (`true`) through runr's process runner with and without bwrap around it.
 {
