@@ -1,2 +1,9 @@
 #!/usr/bin/env node
-import('../dist/cli/main.js');
+// `runr --version` answers without loading the CLI (its start-up is measured against a bare `node -e 0`).
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { VERSION } = await import('../dist/version.js');
+  process.stdout.write(`${VERSION}\n`);
+} else {
+  await import('../dist/cli/main.js');
+}
