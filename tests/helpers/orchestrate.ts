@@ -9,6 +9,7 @@ import {
   OrchStartOutputSchema, OrchStatusOutputSchema, OrchWaitOutputSchema, type OrchStatusOutput, type OrchWaitOutput,
 } from '../../src/contracts/orchestration-outputs.js';
 import { agentProcesses } from './e2e-support.js';
+import { until as pollUntil } from './crash.js';
 import { result, ROOT, RUNR_BIN, TestRepo, type RunrResult } from './harness.js';
 
 export const TRACK_AGENT = path.join(ROOT, 'tests', 'agents', 'track-agent.mjs');
@@ -270,15 +271,9 @@ export function spawnOrchestrate(repo: OrchRepo, args: string[], env: Record<str
   };
 }
 
-/** Polls until `fn` returns a truthy value. */
-export async function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 60_000, everyMs = 100): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** Polls until `fn` returns a truthy value (crash.ts's poll, with an orchestration's longer patience). */
+export function until<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 60_000, everyMs = 100): Promise<NonNullable<T>> {
+  return pollUntil(fn, what, timeoutMs, everyMs);
 }
 
 /** `Runr-Checkpoint` trailers reachable from a ref (each checkpoint commit of every run merged into it). */
