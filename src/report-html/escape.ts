@@ -17,4 +17,4 @@ export function table(caption: string, headers: string[], rows: (string | number
 }
 
 export const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
-export const usd = (n: number) => `$${n.toFixed(2)}`;
+export { cost as usd } from '../util/markdown.js';
