@@ -133,7 +133,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
           now: () => ports.clock.now(),
           journal: (items) => journal({ type: 'worker_activity', ts: now(), effect_id: effect.id, items }),
           // A journal a worker changed is put back after the call (the tampering is reported): not written on meanwhile.
-          mayJournal: () => store.journalAsLeft() && ours(),
+          mayJournal: () => store.journalLengthAsLeft() && ours(),
           // A journal changed between that check and the append (a worker racing runr's write): recording stops, and
           // the check after the call reports the change and puts the journal back, as for any tampering.
           onError: (err) => {
