@@ -15,7 +15,7 @@ const WHOLE_TREE = (argv) => {
   return false;
 };
 
-export function benchScans(runr, dir, milestones) {
+export function benchScans(runr, dir, milestones, label) {
   const trace = path.join(path.dirname(dir), 'git-trace.json');
   const r = spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json'], {
     cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_TRACE2_EVENT: trace },
@@ -34,6 +34,6 @@ export function benchScans(runr, dir, milestones) {
   }
   const total = Object.values(scans).reduce((a, b) => a + b, 0);
   const per = total / milestones;
-  console.log(`\nwhole-tree git scans (one ${milestones}-milestone run, from GIT_TRACE2_EVENT): ${total} in all, ${per.toFixed(1)} per milestone; floor ${FLOOR}: ${per <= FLOOR ? 'within' : `over by ${(per - FLOOR).toFixed(1)}`}`);
+  console.log(`\nwhole-tree git scans${label ? ` (${label})` : ''} (one ${milestones}-milestone run, from GIT_TRACE2_EVENT): ${total} in all, ${per.toFixed(1)} per milestone; floor ${FLOOR}: ${per <= FLOOR ? 'within' : `over by ${(per - FLOOR).toFixed(1)}`}`);
   console.log(`  ${Object.entries(scans).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
 }

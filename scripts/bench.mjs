@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: runr's own overhead per milestone (everything except worker and verification time) in
+// `npm run bench`: runr's own overhead per milestone (everything except the worker processes' and verification commands' own time) in
 // repositories of growing size, and the start-up time of read-only commands against a bare `node -e 0`.
 // Prints figures; asserts nothing.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,16 +42,22 @@ function makeRepo(files) {
   return dir;
 }
 
-/** Time spent creating the worktree (prepare_workspace) and finishing the run: once per run, not per milestone. */
-function setupMs(journal) {
+/**
+ * From the journal: time spent creating the worktree and finishing the run (once per run, not per
+ * milestone), and the time the worker processes and verification commands themselves ran (their
+ * results' duration_ms). What runr does around a call (prompts, integrity snapshots) counts as runr's.
+ */
+function journalTimes(journal) {
   const events = fs.readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const started = new Map();
-  let total = 0;
+  const t = { setup: 0, worker: 0, verify: 0 };
   for (const e of events) {
     if (e.type === 'effect_started' && (e.effect.kind === 'prepare_workspace' || e.effect.kind === 'finalize')) started.set(e.effect.id, Date.parse(e.ts));
-    if (e.type === 'effect_result' && started.has(e.effect_id)) total += Date.parse(e.ts) - started.get(e.effect_id);
+    if (e.type === 'effect_result' && started.has(e.effect_id)) t.setup += Date.parse(e.ts) - started.get(e.effect_id);
+    if (e.type === 'effect_result' && e.result.kind === 'worker') t.worker += e.result.duration_ms ?? 0;
+    if (e.type === 'effect_result' && e.result.kind === 'verify') t.verify += (e.result.commands ?? []).reduce((a, c) => a + (c.duration_ms ?? 0), 0);
   }
-  return total;
+  return t;
 }
 
 function timeMs(fn) {
@@ -60,27 +66,38 @@ function timeMs(fn) {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-console.log(`runr overhead per milestone (${MILESTONES} milestones, instant worker, verification \`true\`)`);
-console.log('files in repo | total run ms | worker ms | verify ms | workspace setup ms | runr overhead per milestone ms (floor 50 ms)');
-for (const size of SIZES) {
+// With --compare <other runr's bin/runr.js> (or BENCH_COMPARE), every figure is measured for both builds, side by side.
+const compareAt = process.argv.indexOf('--compare');
+const otherArg = compareAt > 0 ? process.argv[compareAt + 1] : process.env.BENCH_COMPARE;
+const other = otherArg ? path.resolve(otherArg) : undefined;
+const builds = other ? [['this', runr], ['other', other]] : [['this', runr]];
+
+/** One 5-milestone run of `bin` in a fresh repository of `size` files: its figures in ms. */
+function overheadRun(bin, size) {
   const dir = makeRepo(size);
-  const r = spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json'], { cwd: dir, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json'], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(r.stdout, r.stderr);
     process.exit(1);
   }
-  const report = JSON.parse(execFileSync(process.execPath, [runr, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
-  const worker = report.phases.PLAN.duration_ms + report.phases.IMPLEMENT.duration_ms + report.phases.REVIEW.duration_ms;
-  const verify = report.phases.VERIFY.duration_ms;
-  const setup = setupMs(path.join(report.run_dir, 'events.ndjson'));
-  const overhead = (report.total_duration_ms - worker - verify - setup) / MILESTONES;
-  console.log(`${String(size).padStart(13)} | ${String(report.total_duration_ms).padStart(12)} | ${String(worker).padStart(9)} | ${String(verify).padStart(9)} | ${String(setup).padStart(18)} | ${overhead.toFixed(1).padStart(6)}`);
+  const report = JSON.parse(execFileSync(process.execPath, [bin, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
+  const { worker, verify, setup } = journalTimes(path.join(report.run_dir, 'events.ndjson'));
+  return { total: report.total_duration_ms, worker, verify, setup, overhead: (report.total_duration_ms - worker - verify - setup) / MILESTONES };
+}
+
+console.log(`runr overhead per milestone (${MILESTONES} milestones, instant worker, verification \`true\`; the worker processes' and verification commands' own time left out)`);
+console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | runr overhead per milestone ms (floor 50 ms)`);
+for (const size of SIZES) {
+  for (const [name, bin] of builds) {
+    const f = overheadRun(bin, size);
+    console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${f.overhead.toFixed(1).padStart(6)}`);
+  }
 }
 
 // How many git commands walk the whole working tree per milestone (git's own trace counts them).
 {
   const { benchScans } = await import('./bench-scans.mjs');
-  benchScans(runr, makeRepo(10), MILESTONES);
+  for (const [name, bin] of builds) benchScans(bin, makeRepo(10), MILESTONES, other ? name : undefined);
 }
 
 // The sandbox's cost per worker call: the same runs confined (bubblewrap) and unconfined (--sandbox off),
@@ -157,10 +174,8 @@ console.log('{"status":"ok"}');
 {
   const dir = makeRepo(10);
   spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--fast'], { cwd: dir });
-  const at = process.argv.indexOf('--compare');
-  const other = at > 0 ? process.argv[at + 1] : process.env.BENCH_COMPARE;
   const { benchStartup } = await import('./bench-startup.mjs');
-  benchStartup(runr, dir, other ? path.resolve(other) : undefined);
+  benchStartup(runr, dir, other);
 }
 
 // Wall time of an orchestration of parallel tracks against its ideal.

@@ -76,9 +76,19 @@ export const COMMIT_IDENTITY = {
   GIT_COMMITTER_EMAIL: 'runr@localhost',
 };
 
-/** Environment for commits: the user's identity when git has one, runr's otherwise (one git call that always prints). */
+const identityKnown = new Map<string, Promise<boolean>>();
+
+/**
+ * Environment for commits: the user's identity when git has one, runr's otherwise. Asked once per
+ * repository and process (a change of git config during a run stops it, engine/integrity).
+ */
 export async function commitEnv(cwd: string): Promise<Record<string, string>> {
-  return (await rawOrNull(cwd, ['var', 'GIT_COMMITTER_IDENT'])) && (await rawOrNull(cwd, ['var', 'GIT_AUTHOR_IDENT'])) ? {} : COMMIT_IDENTITY;
+  let known = identityKnown.get(cwd);
+  if (!known) {
+    known = (async () => Boolean((await rawOrNull(cwd, ['var', 'GIT_COMMITTER_IDENT'])) && (await rawOrNull(cwd, ['var', 'GIT_AUTHOR_IDENT']))))();
+    identityKnown.set(cwd, known);
+  }
+  return (await known) ? {} : COMMIT_IDENTITY;
 }
 
 /**

@@ -21,7 +21,7 @@ export async function tamperings(state: RunState, before: IntegritySnapshot, aft
     found.push(!a ? `ref ${ref} was created (${short(b)})` : !b ? `ref ${ref} was deleted (was ${short(a)})` : `ref ${ref} moved from ${short(a)} to ${short(b)}`);
   }
   if (after.ownBranch !== before.ownBranch) {
-    const grown = after.ownBranch !== null && (await isAncestor(state.work_dir, expectedHead(state), after.ownBranch));
+    const grown = after.ownBranch === expectedHead(state) || (after.ownBranch !== null && (await isAncestor(state.work_dir, expectedHead(state), after.ownBranch)));
     if (!grown) found.push(`the run branch ${state.branch} moved from ${short(before.ownBranch)} to ${short(after.ownBranch)}`);
   }
   if (after.workHead !== `refs/heads/${state.branch}`) {

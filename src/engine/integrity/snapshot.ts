@@ -10,7 +10,7 @@ import { fingerprint, fingerprintTree } from './fingerprint.js';
  * What a worker (or the verification commands, which run its code) must leave as it was: every
  * ref but runr's own, HEAD of the run's working tree, git's effective config, hooks and info/, the
  * worktree's links to its repository, runr's own files for the run, and in worktree mode the user's
- * checkout. Taken before and after each call; engine/integrity/compare.ts says what differs.
+ * checkout. Taken before and after each call (engine/integrity/watch.ts); engine/integrity/compare.ts says what differs.
  */
 export interface IntegritySnapshot {
   refs: Record<string, string>;
@@ -19,6 +19,10 @@ export interface IntegritySnapshot {
   config: string[];
   files: Record<string, string>;
   checkout: { head: string; paths: Record<string, string> } | null;
+  /** The run's git directories, read once per run (a worker that repoints `.git` changes a fingerprinted file). */
+  dirs: { gitDir: string; commonDir: string };
+  /** The files runr itself writes between two calls (its journal and its index), fingerprinted again when a snapshot is carried over. */
+  runrWrites: string[];
 }
 
 /**
@@ -34,13 +38,13 @@ function unwatched(ref: string, state: RunState): boolean {
  * `journalAsLeft`: whether the journal is as runr last wrote it. Given, the journal counts as unchanged
  * while that holds, though runr appended to it during the call (worker_activity); else its fingerprint must stay.
  */
-export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolean): Promise<IntegritySnapshot> {
+export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolean, knownDirs?: IntegritySnapshot['dirs']): Promise<IntegritySnapshot> {
   const work = state.work_dir;
   const configAndCheckout = effectiveConfig(work).then(async (config) => ({
     config,
     checkout: state.options.worktree ? await userCheckout(state.repo_root, filtersOff(config)) : null,
   }));
-  const [refs, workHead, dirs, { config, checkout }] = await Promise.all([listRefs(work), headState(work), gitDirs(work), configAndCheckout]);
+  const [refs, workHead, dirs, { config, checkout }] = await Promise.all([listRefs(work), headState(work), knownDirs ?? gitDirs(work), configAndCheckout]);
   const files: Record<string, string> = {};
   fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
   fingerprintTree(path.join(dirs.commonDir, 'info'), files);
@@ -51,11 +55,26 @@ export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolea
     own.push(path.join(work, '.git'), ...['commondir', 'gitdir', 'config.worktree'].map((f) => path.join(dirs.gitDir, f)));
   }
   for (const f of own) files[f] = fingerprint(f);
-  if (journalAsLeft?.()) files[journalPath(state.run_dir)] = 'as runr left it';
-
   const kept: Record<string, string> = {};
   for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;
-  return { refs: kept, ownBranch: refs.get(`refs/heads/${state.branch}`) ?? null, workHead, config, files, checkout };
+  const runrWrites = [journalPath(state.run_dir), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
+  return withJournal(state, { refs: kept, ownBranch: refs.get(`refs/heads/${state.branch}`) ?? null, workHead, config, files, checkout, dirs, runrWrites }, journalAsLeft);
+}
+
+/**
+ * A snapshot taken at the end of one call, as the start of the next: everything as it was then, but
+ * the files runr wrote in between (its journal, its index) as they are now. Only runr runs between
+ * two calls, so the next call is still compared with exactly what runr left.
+ */
+export function carriedOver(state: RunState, snapshot: IntegritySnapshot, journalAsLeft?: () => boolean): IntegritySnapshot {
+  const files = { ...snapshot.files };
+  for (const f of snapshot.runrWrites) files[f] = fingerprint(f);
+  return withJournal(state, { ...snapshot, files }, journalAsLeft);
+}
+
+function withJournal(state: RunState, snapshot: IntegritySnapshot, journalAsLeft?: () => boolean): IntegritySnapshot {
+  if (journalAsLeft?.()) snapshot.files[journalPath(state.run_dir)] = 'as runr left it';
+  return snapshot;
 }
 
 async function userCheckout(repoRoot: string, config: [string, string][]): Promise<IntegritySnapshot['checkout']> {

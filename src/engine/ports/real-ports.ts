@@ -1,5 +1,4 @@
-import { tamperings } from '../integrity/compare.js';
-import { takeSnapshot } from '../integrity/snapshot.js';
+import { integrityWatcher } from '../integrity/watch.js';
 import { commitCheckpoint } from '../effects/checkpoint-commit.js';
 import { checkScope } from '../effects/guard-check.js';
 import { runVerificationTiers } from '../effects/verification-run.js';
@@ -18,10 +17,7 @@ export function realPorts(): EnginePorts {
       prepareWorkspace,
       checkpoint: commitCheckpoint,
       finalizeWorkspace,
-      watchIntegrity: async (state, journalAsLeft) => {
-        const before = await takeSnapshot(state, journalAsLeft);
-        return async () => tamperings(state, before, await takeSnapshot(state, journalAsLeft));
-      },
+      watchIntegrity: integrityWatcher(),
     },
     clock: systemClock,
   };
