@@ -13,13 +13,14 @@ export type DiskTree = { ok: true; tree: string } | { ok: false; refused: Refuse
 
 type Entry = { path: string; mode: string; sha: string | null };
 
+type DiskEntries = { ok: true; entries: Entry[]; files: string[] } | { ok: false; refused: RefusedPath[] };
+
 /**
- * The tree `base` becomes with `paths` as they are on disk, byte for byte: no clean filter, no
- * end-of-line conversion, no attribute applies (hash-object --no-filters), and a symlink is its
- * target text. Built in a throwaway index: writes blobs and one tree object, moves no ref and leaves
- * every index of the worktree alone. What verification ran on is what this tree holds.
+ * What `paths` are on disk, as tree entries still to hash: a file, a symlink (its target text), a
+ * submodule's checked-out commit, or gone. Refuses what no tree can hold (a nested repository, a
+ * fifo, a name with a newline). Hashes nothing unless `hashLinks`.
  */
-export async function treeFromDisk(workDir: string, base: string, paths: string[]): Promise<DiskTree> {
+async function diskEntries(workDir: string, base: string, paths: string[], hashLinks: boolean): Promise<DiskEntries> {
   const refused: RefusedPath[] = [];
   const files: string[] = [];
   const entries: Entry[] = [];
@@ -33,9 +34,8 @@ export async function treeFromDisk(workDir: string, base: string, paths: string[
       continue;
     }
     if (st.isSymbolicLink()) {
-      const target = fs.readlinkSync(path.join(workDir, p));
-      const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--stdin'], { input: target });
-      entries.push({ path: p, mode: '120000', sha: stdout.trim() });
+      const sha = hashLinks ? (await gitExec(workDir, ['hash-object', '-w', '--stdin'], { input: fs.readlinkSync(path.join(workDir, p)) })).stdout.trim() : null;
+      entries.push({ path: p, mode: '120000', sha });
     } else if (st.isFile()) {
       files.push(p);
       entries.push({ path: p, mode: st.mode & 0o111 ? '100755' : '100644', sha: null });
@@ -47,8 +47,29 @@ export async function treeFromDisk(workDir: string, base: string, paths: string[
       refused.push({ path: p, reason: st.isDirectory() ? 'it is a directory (a nested git repository?), not a file' : 'it is not a regular file or a symlink' });
     }
   }
-  if (refused.length) return { ok: false, refused };
+  return refused.length ? { ok: false, refused } : { ok: true, entries, files };
+}
 
+/**
+ * The paths of `paths` that no tree can hold, looked at on disk without writing anything: the check
+ * after IMPLEMENT. The names git itself refuses are the scope guard's (always_denied); treeFromDisk,
+ * after VERIFY, still stops at any git refuses beyond those.
+ */
+export async function refusedOnDisk(workDir: string, base: string, paths: string[]): Promise<RefusedPath[]> {
+  const found = await diskEntries(workDir, base, paths, false);
+  return found.ok ? [] : found.refused;
+}
+
+/**
+ * The tree `base` becomes with `paths` as they are on disk, byte for byte: no clean filter, no
+ * end-of-line conversion, no attribute applies (hash-object --no-filters), and a symlink is its
+ * target text. Built in a throwaway index: writes blobs and one tree object, moves no ref and leaves
+ * every index of the worktree alone. What verification ran on is what this tree holds.
+ */
+export async function treeFromDisk(workDir: string, base: string, paths: string[]): Promise<DiskTree> {
+  const found = await diskEntries(workDir, base, paths, true);
+  if (!found.ok) return found;
+  const { entries, files } = found;
   if (files.length) {
     const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${files.join('\n')}\n` });
     const shas = stdout.trim().split('\n');
@@ -100,12 +121,20 @@ export async function commitOnBranch(
   const ref = `refs/heads/${opts.branch}`;
   const moved = await gitExec(workDir, ['update-ref', '-m', 'runr: checkpoint', ref, sha, opts.parent], { reject: false });
   if (moved.exitCode !== 0) return { ok: false, detail: `${ref} no longer points at ${opts.parent.slice(0, 12)}: ${moved.stderr.trim()}` };
+  treesOfCommits.set(sha, opts.tree);
   return { ok: true, sha };
 }
 
+/** Trees of commits this process made or asked about: a commit's tree never changes. */
+const treesOfCommits = new Map<string, string>();
+
 /** The tree a commit holds. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
-  return (await gitExec(cwd, ['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+  const known = treesOfCommits.get(commit);
+  if (known) return known;
+  const tree = (await gitExec(cwd, ['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+  if (/^[0-9a-f]{40,64}$/.test(commit)) treesOfCommits.set(commit, tree);
+  return tree;
 }
 
 /** Paths whose content differs between two trees. */

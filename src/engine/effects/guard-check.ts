@@ -1,7 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.js';
 import { blobBytes } from '../../git/blob-stream.js';
-import { treeFromDisk } from '../../git/verified-tree.js';
+import { refusedOnDisk, treeFromDisk, type RefusedPath } from '../../git/verified-tree.js';
 import { scopeRules } from '../phases/plan.js';
 import { expectedHead, runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
@@ -19,14 +19,15 @@ export async function checkScope(effect: EffectOf<'guard'>, ctx: PerformContext)
   });
   const all = [...scoped, ...secrets.filter((v) => !scoped.some((s) => s.path === v.path))];
   if (all.length) return { kind: 'guard', ok: false, violations: all, changed: changes.length };
-  // The bytes on disk as a tree: what verification runs on (after IMPLEMENT) or ran on (after VERIFY).
-  const built = await treeFromDisk(state.work_dir, expectedHead(state), changes.map((c) => c.path));
-  if (!built.ok) {
-    return { kind: 'guard', ok: false, violations: built.refused.map((r) => ({ path: r.path, rule: 'always_denied' as const })), changed: changes.length };
+  const refusedAs = (refused: RefusedPath[]) => ({
+    kind: 'guard' as const, ok: false as const, violations: refused.map((r) => ({ path: r.path, rule: 'always_denied' as const })), changed: changes.length,
+  });
+  const paths = changes.map((c) => c.path);
+  if (effect.after === 'IMPLEMENT') {
+    const refused = await refusedOnDisk(state.work_dir, expectedHead(state), paths);
+    return refused.length ? refusedAs(refused) : { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: null, empty: changes.length === 0 };
   }
-  return {
-    kind: 'guard', ok: true, violations: [], changed: changes.length,
-    tree: effect.after === 'VERIFY' ? built.tree : null,
-    ...(effect.after === 'IMPLEMENT' ? { empty: changes.length === 0 } : {}),
-  };
+  // The bytes on disk as a tree: what verification ran on, and what the reviewer reads and the checkpoint commits.
+  const built = await treeFromDisk(state.work_dir, expectedHead(state), paths);
+  return built.ok ? { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: built.tree } : refusedAs(built.refused);
 }
