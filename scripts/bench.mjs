@@ -32,7 +32,7 @@ function makeRepo(files) {
   fs.writeFileSync(path.join(dir, 'agent.mjs'), AGENT);
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '-m', 'init');
+  git(dir, '-c', 'gc.auto=0', 'commit', '-q', '-m', 'init'); // no background gc of the setup's objects during the timed runs
   fs.mkdirSync(path.join(dir, '.runr', 'tasks'), { recursive: true });
   const worker = { type: 'command', command: ['node', 'agent.mjs'] };
   fs.writeFileSync(path.join(dir, '.runr', 'runr.config.json'), JSON.stringify({

@@ -88,4 +88,16 @@ describe('the integrity watch carries the snapshot that closes one call over to 
     clock += 100;
     expect(await call(watch)).toEqual([]);
   });
+
+  it('git update-server-info during a call (a background gc your own commit started) is not tampering', async () => {
+    const watch = integrityWatcher(now);
+    expect(await call(watch, () => git(state.work_dir, 'update-server-info'))).toEqual([]);
+    expect(fs.existsSync(path.join(state.work_dir, '.git', 'info', 'refs'))).toBe(true);
+  });
+
+  it('any other file written to .git/info during a call is found', async () => {
+    const watch = integrityWatcher(now);
+    const found = await call(watch, () => fs.writeFileSync(path.join(state.work_dir, '.git', 'info', 'grafts'), 'x\n'));
+    expect(found).toEqual(expect.arrayContaining([expect.stringContaining('info/grafts was created')]));
+  });
 });

@@ -15,16 +15,21 @@ export function fingerprint(file: string): string {
   }
 }
 
-/** Fingerprints of a directory's files, recursively (symlinks not followed); empty when it does not exist. */
-export function fingerprintTree(dir: string, into: Record<string, string> = {}): Record<string, string> {
+/**
+ * Fingerprints of a directory's files, recursively (symlinks not followed); empty when it does not exist.
+ * Files named in `skip` (at the top level) are left out, and so is the directory's own entry, which
+ * changes whenever one of them is written; every other file is still listed by name.
+ */
+export function fingerprintTree(dir: string, into: Record<string, string> = {}, skip: readonly string[] = []): Record<string, string> {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
     return into;
   }
-  into[dir] = fingerprint(dir);
+  if (!skip.length) into[dir] = fingerprint(dir);
   for (const e of entries) {
+    if (skip.includes(e.name)) continue;
     const full = path.join(dir, e.name);
     if (e.isDirectory()) fingerprintTree(full, into);
     else into[full] = fingerprint(full);

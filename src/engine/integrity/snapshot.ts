@@ -26,6 +26,13 @@ export interface IntegritySnapshot {
 }
 
 /**
+ * .git/info/refs: a list for dumb HTTP clients that `git update-server-info` rewrites whenever git
+ * repacks, as the `git gc --auto` your own commit starts in the background does. Nothing in it
+ * changes what git does in this repository.
+ */
+const SERVER_INFO = ['refs'];
+
+/**
  * Refs left out: runr's own namespaces (each run checks its own branch itself, and other runs move
  * theirs) and remote-tracking refs (a fetch moves them).
  */
@@ -47,7 +54,7 @@ export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolea
   const [refs, workHead, dirs, { config, checkout }] = await Promise.all([listRefs(work), headState(work), knownDirs ?? gitDirs(work), configAndCheckout]);
   const files: Record<string, string> = {};
   fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
-  fingerprintTree(path.join(dirs.commonDir, 'info'), files);
+  fingerprintTree(path.join(dirs.commonDir, 'info'), files, SERVER_INFO);
   const hooksPath = config.map((l) => /^core\.hookspath=(.*)  \(/i.exec(l)?.[1]).find(Boolean);
   if (hooksPath) fingerprintTree(path.resolve(work, hooksPath), files);
   const own = [path.join(dirs.commonDir, 'config'), state.config_path, journalPath(state.run_dir), path.join(state.run_dir, RUN_FILES.task), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
