@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approve, ok, plan, ROOT, startRun, TestRepo } from '../helpers/harness.js';
+import { addPaletteSample, contrastFailures } from '../helpers/contrast.js';
 import { orchRepos } from '../helpers/orchestrate.js';
 import { orchestrationReportHtml, runReportHtml } from '../../src/index.js';
 
@@ -61,6 +62,13 @@ async function expectKeyboardOpensDetails(page: Page) {
   await page.keyboard.press('Enter');
   const openAfter = await page.evaluate(() => (document.activeElement!.parentElement as HTMLDetailsElement).open);
   expect(openAfter).toBe(!openBefore);
+}
+
+/** Every text of the page reads at WCAG AA (4.5:1) against what it is drawn on, in light and in dark mode. */
+async function expectReadableContrast(page: Page) {
+  const { measured, failing } = await contrastFailures(page);
+  expect(failing).toEqual([]);
+  expect(measured).toBeGreaterThan(40);
 }
 
 async function screenshots(page: Page, name: string) {
@@ -133,6 +141,7 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     expect(await m1.locator('pre').textContent()).toContain('+export const a = 1;');
     expect(await page.locator('details.diff[data-milestone="m2"]').count()).toBe(0);
 
+    await expectReadableContrast(page);
     await expectKeyboardOpensDetails(page);
     await screenshots(page, 'run-report');
     await page.close();
@@ -141,7 +150,7 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
 
 describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
   const newRepo = orchRepos();
-  it('loads with no error or request; a bar per task on one row per track; the integration and next command', async () => {
+  it('loads with no error or request; a bar per task on one row per track; the integration and next command; every colour of its palette reads at AA', async () => {
     const repo = newRepo({
       tasks: { 'tasks/one.md': { title: 'One' }, 'tasks/two.md': { title: 'Two' } },
       tracks: [{ id: 'left', tasks: ['tasks/one.md'] }, { id: 'right', tasks: ['tasks/two.md'] }],
@@ -163,7 +172,17 @@ describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
     expect(await page.textContent('#stop-reason')).toBe('Complete');
     expect(await page.textContent('#next-command')).toBe((await repo.status(id)).suggested_command);
     expect(await page.textContent('#integration-h + p')).toContain(`runr/orch/${id}`);
+    await expectReadableContrast(page);
     await screenshots(page, 'orchestration-report');
+
+    // Every colour of the palette, not only those this run drew: a bar label on each, ok/bad/muted text on the page and on panels.
+    await page.emulateMedia({ colorScheme: null });
+    expect(await addPaletteSample(page)).toEqual(expect.arrayContaining(['ok', 'bad', 'warn', 'PLAN', 'IMPLEMENT', 'GUARD', 'VERIFY', 'REVIEW', 'CHECKPOINT', 'OTHER']));
+    await expectReadableContrast(page);
+    // The measure finds a pair below AA (grey on grey, 1.4:1), in both schemes.
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="low" style="color:#767676;background:#8a8a8a">low</p>'));
+    const { failing } = await contrastFailures(page);
+    expect(failing.map((f) => `${f.scheme} ${f.selector}`)).toEqual(['light p#low', 'dark p#low']);
     await page.close();
   });
 });
