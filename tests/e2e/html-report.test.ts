@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approve, ok, plan, ROOT, startRun, TestRepo } from '../helpers/harness.js';
+import { twoMilestoneScript } from '../helpers/crash.js';
 import { addPaletteSample, contrastFailures } from '../helpers/contrast.js';
 import { orchRepos } from '../helpers/orchestrate.js';
 import { orchestrationReportHtml, runReportHtml } from '../../src/index.js';
@@ -144,6 +145,43 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     await expectReadableContrast(page);
     await expectKeyboardOpensDetails(page);
     await screenshots(page, 'run-report');
+    await page.close();
+  });
+});
+
+describe('HTML report of a run with approval gates', { timeout: 180_000 }, () => {
+  it('shows each gate reached with when it was asked and decided, the verdict and the reason; usage per worker', async () => {
+    const repo = new TestRepo({
+      config: { approvals: ['plan', 'checkpoint'] },
+      script: twoMilestoneScript({ PLAN: [{ result: plan('add a and b') }, { result: plan('add a', 'add b') }] }),
+    });
+    repos.push(repo);
+    const { runId, exitCode } = await startRun(repo);
+    expect(exitCode).toBe(1);
+    expect((await repo.runr(['reject', runId, '--reason', 'split it into one milestone per file'])).exitCode).toBe(1);
+    expect((await repo.runr(['approve', runId])).exitCode).toBe(1);
+    expect((await repo.runr(['approve', runId])).exitCode).toBe(1);
+    const last = await repo.runr(['approve', runId]);
+    expect(last.exitCode, last.stderr).toBe(0);
+    const journaled = repo.events(runId).filter((e) => e.type === 'run_resumed' && e.approval);
+    expect(journaled).toHaveLength(4);
+
+    expect((await repo.runr(['report', runId, '--html'])).exitCode).toBe(0);
+    const { page, errors } = await open(path.join(repo.runDir(runId), 'report.html'));
+    expect(errors).toEqual([]);
+    const rows = await page.locator('#approvals-h ~ div table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['plan', '—', expect.any(String), journaled[0]!.ts, 'rejected', 'split it into one milestone per file'],
+      ['plan', '—', expect.any(String), journaled[1]!.ts, 'approved', '—'],
+      ['checkpoint', 'm1', expect.any(String), journaled[2]!.ts, 'approved', '—'],
+      ['checkpoint', 'm2', expect.any(String), journaled[3]!.ts, 'approved', '—'],
+    ]);
+    for (const [i, row] of rows.entries()) expect(Date.parse(row[2]!)).toBeLessThanOrEqual(Date.parse(journaled[i]!.ts));
+    expect(await page.textContent('#approvals-h + p')).toBe('Approval gates in the config: plan, checkpoint.');
+    // Usage per worker: the scripted agent serves every role.
+    const workers = await page.locator('table:has(caption:text-is("Usage per worker")) tbody tr td:first-child').allTextContents();
+    expect(workers).toEqual(['planner (command)', 'implementer (command)', 'reviewer (command)', 'all command workers (planner, implementer, reviewer)']);
+    await expectReadableContrast(page);
     await page.close();
   });
 });
