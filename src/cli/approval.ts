@@ -4,6 +4,7 @@ import { execute } from './execute.js';
 import { withCancellation } from './signals.js';
 import { requireRunState } from '../engine/run-state.js';
 import { createOutput } from './render/output.js';
+import { paint } from './render/symbols.js';
 
 export interface ApprovalFlags { repo: string; reason?: string; detach?: boolean; json?: boolean }
 
@@ -19,7 +20,7 @@ export async function decide(verdict: 'approve' | 'reject', runIdArg: string, fl
     const what = before?.approval_gate === 'plan' ? 'plan' : 'checkpoint';
     if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: verdict === 'approve' ? 'approved' : 'rejected' });
     else out.say(out.colors.bold(verdict === 'approve' ? `Approved the ${what} of run ${runId}; continuing` : `Rejected the ${what} of run ${runId}; sending the reason back`));
-    for (const warning of warnings) out.note(out.colors.yellow(`Warning: ${warning}`));
+    for (const warning of warnings) out.note(paint(out.colors, 'warning', `Warning: ${warning}`));
     return execute(out, store, leaseToken, Boolean(flags.detach), signal);
   });
 }

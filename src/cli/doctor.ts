@@ -1,6 +1,7 @@
 import { runDoctor } from '../api/doctor.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { createOutput } from './render/output.js';
+import { paint } from './render/symbols.js';
 
 interface DoctorFlags { repo: string; config?: string; ping?: boolean; json?: boolean }
 
@@ -11,12 +12,12 @@ export default async function doctor(flags: DoctorFlags): Promise<number> {
     out.data(report);
   } else {
     const c = out.colors;
-    const mark = { ok: c.green('ok  '), warn: c.yellow('warn'), fail: c.red('fail') };
+    const word = { ok: paint(c, 'ok', 'ok  '), warn: paint(c, 'warning', 'warn'), fail: paint(c, 'failed', 'fail') };
     for (const check of report.checks) {
-      out.say(`${mark[check.status]}  ${check.name}: ${check.detail}`);
+      out.say(`${word[check.status]}  ${check.name}: ${check.detail}`);
       if (check.fix) out.say(`      fix: ${check.fix}`);
     }
-    out.say(report.ok ? c.green('Everything a run needs is in place.') : c.red('Some checks failed: fix them before starting a run.'));
+    out.say(report.ok ? paint(c, 'ok', 'Everything a run needs is in place.') : paint(c, 'failed', 'Some checks failed: fix them before starting a run.'));
     if (!flags.ping) out.say(c.dim('(workers were not called; "runr doctor --ping" makes one minimal, paid call per CLI worker)'));
   }
   return report.ok ? EXIT.ok : EXIT.checksFailed;

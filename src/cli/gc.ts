@@ -2,6 +2,7 @@ import { collectGarbage } from '../api/gc.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { createOutput } from './render/output.js';
+import { paint } from './render/symbols.js';
 
 interface GcFlags { repo: string; olderThan?: string; dryRun?: boolean; json?: boolean }
 
@@ -17,7 +18,7 @@ export default async function gc(flags: GcFlags): Promise<number> {
   const verb = result.dry_run ? 'would remove' : 'removed';
   for (const r of result.removed) {
     const parts = [r.worktree_removed ? 'worktree' : null, 'run directory', r.branch_deleted ? 'branch' : null].filter(Boolean).join(', ');
-    out.say(`${verb} ${r.run_id}: ${parts}${r.branch_kept ? out.colors.yellow(` (kept ${r.branch_kept}: it has checkpoints no other branch holds)`) : ''}`);
+    out.say(`${verb} ${r.run_id}: ${parts}${r.branch_kept ? paint(out.colors, 'warning', ` (kept ${r.branch_kept}: it has checkpoints no other branch holds)`) : ''}`);
   }
   for (const k of result.kept) out.say(out.colors.dim(`kept ${k.run_id}: ${k.reason}`));
   if (!result.removed.length) out.say(`Nothing to remove (runs finished more than ${days} days ago, with nothing uncommitted).`);

@@ -6,6 +6,7 @@ import { withCancellation } from './signals.js';
 import { requireRunState } from '../engine/run-state.js';
 import { createOutput } from './render/output.js';
 import { plural } from './render/plural.js';
+import { paint } from './render/symbols.js';
 
 interface ResumeFlags { repo: string; force?: boolean; time?: string; maxTicks?: string; budgetUsd?: string; detach?: boolean; json?: boolean }
 
@@ -25,8 +26,8 @@ export default async function resume(runIdArg: string, flags: ResumeFlags): Prom
     const { phase, milestones } = store.state;
     if (out.json) out.data({ run_id: runId, run_dir: runDir, repo_root: repoRoot, status: 'resumed' });
     else out.say(out.colors.bold(`Resuming run ${runId}`) + out.colors.dim(` in ${phase}, ${milestonesCompleted(store.state)}/${milestones.length} ${plural(milestones.length, 'milestone')} done`));
-    for (const warning of warnings) out.note(out.colors.yellow(`Warning: ${warning}`));
-    for (const note of notes) out.say(out.colors.yellow(`Note: ${note}`));
+    for (const warning of warnings) out.note(paint(out.colors, 'warning', `Warning: ${warning}`));
+    for (const note of notes) out.say(paint(out.colors, 'warning', `Note: ${note}`));
     return execute(out, store, leaseToken, Boolean(flags.detach), signal);
   });
 }

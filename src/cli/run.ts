@@ -3,6 +3,7 @@ import type { SandboxMode } from '../contracts/sandbox.js';
 import { positiveNumber, TIME_FLAG_MAX, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 import { execute } from './execute.js';
+import { paint } from './render/symbols.js';
 
 interface RunFlags {
   repo: string; task: string; worktree?: boolean; fast?: boolean; allowDeps?: boolean; allowDirty?: boolean;
@@ -29,6 +30,6 @@ export default async function run(flags: RunFlags): Promise<number> {
   const { run_id: runId, branch, options, work_dir: workDir } = store.state;
   if (out.json) out.data({ run_id: runId, run_dir: store.runDir, repo_root: repoRoot, status: 'started' });
   else out.say(out.colors.bold(`Started run ${runId}`) + out.colors.dim(` (branch ${branch}, ${options.worktree ? `worktree ${workDir}` : 'in the repository'})`));
-  for (const warning of warnings) out.note(out.colors.yellow(`Warning: ${warning}`));
+  for (const warning of warnings) out.note(paint(out.colors, 'warning', `Warning: ${warning}`));
   return execute(out, store, leaseToken, Boolean(flags.detach));
 }

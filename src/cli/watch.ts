@@ -4,6 +4,7 @@ import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
 import { withCancellation } from './signals.js';
 import { createOutput, type Output } from './render/output.js';
 import { plural } from './render/plural.js';
+import { marked, meaningOfStop } from './render/symbols.js';
 
 interface WatchFlags {
   repo: string; autoResume?: boolean; maxAttempts?: string; cooldown?: string; interval?: string; json?: boolean;
@@ -43,19 +44,19 @@ function eventWriter(out: Output): (event: WatchEvent) => void {
         out.say(c.dim(`watching ${event.run_id}: ${event.phase}, ${event.milestones_completed} ${plural(event.milestones_completed, 'milestone')} done, ${event.elapsed_s} s into this session`));
         break;
       case 'failed':
-        out.say(c.yellow(`${event.run_id} ${event.stale ? 'is not being executed by anyone (stale)' : `stopped: ${event.stop_reason}`}; resuming at ${event.resume_at} (attempt ${event.attempt + 1})`));
+        out.say(marked(c, 'waiting', `${event.run_id} ${event.stale ? 'is not being executed by anyone (stale)' : `stopped: ${event.stop_reason}`}; resuming at ${event.resume_at} (attempt ${event.attempt + 1})`));
         break;
       case 'resumed':
-        out.say(`resumed ${event.run_id} (attempt ${event.attempt})`);
+        out.say(marked(c, 'running', `resumed ${event.run_id} (attempt ${event.attempt})`));
         break;
       case 'succeeded':
-        out.say(c.green(`✓ ${event.run_id} complete: ${event.milestones_completed} ${plural(event.milestones_completed, 'milestone')} checkpointed`));
+        out.say(marked(c, 'ok', `${event.run_id} complete: ${event.milestones_completed} ${plural(event.milestones_completed, 'milestone')} checkpointed`));
         break;
       case 'gave_up':
-        out.say(c.red(`gave up on ${event.run_id} after ${event.attempt} resume attempts: ${event.stop_reason ?? 'stale'}. Next: ${event.suggested_command}`));
+        out.say(marked(c, 'failed', `gave up on ${event.run_id} after ${event.attempt} resume attempts: ${event.stop_reason ?? 'stale'}. Next: ${event.suggested_command}`));
         break;
       case 'stopped':
-        out.say(c.red(`${event.run_id} stopped: ${event.stop_reason ?? 'stale'} (needs you). Next: ${event.suggested_command}`));
+        out.say(marked(c, meaningOfStop(event.stop_reason), `${event.run_id} stopped: ${event.stop_reason ?? 'stale'} (needs you). Next: ${event.suggested_command}`));
         break;
     }
   };

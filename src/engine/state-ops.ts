@@ -92,6 +92,14 @@ export function addUsage(totals: UsageTotals | undefined, usage: CallUsage): Usa
   };
 }
 
+/** Two totals together. */
+export function sumUsage(a: UsageTotals, b: UsageTotals): UsageTotals {
+  return {
+    input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens, cost_usd: a.cost_usd + b.cost_usd,
+    calls: a.calls + b.calls, unpriced_calls: a.unpriced_calls + b.unpriced_calls,
+  };
+}
+
 export function msBetween(from: string, to: string): number {
   return Math.max(0, Date.parse(to) - Date.parse(from));
 }

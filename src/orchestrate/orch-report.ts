@@ -3,17 +3,11 @@ import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
 import type { UsageTotals } from '../contracts/state.js';
 import type { Liveness } from '../engine/describe.js';
 import { loadState } from '../engine/load-state.js';
+import { sumUsage } from '../engine/state-ops.js';
 import { runDirOf } from '../store/paths.js';
 import { buildOrchStatus } from './orch-status.js';
 
 const ZERO: UsageTotals = { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, unpriced_calls: 0 };
-
-function add(a: UsageTotals, b: UsageTotals): UsageTotals {
-  return {
-    input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens, cost_usd: a.cost_usd + b.cost_usd,
-    calls: a.calls + b.calls, unpriced_calls: a.unpriced_calls + b.unpriced_calls,
-  };
-}
 
 const span = (from: string | null, to: string | null) => (from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) : null);
 
@@ -24,7 +18,7 @@ export async function buildOrchReport(state: OrchState, orchDir: string, live: L
   const tasks = await Promise.all(state.tasks.map(async (task) => {
     const run = task.run_id ? await loadState(runDirOf(state.repo_root, task.run_id)) : null;
     const taskUsage = run ? run.stats.usage.total : null;
-    if (taskUsage) usage = add(usage, taskUsage);
+    if (taskUsage) usage = sumUsage(usage, taskUsage);
     return {
       ...task,
       duration_ms: span(task.started_at, task.ended_at),
@@ -35,7 +29,7 @@ export async function buildOrchReport(state: OrchState, orchDir: string, live: L
   }));
   for (const c of state.integration.conflicts) {
     const fix = c.fix_run_id ? await loadState(runDirOf(state.repo_root, c.fix_run_id)) : null;
-    if (fix) usage = add(usage, fix.stats.usage.total);
+    if (fix) usage = sumUsage(usage, fix.stats.usage.total);
   }
   return {
     version: 1,

@@ -1,3 +1,4 @@
+import { DEFAULT_WORKERS, WORKER_ROLES, type WorkerRole } from '../contracts/config.js';
 import type { RunState } from '../contracts/state.js';
 import type { Liveness } from '../engine/describe.js';
 import { buildReport } from '../engine/report.js';
@@ -5,6 +6,7 @@ import { replaySteps } from '../engine/replay-steps.js';
 import { rawOrNull } from '../git/git.js';
 import { upgradeJournal } from '../store/journal-format.js';
 import { readJournal } from '../store/journal.js';
+import { approvalDecisions } from './approvals.js';
 import { approvalWaits, modelOfEvents, type CheckpointDiff, type RunHtmlData } from './run-model.js';
 
 /** The diffs of all checkpoints together are cut at about this many characters. */
@@ -30,7 +32,12 @@ export async function gatherRunHtml(state: RunState, live: Liveness): Promise<Ru
   const report = buildReport(state, live, new Date().toISOString());
   const events = upgradeJournal(readJournal(state.run_dir).events);
   const replayed = replaySteps(events).map((r) => r.step);
-  const model = modelOfEvents(events, state.milestones.map((m) => m.id));
+  const ids = state.milestones.map((m) => m.id);
+  const model = modelOfEvents(events, ids);
   const waits = [...model.waits, ...approvalWaits(replayed)].sort((a, b) => a.since.localeCompare(b.since));
-  return { report, ...model, waits, diffs: await checkpointDiffs(state.repo_root, state.milestones), replay: replayed };
+  const workers = Object.fromEntries(WORKER_ROLES.map((role) => [role, (state.config.workers[role] ?? DEFAULT_WORKERS[role]).type])) as Record<WorkerRole, string>;
+  return {
+    report, ...model, waits, diffs: await checkpointDiffs(state.repo_root, state.milestones), replay: replayed,
+    approvalGates: [...state.config.approvals], approvals: approvalDecisions(events, replayed, ids), workers,
+  };
 }

@@ -1,7 +1,9 @@
+import type { WorkerRole } from '../contracts/config.js';
 import type { Effect, EffectResult } from '../contracts/effects.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { ReplayStep } from '../contracts/replay.js';
 import type { ReportOutput } from '../contracts/outputs.js';
+import type { ApprovalEvidence } from './approvals.js';
 
 /** One effect performed: from its effect_started to its effect_result (or to the next event when none came). */
 export interface EffectSpan {
@@ -51,6 +53,11 @@ export interface RunHtmlData {
   calls: WorkerCall[];
   diffs: CheckpointDiff[];
   replay: ReplayStep[];
+  /** The config's approval gates, and each one reached with its verdict. */
+  approvalGates: string[];
+  approvals: ApprovalEvidence[];
+  /** Each role's worker type, as the run's config gives it. */
+  workers: Record<WorkerRole, string>;
 }
 
 const PHASE_OF: Record<string, string> = { guard: 'GUARD', verify: 'VERIFY', checkpoint: 'CHECKPOINT', prepare_workspace: 'PREPARE', finalize: 'FINALIZE', wait_until: 'WAIT' };

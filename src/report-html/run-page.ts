@@ -1,9 +1,10 @@
-import type { UsageTotals } from '../contracts/state.js';
+import { approvalsHtml } from './approvals.js';
 import { esc, seconds, table, usd } from './escape.js';
 import { legend, page } from './page.js';
 import { replaySection } from './replay-section.js';
 import type { RunHtmlData } from './run-model.js';
 import { timelineSvg, type TimelineRow } from './timeline.js';
+import { usageHtml } from './usage-section.js';
 
 export const PHASE_COLORS = ['PLAN', 'IMPLEMENT', 'GUARD', 'VERIFY', 'REVIEW', 'CHECKPOINT'] as const;
 const colorOf = (phase: string) => `var(--${(PHASE_COLORS as readonly string[]).includes(phase) ? phase : 'OTHER'})`;
@@ -50,7 +51,7 @@ function reviews(d: RunHtmlData): string {
   const body = d.reviews.length
     ? d.reviews.map((r) => `<h3>${esc(r.milestone)} round ${r.round}: ${esc(r.verdict)}</h3>${r.comments.length ? `<ul>${r.comments.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` : '<p class="meta">No comments.</p>'}`).join('\n')
     : '<p>No review round.</p>';
-  return `<section aria-labelledby="review-h"><h2 id="review-h">Review</h2>${body}</section>`;
+  return `<section aria-labelledby="review-h"><h2 id="review-h">Review</h2>${body}${approvalsHtml(d.approvalGates, d.approvals)}</section>`;
 }
 
 function waits(d: RunHtmlData): string {
@@ -65,19 +66,7 @@ function diffs(d: RunHtmlData): string {
   return `<section aria-labelledby="diffs-h"><h2 id="diffs-h">Checkpoints</h2>${body}</section>`;
 }
 
-const usageRow = (name: string, u: UsageTotals) => [name, u.calls, u.input_tokens, u.output_tokens, usd(u.cost_usd) + (u.unpriced_calls ? ` (+${u.unpriced_calls} unpriced)` : '')];
-const USAGE_HEAD = ['', 'calls', 'input tokens', 'output tokens', 'cost'];
-
-function usage(d: RunHtmlData): string {
-  const u = d.report.usage;
-  const byPhase = table('Usage per phase', USAGE_HEAD, [...Object.entries(u.by_phase).map(([p, t]) => usageRow(p, t)), usageRow('total', u.total)]);
-  const byMilestone = Object.keys(u.by_milestone).length ? table('Usage per milestone', USAGE_HEAD, Object.entries(u.by_milestone).map(([m, t]) => usageRow(m, t))) : '';
-  const calls = table('Worker calls', ['phase', 'milestone', 'attempt', 'outcome', 'time', 'input tokens', 'output tokens', 'cost'],
-    d.calls.map((c) => [c.phase, c.milestone ?? '—', c.attempt ?? '—', c.outcome, seconds(c.duration_ms), c.input_tokens ?? '—', c.output_tokens ?? '—', c.cost_usd === null ? '—' : usd(c.cost_usd)]));
-  return `<section aria-labelledby="usage-h"><h2 id="usage-h">Usage and cost</h2>${byPhase}${byMilestone}<details><summary>Each worker call (${d.calls.length})</summary>${calls}</details></section>`;
-}
-
 /** The run's HTML report: one self-contained page (everything escaped; the caller redacts). */
 export function runReportPage(d: RunHtmlData): string {
-  return page(`runr report: ${d.report.task}`, [header(d), timeline(d), verification(d), reviews(d), waits(d), diffs(d), usage(d), replaySection(d.replay)].join('\n'));
+  return page(`runr report: ${d.report.task}`, [header(d), timeline(d), verification(d), reviews(d), waits(d), diffs(d), usageHtml(d), replaySection(d.replay)].join('\n'));
 }

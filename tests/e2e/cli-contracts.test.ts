@@ -237,6 +237,14 @@ describe('report --json', () => {
     expect(rep.verification_failure!.excerpt).toContain('BOOM: expected 3, got 4');
     expect(rep.verify.attempts).toBeGreaterThanOrEqual(1);
     expect(rep.verify.retries).toBe(rep.verify.attempts - 1);
+    // Both human ends (run's and report's): the stop's mark and reason, the reason in words, the exact next command last.
+    for (const stdout of [run.stdout, (await repo.runr(['report', runId])).stdout]) {
+      const lines = stdout.trim().split('\n');
+      const stop = lines.findIndex((l) => l === `✗ Run ${runId} stopped: verification_failed_max_retries (0/1 milestone checkpointed)`);
+      expect(stop, stdout).toBeGreaterThan(-1);
+      expect(lines[stop + 1]!.trim()).toBe(rep.explanation);
+      expect(lines.at(-1)).toBe(`  Next: ${rep.suggested_command}`);
+    }
 
     const status = (await repo.runr(['status', runId])).json(StatusOutputSchema);
     expect(status).toMatchObject({ phase: 'STOPPED', stop_reason: 'verification_failed_max_retries' });

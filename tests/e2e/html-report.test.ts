@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approve, ok, plan, ROOT, startRun, TestRepo } from '../helpers/harness.js';
+import { twoMilestoneScript } from '../helpers/crash.js';
+import { addPaletteSample, contrastFailures } from '../helpers/contrast.js';
 import { orchRepos } from '../helpers/orchestrate.js';
 import { orchestrationReportHtml, runReportHtml } from '../../src/index.js';
 
@@ -61,6 +63,13 @@ async function expectKeyboardOpensDetails(page: Page) {
   await page.keyboard.press('Enter');
   const openAfter = await page.evaluate(() => (document.activeElement!.parentElement as HTMLDetailsElement).open);
   expect(openAfter).toBe(!openBefore);
+}
+
+/** Every text of the page reads at WCAG AA (4.5:1) against what it is drawn on, in light and in dark mode. */
+async function expectReadableContrast(page: Page) {
+  const { measured, failing } = await contrastFailures(page);
+  expect(failing).toEqual([]);
+  expect(measured).toBeGreaterThan(40);
 }
 
 async function screenshots(page: Page, name: string) {
@@ -133,15 +142,53 @@ describe('HTML report of a stopped two-milestone run', { timeout: 180_000 }, () 
     expect(await m1.locator('pre').textContent()).toContain('+export const a = 1;');
     expect(await page.locator('details.diff[data-milestone="m2"]').count()).toBe(0);
 
+    await expectReadableContrast(page);
     await expectKeyboardOpensDetails(page);
     await screenshots(page, 'run-report');
     await page.close();
   });
 });
 
+describe('HTML report of a run with approval gates', { timeout: 180_000 }, () => {
+  it('shows each gate reached with when it was asked and decided, the verdict and the reason; usage per worker', async () => {
+    const repo = new TestRepo({
+      config: { approvals: ['plan', 'checkpoint'] },
+      script: twoMilestoneScript({ PLAN: [{ result: plan('add a and b') }, { result: plan('add a', 'add b') }] }),
+    });
+    repos.push(repo);
+    const { runId, exitCode } = await startRun(repo);
+    expect(exitCode).toBe(1);
+    expect((await repo.runr(['reject', runId, '--reason', 'split it into one milestone per file'])).exitCode).toBe(1);
+    expect((await repo.runr(['approve', runId])).exitCode).toBe(1);
+    expect((await repo.runr(['approve', runId])).exitCode).toBe(1);
+    const last = await repo.runr(['approve', runId]);
+    expect(last.exitCode, last.stderr).toBe(0);
+    const journaled = repo.events(runId).filter((e) => e.type === 'run_resumed' && e.approval);
+    expect(journaled).toHaveLength(4);
+
+    expect((await repo.runr(['report', runId, '--html'])).exitCode).toBe(0);
+    const { page, errors } = await open(path.join(repo.runDir(runId), 'report.html'));
+    expect(errors).toEqual([]);
+    const rows = await page.locator('#approvals-h ~ div table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['plan', '—', expect.any(String), journaled[0]!.ts, 'rejected', 'split it into one milestone per file'],
+      ['plan', '—', expect.any(String), journaled[1]!.ts, 'approved', '—'],
+      ['checkpoint', 'm1', expect.any(String), journaled[2]!.ts, 'approved', '—'],
+      ['checkpoint', 'm2', expect.any(String), journaled[3]!.ts, 'approved', '—'],
+    ]);
+    for (const [i, row] of rows.entries()) expect(Date.parse(row[2]!)).toBeLessThanOrEqual(Date.parse(journaled[i]!.ts));
+    expect(await page.textContent('#approvals-h + p')).toBe('Approval gates in the config: plan, checkpoint.');
+    // Usage per worker: the scripted agent serves every role.
+    const workers = await page.locator('table:has(caption:text-is("Usage per worker")) tbody tr td:first-child').allTextContents();
+    expect(workers).toEqual(['planner (command)', 'implementer (command)', 'reviewer (command)', 'all command workers (planner, implementer, reviewer)']);
+    await expectReadableContrast(page);
+    await page.close();
+  });
+});
+
 describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
   const newRepo = orchRepos();
-  it('loads with no error or request; a bar per task on one row per track; the integration and next command', async () => {
+  it('loads with no error or request; a bar per task on one row per track; the integration and next command; every colour of its palette reads at AA', async () => {
     const repo = newRepo({
       tasks: { 'tasks/one.md': { title: 'One' }, 'tasks/two.md': { title: 'Two' } },
       tracks: [{ id: 'left', tasks: ['tasks/one.md'] }, { id: 'right', tasks: ['tasks/two.md'] }],
@@ -163,7 +210,17 @@ describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
     expect(await page.textContent('#stop-reason')).toBe('Complete');
     expect(await page.textContent('#next-command')).toBe((await repo.status(id)).suggested_command);
     expect(await page.textContent('#integration-h + p')).toContain(`runr/orch/${id}`);
+    await expectReadableContrast(page);
     await screenshots(page, 'orchestration-report');
+
+    // Every colour of the palette, not only those this run drew: a bar label on each, ok/bad/muted text on the page and on panels.
+    await page.emulateMedia({ colorScheme: null });
+    expect(await addPaletteSample(page)).toEqual(expect.arrayContaining(['ok', 'bad', 'warn', 'PLAN', 'IMPLEMENT', 'GUARD', 'VERIFY', 'REVIEW', 'CHECKPOINT', 'OTHER']));
+    await expectReadableContrast(page);
+    // The measure finds a pair below AA (grey on grey, 1.4:1), in both schemes.
+    await page.evaluate(() => document.querySelector('main')!.insertAdjacentHTML('beforeend', '<p id="low" style="color:#767676;background:#8a8a8a">low</p>'));
+    const { failing } = await contrastFailures(page);
+    expect(failing.map((f) => `${f.scheme} ${f.selector}`)).toEqual(['light p#low', 'dark p#low']);
     await page.close();
   });
 });

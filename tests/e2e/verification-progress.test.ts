@@ -39,7 +39,7 @@ describe('progress of a failed verification', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const beats = run.stdout.split('\n').filter((l) => l.includes('still going'));
     expect(beats.length, run.stdout).toBeGreaterThanOrEqual(2);
-    expect(beats[0]).toMatch(/^… IMPLEMENT +m1 attempt 1: .*: still going, [12]s$/);
+    expect(beats[0]).toMatch(/^▶ IMPLEMENT +m1 attempt 1: .*: still going, [12]s$/);
     // None after the call: the last heartbeat comes before the IMPLEMENT result line.
     const lines = run.stdout.split('\n');
     const lastBeat = lines.map((l, i) => (l.includes('still going') ? i : -1)).reduce((a, b) => Math.max(a, b), -1);

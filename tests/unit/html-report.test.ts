@@ -5,7 +5,9 @@ import type { ReportOutput } from '../../src/contracts/outputs.js';
 import type { RunEvent } from '../../src/contracts/events.js';
 import type { ReplayStep } from '../../src/contracts/replay.js';
 import { orchReportPage } from '../../src/report-html/orch-page.js';
+import { approvalDecisions } from '../../src/report-html/approvals.js';
 import { approvalWaits, modelOfEvents, type RunHtmlData } from '../../src/report-html/run-model.js';
+import { usagePerWorker } from '../../src/report-html/usage-section.js';
 import { runReportPage } from '../../src/report-html/run-page.js';
 
 const EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&';
@@ -44,6 +46,12 @@ function runData(): RunHtmlData {
     report, ...modelOfEvents(events, ['m1', 'm2']),
     diffs: [{ milestone: 'm1', goal: 'first', sha: 'b'.repeat(40), text: `+const x = "${EVIL}";`, truncated: false }],
     replay: [],
+    approvalGates: ['plan', 'checkpoint'],
+    approvals: [
+      { gate: 'plan', milestone: null, asked_at: ts(1), decided_at: ts(2), verdict: 'reject', reason: `split it ${EVIL}` },
+      { gate: 'checkpoint', milestone: 'm1', asked_at: ts(3), decided_at: null, verdict: null, reason: null },
+    ],
+    workers: { planner: 'claude', implementer: 'codex', reviewer: 'claude' },
   };
 }
 
@@ -76,6 +84,26 @@ describe('run HTML report', () => {
     expect(html).toContain('m2 round 1: request_changes');
     expect(html).toMatch(/<td>quota_wait<\/td><td>2026-01-01T00:00:04.000Z<\/td><td>2026-01-01T00:01:00.000Z/);
     expect(html).toContain('data-milestone="m1"');
+  });
+
+  it('shows each approval with its gate, milestone, times, verdict and reason (escaped), and one still awaited', () => {
+    expect(html).toContain('Approval gates in the config: plan, checkpoint.');
+    expect(html).toContain(`<tr><td>plan</td><td>—</td><td>${ts(1)}</td><td>${ts(2)}</td><td><span class="bad">rejected</span></td><td>split it &lt;script&gt;`);
+    expect(html).toContain(`<tr><td>checkpoint</td><td>m1</td><td>${ts(3)}</td><td>—</td><td>waiting for a person</td><td>—</td></tr>`);
+    expect(runReportPage({ ...runData(), approvalGates: [], approvals: [] })).not.toContain('Approvals');
+  });
+
+  it('totals usage per worker: each role with its type, and a type serving several roles summed', () => {
+    const u = (calls: number, cost: number) => ({ ...ZERO, calls, input_tokens: calls * 10, cost_usd: cost });
+    const rows = usagePerWorker({ PLAN: u(1, 0.5), IMPLEMENT: u(3, 1), REVIEW: u(2, 0.25) }, { planner: 'claude', implementer: 'codex', reviewer: 'claude' });
+    expect(rows).toEqual([
+      { name: 'planner (claude)', usage: u(1, 0.5) },
+      { name: 'implementer (codex)', usage: u(3, 1) },
+      { name: 'reviewer (claude)', usage: u(2, 0.25) },
+      { name: 'all claude workers (planner, reviewer)', usage: u(3, 0.75) },
+    ]);
+    expect(html).toContain('<caption>Usage per worker</caption>');
+    expect(html).toContain('<tr><td>implementer (codex)</td><td>2</td>');
   });
 
   it('a worker call goes on through its activity events: one span from its start to its result', () => {
@@ -118,6 +146,23 @@ describe('orchestration HTML report', () => {
     expect(html).toContain('<code class="failed-command">npm test</code>');
     expect(html).toContain('<code id="next-command">runr orchestrate resume o1</code>');
     expect(html).toContain('waits for a');
+  });
+});
+
+describe('approval decisions', () => {
+  it('pairs each wait at a gate with the verdict approve or reject journaled after it; a wait with none is still open', () => {
+    const waiting = (gate: string, since: number, milestone_index = 0) => ({ reason: 'awaiting_approval', since: ts(since), gate, milestone_index });
+    const step = (seq: number, w: ReturnType<typeof waiting> | null) =>
+      ({ seq, ts: ts(seq), event: {}, state: { waiting: w && { reason: w.reason, since: w.since, gate: w.gate }, milestone_index: w?.milestone_index ?? 0 } }) as unknown as ReplayStep;
+    const resumed = (seq: number, approval?: { verdict: 'approve' | 'reject'; reason?: string }) => ({ seq, ts: ts(seq), type: 'run_resumed', pid: 1, force: false, overrides: {}, approval }) as unknown as RunEvent;
+    const other = (seq: number) => ({ seq, ts: ts(seq), type: 'effect_started' }) as unknown as RunEvent;
+    const journal = [other(1), other(2), resumed(3, { verdict: 'reject', reason: 'split it' }), other(4), other(5), resumed(6, { verdict: 'approve' }), other(7), other(8)];
+    const steps = [step(1, null), step(2, waiting('plan', 2)), step(3, null), step(4, null), step(5, waiting('plan', 5)), step(6, null), step(7, null), step(8, waiting('checkpoint', 8, 1))];
+    expect(approvalDecisions(journal, steps, ['m1', 'm2'])).toEqual([
+      { gate: 'plan', milestone: null, asked_at: ts(2), decided_at: ts(3), verdict: 'reject', reason: 'split it' },
+      { gate: 'plan', milestone: null, asked_at: ts(5), decided_at: ts(6), verdict: 'approve', reason: null },
+      { gate: 'checkpoint', milestone: 'm2', asked_at: ts(8), decided_at: null, verdict: null, reason: null },
+    ]);
   });
 });
 

@@ -26,7 +26,7 @@ describe('progress of worker activity without a TTY', () => {
     j.result(id, R.plan('one'));
     show();
     expect(lines).toEqual([
-      '… PLAN       asking the planner for milestones',
+      '▶ PLAN       asking the planner for milestones',
       '    · Edit src/auth.ts',
       '    · Bash npm test',
       '    · tokens 12.3k',

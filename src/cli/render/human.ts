@@ -3,6 +3,7 @@ import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
 import type { SandboxDecision } from '../../contracts/sandbox.js';
 import type { Output } from './output.js';
 import { plural } from './plural.js';
+import { mark, marked, meaningOfStatus, meaningOfStop, paint } from './symbols.js';
 
 const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -11,15 +12,15 @@ export function stopSummary(out: Output, r: ReportOutput): void {
   const c = out.colors;
   if (r.outcome === 'complete') {
     const empty = r.milestone_list.filter((m) => m.empty).length;
-    out.say(c.green(`✓ Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} verified and checkpointed on ${r.branch}`)
-      + (empty ? c.yellow(` (${empty} of them changed no file: no commit)`) : ''));
+    out.say(marked(c, 'ok', `Run ${r.run_id} complete: ${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} verified and checkpointed on ${r.branch}`)
+      + (empty ? paint(c, 'warning', ` (${empty} of them changed no file: no commit)`) : ''));
   } else if (r.outcome === 'stopped') {
-    out.say(c.red(`✗ Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} checkpointed)`));
+    out.say(marked(c, meaningOfStop(r.stop_reason), `Run ${r.run_id} stopped: ${r.stop_reason}`) + c.dim(` (${r.milestones.completed}/${r.milestones.total} ${plural(r.milestones.total, 'milestone')} checkpointed)`));
     out.say(`  ${r.explanation}`);
     if (r.stop_detail) out.say(`  ${r.stop_detail.split('\n')[0]}`);
     if (r.guard_violation_files?.length) out.say(`  Blocked files: ${r.guard_violation_files.join(', ')}`);
   } else {
-    out.say(c.yellow(`… Run ${r.run_id} is ${r.stale ? 'not executing (stale)' : 'running'} in ${r.phase}`));
+    out.say(r.stale ? marked(c, 'warning', `Run ${r.run_id} is not executing (stale) in ${r.phase}`) : marked(c, 'running', `Run ${r.run_id} is running in ${r.phase}`));
   }
   out.say(`  Next: ${c.bold(r.suggested_command)}`);
 }
@@ -31,8 +32,7 @@ export function renderStatus(out: Output, s: StatusOutput): void {
   out.say(`  task: ${s.task}`);
   out.say(`  branch: ${s.branch}   worktree: ${s.worktree_path}`);
   for (const m of s.milestones) {
-    const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
-    out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+    out.say(`  ${mark(c, meaningOfStatus(m.status))} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
   }
   if (s.verification_failures) out.say(`  verification failures (this milestone): ${s.verification_failures}`);
   if (s.waiting) out.say(`  waiting: ${s.waiting.reason}${s.waiting.retry_at ? ` until ${s.waiting.retry_at}` : ''}`);
@@ -58,7 +58,7 @@ function saySandbox(out: Output, d: SandboxDecision | null): void {
   const open = Object.entries(d.workers).filter(([, confined]) => !confined).map(([role]) => role);
   if (d.active) out.say(`  sandbox: active — ${d.reason}${open.length ? `; unconfined: ${open.join(', ')}` : ''}`);
   else if (d.mode === 'off') out.say(`  sandbox: off — ${d.reason}`);
-  else out.say(out.colors.yellow(`  sandbox: not active — ${d.reason}`));
+  else out.say(paint(out.colors, 'warning', `  sandbox: not active — ${d.reason}`));
 }
 
 function usageLine(u: UsageTotals): string {
@@ -82,25 +82,24 @@ export function renderReport(out: Output, r: ReportOutput): void {
   out.say(`  branch: ${r.branch}   checkpoint: ${r.checkpoint_sha?.slice(0, 12) ?? 'none'}   worktree: ${r.worktree_path}`);
   out.say('');
   for (const m of r.milestone_list) {
-    const mark = m.status === 'complete' ? c.green('✓') : m.status === 'in_progress' ? c.yellow('▸') : c.dim('·');
-    out.say(`  ${mark} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
-    if (m.empty) out.say(c.yellow(`      empty: no file changed, no commit (${m.no_change_reason ?? 'no reason given'})`));
+    out.say(`  ${mark(c, meaningOfStatus(m.status))} ${m.id} ${m.goal}${m.checkpoint_sha ? c.dim(` ${m.checkpoint_sha.slice(0, 8)}`) : ''}`);
+    if (m.empty) out.say(paint(c, 'warning', `      empty: no file changed, no commit (${m.no_change_reason ?? 'no reason given'})`));
     for (const f of m.action_failures) out.say(c.dim(`      failed action, ${f}`));
   }
   const f = r.verification_failure;
   if (f) {
     out.say('');
-    out.say(c.red(`Verification failure: ${f.command} (${f.tier}) ${f.timed_out ? 'timed out' : `exited with ${f.exit_code}`}`));
+    out.say(paint(c, 'failed', `Verification failure: ${f.command} (${f.tier}) ${f.timed_out ? 'timed out' : `exited with ${f.exit_code}`}`));
     out.say(f.excerpt.split('\n').map((l) => `  | ${l}`).join('\n'));
     out.say(c.dim(`  full output: ${f.log_path}`));
   }
   if (r.stop_reason === 'repeated_failure' && r.failure_signature) {
     out.say('');
-    out.say(c.red(`The same failure, again and again: ${r.failure_signature}`));
+    out.say(paint(c, 'failed', `The same failure, again and again: ${r.failure_signature}`));
   }
   if (r.guard_violation_files?.length) {
     out.say('');
-    out.say(c.red(`guard_violation: blocked changes to ${r.guard_violation_files.join(', ')}`));
+    out.say(paint(c, 'failed', `guard_violation: blocked changes to ${r.guard_violation_files.join(', ')}`));
   }
   saySandbox(out, r.sandbox);
   if (r.last_worker_log) out.say(c.dim(`  last worker transcript: ${r.last_worker_log}`));

@@ -1,15 +1,15 @@
 import type { OrchReportOutput, OrchStatusOutput } from '../../contracts/orchestration-outputs.js';
 import type { Output } from './output.js';
+import { mark, meaningOfStatus, meaningOfStop } from './symbols.js';
 
 const secs = (ms: number | null) => (ms === null ? '' : ` ${Math.round(ms / 1000)} s`);
 
 /** One task as a line: its mark, key, state (and why it waits or stopped) and its run. */
 export function taskLine(out: Output, t: OrchStatusOutput['tasks'][number]): string {
   const c = out.colors;
-  const mark = { complete: c.green('✓'), stopped: c.red('✗'), skipped: c.dim('–'), running: c.cyan('▶'), waiting: c.yellow('…'), pending: c.dim('·') }[t.status];
   const what = t.status === 'waiting' && t.waiting ? `waiting (${t.waiting.reason}): ${t.waiting.detail}`
     : t.status === 'stopped' ? `stopped: ${t.stop_reason}` : t.status === 'skipped' ? `skipped: ${t.skipped_because}` : t.status;
-  return `  ${mark} ${t.key.padEnd(28)} ${what}${t.run_id ? c.dim(`  run ${t.run_id}`) : ''}`;
+  return `  ${mark(c, t.status === 'stopped' ? meaningOfStop(t.stop_reason) : meaningOfStatus(t.status))} ${t.key.padEnd(28)} ${what}${t.run_id ? c.dim(`  run ${t.run_id}`) : ''}`;
 }
 
 /** `orchestrate status --human`. */

@@ -1,7 +1,7 @@
-import pc from 'picocolors';
 import { RunrError } from '../../contracts/errors.js';
 import { EXIT, type ExitCode } from '../../contracts/exit-codes.js';
 import { WriteFailedError, writeFailureOf } from '../../engine/write-failure.js';
+import { colorsFor, paint, type Colors } from './symbols.js';
 
 /** The only place that writes to stdout/stderr. With --json, stdout carries JSON only. */
 export interface Output {
@@ -12,7 +12,7 @@ export interface Output {
   say(text: string): void;
   /** Human text that always goes to stderr. */
   note(text: string): void;
-  colors: ReturnType<typeof pc.createColors>;
+  colors: Colors;
   /** Spinners allowed: a terminal, and colours not turned off (NO_COLOR, TERM=dumb). */
   interactive: boolean;
 }
@@ -48,7 +48,7 @@ export function createOutput(json: boolean, shape: JsonShape = 'document'): Outp
     data: writeJson,
     say: (text) => human.write(`${text}\n`),
     note: (text) => process.stderr.write(`${text}\n`),
-    colors: pc.createColors(colorEnabled(human)),
+    colors: colorsFor(colorEnabled(human)),
     // A terminal that reports no width (some bare ptys) makes a spinner's line clearing run away.
     interactive: colorEnabled(human) && Boolean((human as NodeJS.WriteStream).columns),
   };
@@ -68,7 +68,7 @@ export function reportError(thrown: unknown, json: boolean): ExitCode {
   const message = err instanceof Error ? err.message : String(err);
   const exit = known ? err.exitCode : EXIT.stopped;
   if (json) printJsonError(code, message);
-  const prefix = colorEnabled(process.stderr) ? pc.red('Error:') : 'Error:';
+  const prefix = paint(colorsFor(colorEnabled(process.stderr)), 'failed', 'Error:');
   process.stderr.write(`${prefix} ${known ? message : `internal error: ${message}`}\n`);
   if ((!known || refused) && process.env.RUNR_DEBUG && thrown instanceof Error) process.stderr.write(`${thrown.stack}\n`);
   return exit;

@@ -5,6 +5,10 @@ import type { RunState } from '../../contracts/state.js';
 import { describeViolations } from '../../guard/index.js';
 import { failureHighlights } from '../../verify/failure-lines.js';
 import type { Output } from './output.js';
+import { mark, marked, type Meaning } from './symbols.js';
+
+/** A step's closing line and what it means (ok, failed, or a warning that the run goes on from). */
+interface Shown { meaning: Meaning; text: string }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -25,49 +29,50 @@ function startedText(state: RunState, event: Extract<RunEventInput, { type: 'eff
   }
 }
 
-function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: ResultOf<'worker'>): { ok: boolean; text: string } | null {
-  if (r.outcome !== 'result') return { ok: false, text: `${effect.phase.padEnd(10)} worker ${r.outcome}${r.detail ? `: ${r.detail}` : ''}` };
+function workerResultText(state: RunState, effect: EffectOf<'worker'>, r: ResultOf<'worker'>): Shown | null {
+  if (r.outcome !== 'result') return { meaning: 'failed', text: `${effect.phase.padEnd(10)} worker ${r.outcome}${r.detail ? `: ${r.detail}` : ''}` };
   if (state.phase === 'STOPPED' || state.queue.pending[0]?.kind === 'worker' && state.queue.pending[0].phase === effect.phase) return null;
   if (effect.phase === 'PLAN') {
-    return { ok: true, text: `PLAN       ${state.milestones.length} milestone${state.milestones.length === 1 ? '' : 's'}: ${state.milestones.map((m) => m.goal).join(' · ')}` };
+    return { meaning: 'ok', text: `PLAN       ${state.milestones.length} milestone${state.milestones.length === 1 ? '' : 's'}: ${state.milestones.map((m) => m.goal).join(' · ')}` };
   }
   if (effect.phase === 'REVIEW') {
     const approved = state.queue.pending[0]?.kind === 'checkpoint';
     return approved
-      ? { ok: true, text: 'REVIEW     approved' }
-      : { ok: false, text: `REVIEW     changes requested: ${(state.feedback.review_comments ?? []).join(' · ')}` };
+      ? { meaning: 'ok', text: 'REVIEW     approved' }
+      : { meaning: 'warning', text: `REVIEW     changes requested: ${(state.feedback.review_comments ?? []).join(' · ')}` };
   }
   const id = state.milestones[effect.milestone_index]?.id ?? '';
-  return { ok: true, text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.feedback.implement_note ? `: ${state.feedback.implement_note}` : ''}` };
+  return { meaning: 'ok', text: `IMPLEMENT  ${id} attempt ${effect.attempt} done${state.feedback.implement_note ? `: ${state.feedback.implement_note}` : ''}` };
 }
 
 /** An implementer attempt that changed no file: let through for its reason, or asked again (or the run stops). */
-function emptyImplementText(state: RunState, effect: Effect): { ok: boolean; text: string } {
+function emptyImplementText(state: RunState, effect: Effect): Shown {
   const id = 'milestone_index' in effect ? state.milestones[effect.milestone_index]?.id ?? '' : '';
   const reason = state.feedback.no_change_reason;
-  if (reason) return { ok: true, text: `IMPLEMENT  ${id} changed no file; none needed: ${reason}` };
-  return { ok: false, text: `IMPLEMENT  ${id} changed no file${state.phase === 'STOPPED' ? '' : ': nothing to verify, asking again'}` };
+  if (reason) return { meaning: 'ok', text: `IMPLEMENT  ${id} changed no file; none needed: ${reason}` };
+  const stopped = state.phase === 'STOPPED';
+  return { meaning: stopped ? 'failed' : 'warning', text: `IMPLEMENT  ${id} changed no file${stopped ? '' : ': nothing to verify, asking again'}` };
 }
 
-function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): { ok: boolean; text: string } | null {
+function resultText(state: RunState, effect: Effect, event: Extract<RunEventInput, { type: 'effect_result' }>): Shown | null {
   const r = event.result;
   switch (r.kind) {
     case 'worker':
       return effect.kind === 'worker' ? workerResultText(state, effect, r) : null;
     case 'guard':
-      if (!r.ok) return { ok: false, text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
+      if (!r.ok) return { meaning: 'failed', text: `SCOPE      blocked: ${describeViolations(r.violations)}` };
       if (!r.empty) return null;
       return emptyImplementText(state, effect);
     case 'verify': {
-      if (r.ok) return { ok: true, text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
+      if (r.ok) return { meaning: 'ok', text: `VERIFY     passed (${r.commands.length} command${r.commands.length === 1 ? '' : 's'}, ${seconds(r.duration_ms)})` };
       const f = r.failure;
       // What failed, not only that it did: the failing tests' or errors' lines of the output.
       const shown = f ? failureHighlights(f.excerpt).map((l) => `\n    │ ${l}`).join('') : '';
-      return { ok: false, text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}${shown}` };
+      return { meaning: 'failed', text: `VERIFY     ${f ? `${f.command} ${f.timed_out ? 'timed out' : `failed (exit ${f.exit_code})`}` : 'failed'}${shown}` };
     }
     case 'checkpoint':
-      if (r.ok && r.empty) return { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} empty: no file changed, nothing committed` };
-      return r.ok ? { ok: true, text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} committed ${r.sha.slice(0, 8)}${r.reused ? ' (found, already made)' : ''}` } : null;
+      if (r.ok && r.empty) return { meaning: 'ok', text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} empty: no file changed, nothing committed` };
+      return r.ok ? { meaning: 'ok', text: `CHECKPOINT ${state.milestones.filter((x) => x.status === 'complete').at(-1)?.id ?? ''} committed ${r.sha.slice(0, 8)}${r.reused ? ' (found, already made)' : ''}` } : null;
     default:
       return null;
   }
@@ -119,7 +124,7 @@ export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state
     stopTicker();
     // unref: a ticker never keeps the process alive by itself.
     if (spinner) ticker = setInterval(() => { if (spinner) spinner.text = spinnerText(text, since, latest); }, 1000).unref();
-    else ticker = setInterval(() => out.say(c.dim(`… ${text}: still going, ${elapsedText(Date.now() - since)}`)), heartbeatMs).unref();
+    else ticker = setInterval(() => out.say(marked(c, 'running', `${text}: still going, ${elapsedText(Date.now() - since)}`)), heartbeatMs).unref();
   };
   return (state, event) => {
     if (event.type === 'worker_activity') {
@@ -127,7 +132,7 @@ export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state
       if (spinner && running) {
         latest = event.items.at(-1)?.text ?? latest;
         spinner.text = spinnerText(running.text, running.since, latest);
-      } else if (!out.interactive) for (const item of event.items) out.say(c.dim(`    · ${item.text}`));
+      } else if (!out.interactive) for (const item of event.items) out.say(`    ${marked(c, 'detail', item.text)}`);
       return;
     }
     if (event.type === 'effect_started') {
@@ -139,29 +144,29 @@ export function progressPrinter(out: Output, opts: ProgressOptions = {}): (state
       if (!text) return;
       running = { text, since: Date.parse(event.ts) };
       if (out.interactive) spinner = ora({ text, stream: out.json ? process.stderr : process.stdout }).start();
-      else out.say(c.dim(`… ${text}`));
+      else out.say(marked(c, 'running', text));
       tick(text, Date.parse(event.ts));
       return;
     }
     stopTicker();
     if (event.type === 'run_stopped') {
-      finish(false, `STOPPED    ${event.detail}`);
+      finish('failed', `STOPPED    ${event.detail}`);
       return;
     }
     if (event.type === 'effect_result' && current) {
       const shown = resultText(state, current, event);
-      if (shown) finish(shown.ok, shown.text);
+      if (shown) finish(shown.meaning, shown.text);
       else if (spinner) {
         spinner.stop();
         spinner = null;
       }
     }
   };
-  function finish(ok: boolean, text: string) {
+  function finish(meaning: Meaning, text: string) {
     if (spinner) {
-      if (ok) spinner.succeed(text);
-      else spinner.fail(text);
+      // Not ora's succeed/fail: their marks are log-symbols', not the registry's.
+      spinner.stopAndPersist({ symbol: mark(c, meaning), text });
       spinner = null;
-    } else out.say(ok ? c.green(`✓ ${text}`) : c.red(`✗ ${text}`));
+    } else out.say(marked(c, meaning, text));
   }
 }

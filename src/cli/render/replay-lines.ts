@@ -1,6 +1,7 @@
 import type { ReplayStep } from '../../contracts/replay.js';
 import type { RunState } from '../../contracts/state.js';
 import type { Output } from './output.js';
+import { mark } from './symbols.js';
 
 /** `#12 14:03:05 IMPLEMENT m1 a2 → result ok · phase VERIFY m1/2 · done 0/2 · verify failures 1 · $0.0123` (time in UTC). */
 export function replayLine(s: ReplayStep): string {
@@ -26,8 +27,8 @@ export function renderStateAt(out: Output, seq: number, state: RunState): void {
   out.say(`  session      ${state.session.number} (since ${state.session.started_at}, ${state.session.ticks} ticks)`);
   if (!state.milestones.length) out.say('  milestones   none planned yet');
   for (const [i, m] of state.milestones.entries()) {
-    const mark = i === state.milestone_index && state.phase !== 'STOPPED' ? '▸' : ' ';
-    out.say(`  ${mark} ${m.id.padEnd(4)} ${m.status.padEnd(11)} ${m.checkpoint_sha ? `${m.checkpoint_sha.slice(0, 8)} ` : ''}${m.goal}`);
+    const current = i === state.milestone_index && state.phase !== 'STOPPED' ? mark(c, 'running') : ' ';
+    out.say(`  ${current} ${m.id.padEnd(4)} ${m.status.padEnd(11)} ${m.checkpoint_sha ? `${m.checkpoint_sha.slice(0, 8)} ` : ''}${m.goal}`);
   }
   const l = state.loop;
   out.say(`  loop         verification failures ${l.verification_failures}, review rounds ${l.review_rounds}, implement attempt ${l.implement_attempt}, quota waits ${l.quota_waits}`);
