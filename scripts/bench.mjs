@@ -82,15 +82,24 @@ function overheadRun(bin, size) {
   }
   const report = JSON.parse(execFileSync(process.execPath, [bin, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
   const { worker, verify, setup } = journalTimes(path.join(report.run_dir, 'events.ndjson'));
-  return { total: report.total_duration_ms, worker, verify, setup, overhead: (report.total_duration_ms - worker - verify - setup) / MILESTONES };
+  return { total: report.total_duration_ms, worker, verify, setup, overhead: (report.total_duration_ms - worker - verify - setup) / MILESTONES, dir };
+}
+
+/** What git itself costs for one walk of the tree: `git status` of the repository (median of 5). */
+function statusMs(dir) {
+  const xs = Array.from({ length: 5 }, () => timeMs(() => execFileSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: dir, stdio: 'pipe' })));
+  return xs.sort((a, b) => a - b)[2];
 }
 
 console.log(`runr overhead per milestone (${MILESTONES} milestones, instant worker, verification \`true\`; the worker processes' and verification commands' own time left out)`);
-console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | runr overhead per milestone ms (floor 50 ms)`);
+console.log('floor per milestone: 50 ms, plus two walks of the tree (two `git status` of the same repository) where the tree is large');
+console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | one git status ms | runr overhead per milestone ms | floor ms`);
 for (const size of SIZES) {
   for (const [name, bin] of builds) {
     const f = overheadRun(bin, size);
-    console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${f.overhead.toFixed(1).padStart(6)}`);
+    const status = statusMs(f.dir);
+    const floor = 50 + 2 * status;
+    console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${status.toFixed(1).padStart(17)} | ${f.overhead.toFixed(1).padStart(29)} | ${floor.toFixed(0).padStart(8)}${f.overhead <= floor ? '' : ' (over)'}`);
   }
 }
 
