@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { gitExec, gitSucceeds } from './git.js';
 
@@ -14,10 +15,30 @@ export async function listRefs(cwd: string): Promise<Map<string, string>> {
 
 /** What HEAD is in `cwd`: the full name of the branch it is attached to, or `detached at <sha>`. */
 export async function headState(cwd: string): Promise<string> {
-  const r = await gitExec(cwd, ['rev-parse', '--symbolic-full-name', 'HEAD', 'HEAD'], { reject: false });
-  const [name = '', sha = ''] = r.stdout.trim().split('\n');
+  const r = await gitExec(cwd, ['rev-parse', '--symbolic-full-name', 'HEAD'], { reject: false });
   if (r.exitCode !== 0) return 'unborn or unreadable';
-  return name === 'HEAD' ? `detached at ${sha.slice(0, 12)}` : name;
+  const name = r.stdout.trim();
+  if (name !== 'HEAD') return name;
+  const sha = await gitExec(cwd, ['rev-parse', '--verify', 'HEAD'], { reject: false });
+  return sha.exitCode === 0 ? `detached at ${sha.stdout.trim().slice(0, 12)}` : 'unborn or unreadable';
+}
+
+/**
+ * headState() from the HEAD file of `gitDir` when it holds what git writes there (`ref: <name>` or a
+ * commit id): no git process. git is asked for anything else (a reftable repository, whose HEAD file
+ * names `refs/heads/.invalid`; a missing or odd file).
+ */
+export async function headStateIn(cwd: string, gitDir: string): Promise<string> {
+  let text = '';
+  try {
+    text = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
+  } catch {
+    return headState(cwd);
+  }
+  const ref = /^ref: (refs\/[^\s]+)\n?$/.exec(text)?.[1];
+  if (ref && ref !== 'refs/heads/.invalid') return ref;
+  const sha = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/.exec(text)?.[1];
+  return sha ? `detached at ${sha.slice(0, 12)}` : headState(cwd);
 }
 
 /** The git directories of a working tree: its own (`.git`, or `.git/worktrees/<name>`) and the shared one. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RunState } from '../../contracts/state.js';
 import { runIndexEnv } from '../../git/run-index.js';
-import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headState, listRefs } from '../../git/refs.js';
+import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headStateIn, listRefs } from '../../git/refs.js';
 import { journalPath, RUN_FILES } from '../../store/paths.js';
 import { configRefOf } from '../../git/run-branch.js';
 import { fingerprint, fingerprintTree } from './fingerprint.js';
@@ -19,8 +19,11 @@ export interface IntegritySnapshot {
   config: string[];
   files: Record<string, string>;
   checkout: { head: string; paths: Record<string, string> } | null;
-  /** The run's git directories, read once per run (a worker that repoints `.git` changes a fingerprinted file). */
-  dirs: { gitDir: string; commonDir: string };
+  /**
+   * The run's git directories and, in worktree mode, your checkout's; read once per run (a worker that
+   * repoints `.git` changes a fingerprinted file).
+   */
+  dirs: { gitDir: string; commonDir: string; checkoutGitDir: string | null };
   /** The files runr itself writes between two calls (its journal and its index), fingerprinted again when a snapshot is carried over. */
   runrWrites: string[];
 }
@@ -47,11 +50,12 @@ function unwatched(ref: string, state: RunState): boolean {
  */
 export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolean, knownDirs?: IntegritySnapshot['dirs']): Promise<IntegritySnapshot> {
   const work = state.work_dir;
+  const dirs = knownDirs ?? (await runGitDirs(state));
   const configAndCheckout = effectiveConfig(work).then(async (config) => ({
     config,
-    checkout: state.options.worktree ? await userCheckout(state.repo_root, filtersOff(config)) : null,
+    checkout: dirs.checkoutGitDir ? await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)) : null,
   }));
-  const [refs, workHead, dirs, { config, checkout }] = await Promise.all([listRefs(work), headState(work), knownDirs ?? gitDirs(work), configAndCheckout]);
+  const [refs, workHead, { config, checkout }] = await Promise.all([listRefs(work), headStateIn(work, dirs.gitDir), configAndCheckout]);
   const files: Record<string, string> = {};
   fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
   fingerprintTree(path.join(dirs.commonDir, 'info'), files, SERVER_INFO);
@@ -84,8 +88,13 @@ function withJournal(state: RunState, snapshot: IntegritySnapshot, journalAsLeft
   return snapshot;
 }
 
-async function userCheckout(repoRoot: string, config: [string, string][]): Promise<IntegritySnapshot['checkout']> {
-  const [head, dirty] = await Promise.all([headState(repoRoot), checkoutStatus(repoRoot, config)]);
+async function runGitDirs(state: RunState): Promise<IntegritySnapshot['dirs']> {
+  const [work, checkout] = await Promise.all([gitDirs(state.work_dir), state.options.worktree ? gitDirs(state.repo_root) : null]);
+  return { ...work, checkoutGitDir: checkout?.gitDir ?? null };
+}
+
+async function userCheckout(repoRoot: string, gitDir: string, config: [string, string][]): Promise<IntegritySnapshot['checkout']> {
+  const [head, dirty] = await Promise.all([headStateIn(repoRoot, gitDir), checkoutStatus(repoRoot, config)]);
   const paths: Record<string, string> = {};
   for (const p of dirty) paths[p] = fingerprint(path.join(repoRoot, p));
   return { head, paths };
