@@ -108,6 +108,9 @@ async function withTempIndex<T>(fn: (env: Record<string, string>) => Promise<T>)
   }
 }
 
+/** Trees of commits this process made or asked about: a commit's tree never changes. */
+const treesOfCommits = new Map<string, string>();
+
 /**
  * Commits `tree` on top of `parent` and moves `refs/heads/<branch>` to it only if the branch still
  * points at `parent` (compare-and-swap): a checkpoint lands on the run branch or nowhere.
@@ -124,9 +127,6 @@ export async function commitOnBranch(
   treesOfCommits.set(sha, opts.tree);
   return { ok: true, sha };
 }
-
-/** Trees of commits this process made or asked about: a commit's tree never changes. */
-const treesOfCommits = new Map<string, string>();
 
 /** The tree a commit holds. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
