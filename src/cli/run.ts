@@ -2,7 +2,6 @@ import { prepareStart } from '../api/runs.js';
 import type { SandboxMode } from '../contracts/sandbox.js';
 import { positiveNumber, TIME_FLAG_MAX, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
-import { execute } from './execute.js';
 
 interface RunFlags {
   repo: string; task: string; worktree?: boolean; fast?: boolean; allowDeps?: boolean; allowDirty?: boolean;
@@ -30,5 +29,7 @@ export default async function run(flags: RunFlags): Promise<number> {
   if (out.json) out.data({ run_id: runId, run_dir: store.runDir, repo_root: repoRoot, status: 'started' });
   else out.say(out.colors.bold(`Started run ${runId}`) + out.colors.dim(` (branch ${branch}, ${options.worktree ? `worktree ${workDir}` : 'in the repository'})`));
   for (const warning of warnings) out.note(out.colors.yellow(`Warning: ${warning}`));
+  // The engine that executes the run loads once its first event is journaled, not before (start-up, issue 12).
+  const { execute } = await import('./execute.js');
   return execute(out, store, leaseToken, Boolean(flags.detach));
 }
