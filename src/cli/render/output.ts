@@ -1,4 +1,5 @@
-import pc from 'picocolors';
+import { createRequire } from 'node:module';
+import type pc from 'picocolors';
 import { RunrError } from '../../contracts/errors.js';
 import { EXIT, type ExitCode } from '../../contracts/exit-codes.js';
 import { WriteFailedError, writeFailureOf } from '../../engine/write-failure.js';
@@ -16,6 +17,12 @@ export interface Output {
   /** Spinners allowed: a terminal, and colours not turned off (NO_COLOR, TERM=dumb). */
   interactive: boolean;
 }
+
+// picocolors is CommonJS, and importing it costs a run of `runr status --json` ~6 ms (of a 1.3× start-up budget,
+// issue 12) for colours JSON never shows: it is required on first use instead.
+const requireHere = createRequire(import.meta.url);
+let picocolorsLoaded: typeof pc | undefined;
+const picocolors = (): typeof pc => (picocolorsLoaded ??= requireHere('picocolors') as typeof pc);
 
 export function colorEnabled(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
@@ -43,12 +50,15 @@ const writeJson = (value: unknown) => process.stdout.write(jsonText(value, stdou
 export function createOutput(json: boolean, shape: JsonShape = 'document'): Output {
   const human = json ? process.stderr : process.stdout;
   if (shape === 'stream') stdoutShape = 'stream';
+  let colors: Output['colors'] | undefined;
   return {
     json,
     data: writeJson,
     say: (text) => human.write(`${text}\n`),
     note: (text) => process.stderr.write(`${text}\n`),
-    colors: pc.createColors(colorEnabled(human)),
+    get colors() {
+      return (colors ??= picocolors().createColors(colorEnabled(human)));
+    },
     // A terminal that reports no width (some bare ptys) makes a spinner's line clearing run away.
     interactive: colorEnabled(human) && Boolean((human as NodeJS.WriteStream).columns),
   };
@@ -68,7 +78,7 @@ export function reportError(thrown: unknown, json: boolean): ExitCode {
   const message = err instanceof Error ? err.message : String(err);
   const exit = known ? err.exitCode : EXIT.stopped;
   if (json) printJsonError(code, message);
-  const prefix = colorEnabled(process.stderr) ? pc.red('Error:') : 'Error:';
+  const prefix = colorEnabled(process.stderr) ? picocolors().red('Error:') : 'Error:';
   process.stderr.write(`${prefix} ${known ? message : `internal error: ${message}`}\n`);
   if ((!known || refused) && process.env.RUNR_DEBUG && thrown instanceof Error) process.stderr.write(`${thrown.stack}\n`);
   return exit;
