@@ -1,4 +1,4 @@
-import { runReport, runSummary } from '../api/read.js';
+import { runReport, runSummary } from '../api/report.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import type { HtmlReportOutput } from '../contracts/outputs.js';
