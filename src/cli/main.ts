@@ -17,6 +17,7 @@ function reportUncaught(): void {
 
 ignoreClosedPipes();
 reportUncaught();
+// The reads scripts run most start without commander (plain-read.ts); every other command line is commander's.
 const read = plainRead(process.argv.slice(2));
 if (read) await runAction(read.load, read.args);
 else await (await import('./program.js')).runCli(process.argv);
