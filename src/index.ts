@@ -13,7 +13,9 @@ export type { EnginePorts, WorkerPort, GitPort, VerificationPort, GuardPort, Per
 export type { Clock } from './engine/ports/clock.js';
 export { realPorts } from './engine/ports/real-ports.js';
 export { runReportHtml, orchestrationReportHtml } from './api/html-report.js';
-export { runStatus, runReport, listRuns, allRunStatuses, waitForRun, followRunEvents, type WaitResult } from './api/read.js';
+export { runStatus, listRuns, allRunStatuses, followRunEvents } from './api/read.js';
+export { runReport } from './api/report.js';
+export { waitForRun, type WaitResult } from './api/wait.js';
 export { latestRunId } from './api/locate.js';
 export { replayRun, replayRunUntil, type ReplayOptions, type ReplayUntil } from './api/replay.js';
 export { followRun, type RunFollow, type FollowResult } from './api/follow.js';

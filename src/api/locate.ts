@@ -3,7 +3,6 @@ import { usageError, RunrError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import { findRepoRoot } from '../git/find-root.js';
 import { listRunIds, resolveRun } from '../store/list-runs.js';
-import { newestRunningRunId } from '../engine/running-run.js';
 
 /** The root of the git repository that `repo` (default: the current directory) lies in. */
 export async function resolveRepo(repo: string | undefined): Promise<string> {
@@ -27,7 +26,8 @@ export async function resolveRunArg(repo: string | undefined, runId: string): Pr
  */
 export async function latestRunId(repo: string | undefined, opts: { running?: boolean } = {}): Promise<string> {
   const repoRoot = await resolveRepo(repo);
-  const runId = opts.running ? await newestRunningRunId(repoRoot) : listRunIds(repoRoot)[0];
+  // Only `runr follow` without an id asks for the running one: the other reads do not load what finds it.
+  const runId = opts.running ? await (await import('../engine/running-run.js')).newestRunningRunId(repoRoot) : listRunIds(repoRoot)[0];
   if (runId) return runId;
   throw new RunrError('run_not_found', opts.running
     ? 'No run is executing now: name one (runr follow <run_id>, or latest); runr status --all lists them'

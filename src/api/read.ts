@@ -1,15 +1,14 @@
-import type { ReportOutput, StatusOutput, WaitOutput } from '../contracts/outputs.js';
-import type { ExitCode } from '../contracts/exit-codes.js';
+import type { StatusOutput } from '../contracts/outputs.js';
 import { loadState } from '../engine/load-state.js';
-import { buildReport } from '../engine/report.js';
 import { requireRunState } from '../engine/run-state.js';
 import { buildStatus } from '../engine/status.js';
-import { waitExitCode, waitForTerminal, waitOutputOf, type WaitEnd } from '../engine/wait-run.js';
 import { liveness } from '../store/lease.js';
 import { listRunIds } from '../store/list-runs.js';
 import { runDirOf } from '../store/paths.js';
 import type { RunUpdate } from './events.js';
 import { resolveRepo, resolveRunArg } from './locate.js';
+
+// A run's report and waiting for a run are api/report.ts and api/wait.ts: `runr status` does not load their engine modules.
 
 /** The run directory of a run id (or `latest`) in the repository `repo` lies in. */
 export async function runDirFor(repo: string, runId: string): Promise<string> {
@@ -20,24 +19,6 @@ export async function runDirFor(repo: string, runId: string): Promise<string> {
 export async function runStatus(repo: string, runId: string): Promise<StatusOutput> {
   const found = await resolveRunArg(repo, runId);
   return buildStatus(await requireRunState(found.runDir, found.runId), liveness(found.runDir));
-}
-
-/** A run's report, as `runr report <id> --json` prints it. */
-export async function runReport(repo: string, runId: string): Promise<ReportOutput> {
-  const found = await resolveRunArg(repo, runId);
-  return buildReport(await requireRunState(found.runDir, found.runId), liveness(found.runDir), new Date().toISOString());
-}
-
-/**
- * A run's summary.md (`runr report <id> --md`): the file of a terminal run (written first when missing, as for
- * runs from before summaries), or the summary so far of a run not yet terminal (not written).
- */
-export async function runSummary(repo: string, runId: string): Promise<string> {
-  const found = await resolveRunArg(repo, runId);
-  const state = await requireRunState(found.runDir, found.runId);
-  // Loaded only here: git and the journal's evidence are not needed by the other reads.
-  const { readOrWriteSummary } = await import('../engine/summary-file.js');
-  return readOrWriteSummary(state, liveness(found.runDir));
 }
 
 /** The repository's run ids, newest first (the first one is `latest`). */
@@ -60,20 +41,6 @@ export async function allRunStatuses(repo: string): Promise<{ runs: StatusOutput
     }
   }
   return { runs, errors };
-}
-
-/** How a wait ended, with what `runr wait --json` prints and the exit code it ends with. */
-export type WaitResult = WaitEnd & { output: WaitOutput; exitCode: ExitCode };
-
-/**
- * Waits until a run is terminal (or nobody executes it, or `timeoutMs` passed), wherever it executes (`runr wait`);
- * an aborted `signal` ends the waiting (not the run), rejecting with its reason.
- */
-export async function waitForRun(repo: string, runId: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<WaitResult> {
-  const found = await resolveRunArg(repo, runId);
-  await requireRunState(found.runDir, found.runId);
-  const end = await waitForTerminal(found.runDir, opts.timeoutMs ?? null, opts.signal);
-  return { ...end, output: waitOutputOf(found.runId, end), exitCode: waitExitCode(end) };
 }
 
 /** A run's journal events from the first, with the state each led to, until it is terminal (`runr follow --json`). */

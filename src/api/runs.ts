@@ -1,14 +1,15 @@
 import path from 'node:path';
 import type { SandboxMode } from '../contracts/sandbox.js';
 import { resolveRepo } from './locate.js';
-import { resumeRun as resumeStoredRun } from '../engine/resume-run.js';
 import { startRun as startStoredRun } from '../engine/start-run.js';
 import { defaultConfigPath } from '../store/paths.js';
-import { executeInProcess, type RunHandle } from './handle.js';
-import { startWarnings, unconfinedWarning } from '../engine/session-warnings.js';
+import type { RunHandle } from './handle.js';
 import type { RunStore } from '../engine/run-store.js';
 import { runDirFor } from './read.js';
 import type { EnginePorts } from '../engine/ports/ports.js';
+
+// Only what a start needs before its first journal event is imported above; the engine that executes a run, resumes
+// and the warnings (workers' pricing) load when used, so `runr run` journals `run_started` sooner (issue 12).
 
 export interface StartOptions {
   /** Any directory inside the git repository to work on. */
@@ -59,6 +60,7 @@ export async function prepareStart(opts: Omit<StartOptions, 'signal'>): Promise<
     uniqueIdAcrossMachines: opts.uniqueIdAcrossMachines,
     baseRef: opts.baseRef,
   });
+  const { startWarnings } = await import('../engine/session-warnings.js');
   return { store, leaseToken, warnings: startWarnings(store.state), notes: [] };
 }
 
@@ -96,6 +98,7 @@ export async function rejectRun(repo: string, runId: string, reason: string, opt
  */
 export async function prepareResume(repo: string, runId: string, opts: ResumeOptions, approval?: Approval): Promise<PreparedRun> {
   const runDir = await runDirFor(repo, runId);
+  const [{ resumeRun: resumeStoredRun }, { unconfinedWarning }] = await Promise.all([import('../engine/resume-run.js'), import('../engine/session-warnings.js')]);
   const { store, leaseToken, notices } = await resumeStoredRun({
     runDir, force: opts.force ?? false, timeMin: opts.timeMin, maxTicks: opts.maxTicks, budgetUsd: opts.budgetUsd, approval, signal: opts.signal,
   });
@@ -116,6 +119,7 @@ export interface PreparedRun {
 /** Everything the operator should know about a prepared session, warnings first. */
 export const noticesOf = (run: PreparedRun): string[] => [...run.warnings, ...run.notes];
 
-function executeHere(run: PreparedRun, signal: AbortSignal | undefined, ports?: Partial<EnginePorts>): RunHandle {
+async function executeHere(run: PreparedRun, signal: AbortSignal | undefined, ports?: Partial<EnginePorts>): Promise<RunHandle> {
+  const { executeInProcess } = await import('./handle.js');
   return executeInProcess(run.store, run.leaseToken, signal, noticesOf(run), ports);
 }

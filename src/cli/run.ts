@@ -2,8 +2,8 @@ import { prepareStart } from '../api/runs.js';
 import type { SandboxMode } from '../contracts/sandbox.js';
 import { positiveNumber, TIME_FLAG_MAX, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
-import { execute } from './execute.js';
 import { paint } from './render/symbols.js';
+import { withCancellation } from './signals.js';
 
 interface RunFlags {
   repo: string; task: string; worktree?: boolean; fast?: boolean; allowDeps?: boolean; allowDirty?: boolean;
@@ -31,5 +31,10 @@ export default async function run(flags: RunFlags): Promise<number> {
   if (out.json) out.data({ run_id: runId, run_dir: store.runDir, repo_root: repoRoot, status: 'started' });
   else out.say(out.colors.bold(`Started run ${runId}`) + out.colors.dim(` (branch ${branch}, ${options.worktree ? `worktree ${workDir}` : 'in the repository'})`));
   for (const warning of warnings) out.note(paint(out.colors, 'warning', `Warning: ${warning}`));
-  return execute(out, store, leaseToken, Boolean(flags.detach));
+  // The engine that executes the run loads only now, once run_started is journaled (start-up, issue 12); Ctrl-C is
+  // listened for already, so one while it loads stops the run interrupted, as during its execution.
+  return withCancellation(async (signal) => {
+    const { execute } = await import('./execute.js');
+    return execute(out, store, leaseToken, Boolean(flags.detach), signal);
+  });
 }

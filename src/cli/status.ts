@@ -1,7 +1,6 @@
 import { allRunStatuses, runStatus } from '../api/read.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import { renderStatus } from './render/human.js';
 import { createOutput } from './render/output.js';
 
 interface StatusFlags { repo: string; all?: boolean; human?: boolean; json?: boolean }
@@ -19,7 +18,7 @@ export default async function status(runIdArg: string | undefined, flags: Status
   }
   if (!runIdArg) throw usageError('missing_run_id', 'status needs a run id, "latest", or --all');
   const s = await runStatus(flags.repo, runIdArg);
-  if (human) renderStatus(out, s);
+  if (human) (await import('./render/human.js')).renderStatus(out, s);
   else out.data(s);
   return EXIT.ok;
 }

@@ -1,4 +1,4 @@
-import { waitForRun } from '../api/read.js';
+import { waitForRun } from '../api/wait.js';
 import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
 import { plural } from './render/plural.js';

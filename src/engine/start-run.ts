@@ -22,6 +22,7 @@ import { EXIT } from '../contracts/exit-codes.js';
 import { recordRunConfig } from './integrity/run-config.js';
 import { sessionSandbox } from './sandbox-session.js';
 import { JOURNAL_FORMAT } from '../store/journal-format.js';
+import { allInOrder } from '../util/all-in-order.js';
 
 export interface StartRunInput {
   repoRoot: string;
@@ -115,8 +116,9 @@ async function baseOf(input: StartRunInput): Promise<string> {
 export async function startRun(input: StartRunInput): Promise<StartedRun> {
   const config = readConfig(input.configPath);
   const { task, text: taskText } = readTask(input.taskFile, knownSecrets(config));
-  const sandbox = await sessionSandbox(applyTaskWorker(config, task), input.sandbox);
-  const base = await baseOf(input);
+  // The sandbox probe (a throw-away bwrap) and git's answer are independent: asked at once, the run journals its start
+  // sooner (issue 12). A refused sandbox is still the error reported first, and nothing is created before both answered.
+  const [sandbox, base] = await allInOrder([sessionSandbox(applyTaskWorker(config, task), input.sandbox), baseOf(input)] as const);
   await excludeRunrDir(input.repoRoot);
 
   let preexisting: string[] = [];

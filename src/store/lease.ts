@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,9 +62,12 @@ export function leaseAlive(lease: Lease, nowMs = Date.now()): boolean {
   return lease.host !== os.hostname() || pidAlive(lease.pid);
 }
 
+// Web Crypto's global, not node:crypto: it loads on first use, so reads that never take a lease (`runr status`) do not load it.
+const randomSuffix = () => globalThis.crypto.randomUUID().slice(0, 8);
+
 function writeExclusive(file: string, lease: Lease): boolean {
   // link() is atomic and refuses an existing target: the lease appears whole or not at all.
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  const tmp = `${file}.${process.pid}.${randomSuffix()}`;
   fs.writeFileSync(tmp, JSON.stringify(lease), { flag: 'wx' });
   try {
     fs.linkSync(tmp, file);
@@ -79,7 +81,7 @@ function writeExclusive(file: string, lease: Lease): boolean {
 }
 
 function replaceAtomically(file: string, lease: Lease): void {
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
+  const tmp = `${file}.${process.pid}.${randomSuffix()}`;
   try {
     fs.writeFileSync(tmp, JSON.stringify(lease));
     fs.renameSync(tmp, file);
@@ -93,7 +95,7 @@ export type LeaseAttempt = { ok: true; lease: Lease } | { ok: false; holder: Lea
 
 function newLease(pid: number): Lease {
   const now = new Date().toISOString();
-  return { pid, host: os.hostname(), token: crypto.randomUUID(), started_at: now, heartbeat_at: now };
+  return { pid, host: os.hostname(), token: globalThis.crypto.randomUUID(), started_at: now, heartbeat_at: now };
 }
 
 /**

@@ -1,7 +1,12 @@
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
 import { TaskFrontMatterSchema, type Task } from '../contracts/task.js';
 
 export class TaskError extends Error {}
+
+// yaml (CommonJS) is required only for a task that has front matter: most have none, and loading it would delay
+// every run's first journal event (issue 12).
+const requireHere = createRequire(import.meta.url);
+const parseYaml = (text: string): unknown => (requireHere('yaml') as typeof import('yaml')).parse(text);
 
 const SECTIONS = { goal: 'goal', requirements: 'requirements', 'success criteria': 'success_criteria', notes: 'notes' } as const;
 
@@ -12,7 +17,7 @@ export function parseTask(text: string, file: string): Task {
   const fm = /^---\n([\s\S]*?)\n---\n?/.exec(body);
   if (fm) {
     try {
-      frontMatter = YAML.parse(fm[1] ?? '') ?? {};
+      frontMatter = parseYaml(fm[1] ?? '') ?? {};
     } catch (err) {
       throw new TaskError(`${file}: the YAML front matter is invalid: ${(err as Error).message.split('\n')[0]}`);
     }

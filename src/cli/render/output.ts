@@ -43,12 +43,15 @@ const writeJson = (value: unknown) => process.stdout.write(jsonText(value, stdou
 export function createOutput(json: boolean, shape: JsonShape = 'document'): Output {
   const human = json ? process.stderr : process.stdout;
   if (shape === 'stream') stdoutShape = 'stream';
+  let colors: Output['colors'] | undefined;
   return {
     json,
     data: writeJson,
     say: (text) => human.write(`${text}\n`),
     note: (text) => process.stderr.write(`${text}\n`),
-    colors: colorsFor(colorEnabled(human)),
+    get colors() {
+      return (colors ??= colorsFor(colorEnabled(human)));
+    },
     // A terminal that reports no width (some bare ptys) makes a spinner's line clearing run away.
     interactive: colorEnabled(human) && Boolean((human as NodeJS.WriteStream).columns),
   };
