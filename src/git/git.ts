@@ -94,7 +94,7 @@ export async function commitEnv(cwd: string): Promise<Record<string, string>> {
 /**
  * Whether a git command exits 0: for questions git answers only with its exit code (`merge-base
  * --is-ancestor`, `rev-parse --verify -q`). simple-git resolves a failing command that prints
- * nothing on stderr as if it had succeeded, so these go through execa.
+ * nothing on stderr as if it had succeeded, so these go through gitExec.
  */
 export async function gitSucceeds(cwd: string, args: string[]): Promise<boolean> {
   return (await gitExec(cwd, args, { reject: false })).exitCode === 0;
@@ -108,19 +108,31 @@ export class GitCommandError extends Error {
 
 /**
  * Plumbing that needs stdin or a reliable exit code (hash-object, update-index --index-info,
- * update-ref with an expected old value), through execa. Throws GitCommandError unless `reject: false`.
+ * update-ref with an expected old value). Throws GitCommandError unless `reject: false`. Through
+ * node's own child_process rather than execa: git runs some 30 times per milestone, and loading
+ * execa delayed a run's first journal event by ~70 ms (issue 12); a git command needs none of its
+ * features (no shell, no streaming, no cleanup of long-lived children).
  */
 export async function gitExec(
   cwd: string,
   args: string[],
   opts: { env?: Record<string, string>; input?: string; reject?: boolean; config?: readonly [string, string][] } = {},
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const { execa } = await import('execa');
-  const r = await execa('git', args, {
-    cwd, env: hardenedEnv(opts.env, opts.config), extendEnv: false, reject: false, stripFinalNewline: false,
-    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
+  const { spawn } = await import('node:child_process');
+  const r = await new Promise<{ stdout: string; stderr: string; exitCode: number }>((resolve) => {
+    const child = spawn('git', args, { cwd, env: hardenedEnv(opts.env, opts.config), stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on('data', (b: Buffer) => out.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
+    const text = (bs: Buffer[]) => Buffer.concat(bs).toString('utf8');
+    child.on('error', (e) => resolve({ stdout: text(out), stderr: `${text(err)}${e.message}`, exitCode: -1 }));
+    child.on('close', (code) => resolve({ stdout: text(out), stderr: text(err), exitCode: code ?? -1 }));
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // git may exit without reading all of it (EPIPE); its exit code tells
+      child.stdin.end(opts.input);
+    }
   });
-  const exitCode = r.exitCode ?? -1;
-  if (exitCode !== 0 && opts.reject !== false) throw new GitCommandError(args, String(r.stderr), r.exitCode);
-  return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode };
+  if (r.exitCode !== 0 && opts.reject !== false) throw new GitCommandError(args, r.stderr, r.exitCode);
+  return r;
 }
