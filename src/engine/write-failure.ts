@@ -14,7 +14,7 @@ const REFUSED = {
 } as const;
 type RefusedCode = keyof typeof REFUSED;
 
-/** git (run through simple-git) reports the same failures in its own words. */
+/** git reports the same failures in its own words (GitCommandError carries its stderr). */
 const GIT_WORDS: [RegExp, RefusedCode][] = [
   [/No space left on device/i, 'ENOSPC'],
   [/Disk quota exceeded/i, 'EDQUOT'],

@@ -1,25 +1,3 @@
-import { simpleGit, type SimpleGit } from 'simple-git';
-
-/**
- * simple-git refuses to run when the environment holds variables such as EDITOR, PAGER or
- * GIT_SSH_COMMAND. Here the environment is the operator's own (not untrusted input) and runr never
- * runs an interactive git command, so those are allowed; argument checks stay on.
- */
-const USERS_OWN_ENVIRONMENT = {
-  allowUnsafeEditor: true,
-  allowUnsafePager: true,
-  allowUnsafeAskPass: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeConfigPaths: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeDiffExternal: true,
-  allowUnsafeTemplateDir: true,
-  allowUnsafeHooksPath: true,
-  // runr sets core.fsmonitor itself (to false, see NEUTRALISED).
-  allowUnsafeFsMonitor: true,
-};
-
 /**
  * Repository config that runs programs inside git commands (hooks, an fsmonitor daemon). A worker can
  * plant it; runr's own git commands never run it. Filters and attributes are covered differently:
@@ -46,18 +24,9 @@ export function hardenedEnv(extra: Record<string, string> = {}, overrides: reado
   return env;
 }
 
-/**
- * A git client rooted at `cwd`. Note: simple-git waits a fixed 50 ms after a command that printed
- * nothing, so commands on the per-milestone path are run in a form that prints (add --verbose,
- * commit without -q).
- */
-export function gitAt(cwd: string, env: Record<string, string> = {}): SimpleGit {
-  const git = simpleGit({ baseDir: cwd, trimmed: false, unsafe: USERS_OWN_ENVIRONMENT });
-  return git.env(hardenedEnv(env));
-}
-
+/** A git command's stdout; throws GitCommandError when it exits non-zero. */
 export async function raw(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
-  return gitAt(cwd, env).raw(args);
+  return (await gitExec(cwd, args, { env })).stdout;
 }
 
 /** Like raw() but returns null instead of throwing when git exits non-zero. */
@@ -93,8 +62,7 @@ export async function commitEnv(cwd: string): Promise<Record<string, string>> {
 
 /**
  * Whether a git command exits 0: for questions git answers only with its exit code (`merge-base
- * --is-ancestor`, `rev-parse --verify -q`). simple-git resolves a failing command that prints
- * nothing on stderr as if it had succeeded, so these go through gitExec.
+ * --is-ancestor`, `rev-parse --verify -q`).
  */
 export async function gitSucceeds(cwd: string, args: string[]): Promise<boolean> {
   return (await gitExec(cwd, args, { reject: false })).exitCode === 0;
