@@ -13,6 +13,8 @@ interface Behaviour {
   writes?: Record<string, string>;
   /** How long IMPLEMENT takes. */
   ms?: number;
+  /** How long PLAN takes (default: no time). */
+  planMs?: number;
   /** The first n IMPLEMENT calls answer `blocked` (implement_blocked, which is auto-resumed). */
   blockedFirst?: number;
 }
@@ -33,6 +35,7 @@ function workers(behaviours: Record<string, Behaviour>, spans: Span[]): WorkerPo
       };
       const writes = b.writes ?? { [`src/${title}.txt`]: `${title}\n` };
       if (effect.phase === 'PLAN') {
+        await new Promise((r) => setTimeout(r, b.planMs ?? 0));
         return done({ kind: 'worker', outcome: 'result', exit_code: 0, result: { milestones: [{ goal: title, files_expected: b.plans ?? Object.keys(writes), done_checks: [] }] } });
       }
       if (effect.phase === 'REVIEW') return done({ kind: 'worker', outcome: 'result', exit_code: 0, result: { verdict: 'approve', comments: [] } });
@@ -156,7 +159,8 @@ describe('library: orchestrations with in-process workers', () => {
     const spans: Span[] = [];
     const { state } = await runr.runOrchestration({
       repo: repo.dir, tracksFile: path.join(repo.dir, 'tracks.yaml'), collisionPolicy: 'fail',
-      ports: { workers: workers({ one: { writes: { 'shared.txt': '1\n' }, ms: 600 }, two: { writes: { 'shared.txt': '2\n' }, ms: 50 } }, spans) },
+      // two plans for longer, so that one is already running when two reaches its gate: two is the later.
+      ports: { workers: workers({ one: { writes: { 'shared.txt': '1\n' }, ms: 1500 }, two: { writes: { 'shared.txt': '2\n' }, ms: 50, planMs: 500 } }, spans) },
     });
     expect(state!.status).toBe('stopped');
     expect(state!.stop_reason).toBe('parallel_file_collision');
