@@ -76,15 +76,31 @@ export async function treeFromDisk(workDir: string, base: string, paths: string[
     const byPath = new Map(files.map((f, i) => [f, shas[i] ?? '']));
     for (const e of entries) if (e.mode === '100644' || e.mode === '100755') e.sha = byPath.get(e.path) ?? null;
   }
+  const zero = '0'.repeat(base.length);
+  const input = entries.map((e) => `${e.mode} ${e.sha ?? zero}\t${e.path}\0`).join('');
+  // The checkpoint builds again the tree the check after VERIFY built: when the disk still holds the same
+  // bytes, the same entries on the same base are the same tree (in the same repository, which holds it).
+  const key = `${workDir}\0${base}\0${input}`;
+  const known = treesBuilt.get(key);
+  if (known) return { ok: true, tree: known };
   return withTempIndex(async (env) => {
     await gitExec(workDir, ['read-tree', base], { env });
-    const zero = '0'.repeat(base.length);
-    const input = entries.map((e) => `${e.mode} ${e.sha ?? zero}\t${e.path}\0`).join('');
     const update = await gitExec(workDir, ['update-index', '-z', '--index-info'], { env, input, reject: false });
     if (update.exitCode !== 0) return { ok: false, refused: refusedBy(update.stderr, entries) };
     const tree = (await gitExec(workDir, ['write-tree'], { env })).stdout.trim();
+    remember(treesBuilt, key, tree);
     return { ok: true, tree };
   });
+}
+
+/** Trees treeFromDisk built, by their base and entries (the last few: a run needs the last one). */
+const treesBuilt = new Map<string, string>();
+const TREES_KEPT = 8;
+
+function remember(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > TREES_KEPT) map.delete(map.keys().next().value!);
 }
 
 async function isGitlink(workDir: string, base: string, p: string): Promise<boolean> {

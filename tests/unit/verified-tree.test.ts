@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusedOnDisk, treeFromDisk } from '../../src/git/verified-tree.js';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+
+describe('treeFromDisk: the tree of the bytes on disk', () => {
+  let repo: string;
+  let base: string;
+  beforeAll(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-tree-'));
+    git(repo, 'init', '-q');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
+    git(repo, 'add', 'a.txt');
+    git(repo, 'commit', '-qm', 'init');
+    base = git(repo, 'rev-parse', 'HEAD').trim();
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  const fileIn = (tree: string, p: string) => git(repo, 'cat-file', 'blob', `${tree}:${p}`);
+
+  it('built twice from the same bytes: the same tree; from changed bytes, a new one holding them', async () => {
+    fs.writeFileSync(path.join(repo, 'b.txt'), 'one\n');
+    const first = await treeFromDisk(repo, base, ['b.txt']);
+    const again = await treeFromDisk(repo, base, ['b.txt']);
+    expect(first.ok && again.ok && again.tree === first.tree).toBe(true);
+    fs.writeFileSync(path.join(repo, 'b.txt'), 'two\n');
+    const changed = await treeFromDisk(repo, base, ['b.txt']);
+    if (!changed.ok || !first.ok) throw new Error('no tree');
+    expect(changed.tree).not.toBe(first.tree);
+    expect(fileIn(changed.tree, 'b.txt')).toBe('two\n');
+    fs.chmodSync(path.join(repo, 'b.txt'), 0o755);
+    const executable = await treeFromDisk(repo, base, ['b.txt']);
+    expect(executable.ok && executable.tree !== changed.tree).toBe(true);
+  });
+
+  it('a deleted file leaves the tree; a nested repository is refused, on disk and as a tree', async () => {
+    fs.rmSync(path.join(repo, 'a.txt'));
+    const gone = await treeFromDisk(repo, base, ['a.txt']);
+    expect(gone.ok && git(repo, 'ls-tree', '--name-only', gone.tree).trim()).toBe('');
+    fs.mkdirSync(path.join(repo, 'nested'));
+    expect(await refusedOnDisk(repo, base, ['nested'])).toEqual([expect.objectContaining({ path: 'nested' })]);
+    expect(await treeFromDisk(repo, base, ['nested'])).toMatchObject({ ok: false, refused: [expect.objectContaining({ path: 'nested' })] });
+  });
+});
