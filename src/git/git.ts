@@ -1,3 +1,5 @@
+import { spawnCollected } from '../util/spawn-collected.js';
+
 /**
  * Repository config that runs programs inside git commands (hooks, an fsmonitor daemon). A worker can
  * plant it; runr's own git commands never run it. Filters and attributes are covered differently:
@@ -76,31 +78,18 @@ export class GitCommandError extends Error {
 
 /**
  * Plumbing that needs stdin or a reliable exit code (hash-object, update-index --index-info,
- * update-ref with an expected old value). Throws GitCommandError unless `reject: false`. Through
- * node's own child_process rather than execa: git runs some 30 times per milestone, and loading
- * execa delayed a run's first journal event by ~70 ms (issue 12); a git command needs none of its
- * features (no shell, no streaming, no cleanup of long-lived children).
+ * update-ref with an expected old value), and every other git command runr runs. Throws
+ * GitCommandError unless `reject: false`. Through util/spawn-collected.ts, not execa: git runs some
+ * 25 times per milestone and before a run's first journal event (issue 12).
  */
 export async function gitExec(
   cwd: string,
   args: string[],
   opts: { env?: Record<string, string>; input?: string; reject?: boolean; config?: readonly [string, string][] } = {},
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  const { spawn } = await import('node:child_process');
-  const r = await new Promise<{ stdout: string; stderr: string; exitCode: number }>((resolve) => {
-    const child = spawn('git', args, { cwd, env: hardenedEnv(opts.env, opts.config), stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (b: Buffer) => out.push(b));
-    child.stderr?.on('data', (b: Buffer) => err.push(b));
-    const text = (bs: Buffer[]) => Buffer.concat(bs).toString('utf8');
-    child.on('error', (e) => resolve({ stdout: text(out), stderr: `${text(err)}${e.message}`, exitCode: -1 }));
-    child.on('close', (code) => resolve({ stdout: text(out), stderr: text(err), exitCode: code ?? -1 }));
-    if (child.stdin) {
-      child.stdin.on('error', () => {}); // git may exit without reading all of it (EPIPE); its exit code tells
-      child.stdin.end(opts.input);
-    }
-  });
-  if (r.exitCode !== 0 && opts.reject !== false) throw new GitCommandError(args, r.stderr, r.exitCode);
-  return r;
+  const r = await spawnCollected('git', args, { cwd, env: hardenedEnv(opts.env, opts.config), input: opts.input });
+  const exitCode = r.code ?? -1;
+  const stderr = r.error ? `${r.stderr}${r.error}` : r.stderr;
+  if (exitCode !== 0 && opts.reject !== false) throw new GitCommandError(args, stderr, exitCode);
+  return { stdout: r.stdout, stderr, exitCode };
 }

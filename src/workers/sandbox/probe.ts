@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawnCollected } from '../../util/spawn-collected.js';
 import { findExecutable } from '../../util/which.js';
 import { BWRAP_BASE } from './bwrap-args.js';
 
@@ -24,9 +24,10 @@ export async function probeSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   const name = env.RUNR_BWRAP || 'bwrap';
   const bwrap = findExecutable(name, env);
   if (!bwrap) return { bwrap: null, reason: `${name} was not found${name.includes('/') ? '' : ' on PATH'}`, fix: INSTALL_FIX };
-  const r = await tryRun(bwrap, [...BWRAP_BASE, 'true'], env);
-  if (r.ok) return { bwrap, reason: `bubblewrap works (${bwrap})` };
-  const why = (r.stderr || r.failure).trim().split('\n')[0];
+  // Not execa: a run probes before its first journal event (util/spawn-collected.ts).
+  const r = await spawnCollected(bwrap, [...BWRAP_BASE, 'true'], { env, timeoutMs: 10_000 });
+  if (r.code === 0) return { bwrap, reason: `bubblewrap works (${bwrap})` };
+  const why = (r.stderr || r.error || (r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`)).trim().split('\n')[0];
   return {
     bwrap: null,
     reason: `${bwrap} cannot create a sandbox here: ${why}`,
@@ -34,16 +35,3 @@ export async function probeSandbox(env: NodeJS.ProcessEnv = process.env): Promis
   };
 }
 
-/**
- * Runs a program to its end (at most 10 s): whether it exited 0, its stderr, and how it failed otherwise.
- * Node's own spawn, not execa: a run probes before its first journal event, and execa's ~100 modules would delay it.
- */
-function tryRun(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; stderr: string; failure: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('error', (err) => resolve({ ok: false, stderr, failure: err.message }));
-    child.on('close', (code, signal) => resolve({ ok: code === 0, stderr, failure: signal ? `killed by ${signal}` : `exit code ${code}` }));
-  });
-}
