@@ -119,8 +119,9 @@ describe('library: orchestrations with in-process workers', () => {
 `, ['one', 'two']);
     const spans: Span[] = [];
     const behaviours: Record<string, Behaviour> = {
-      one: { writes: { 'shared.txt': 'one\n' }, ms: 1000 },
-      two: { writes: { 'shared.txt': 'two\n' }, ms: 300 },
+      // two plans for longer, so that one is already implementing when two reaches its gate: two is the one that waits.
+      one: { writes: { 'shared.txt': 'one\n' }, ms: 1500 },
+      two: { writes: { 'shared.txt': 'two\n' }, ms: 300, planMs: 500 },
       // The conflict-fix run: keeps both sides.
       [`Resolve the merge conflicts of b/two in runr/orch/`]: {},
     };
