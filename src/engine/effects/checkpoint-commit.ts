@@ -50,8 +50,7 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   return { kind: 'checkpoint', ok: true, sha: made.sha, reused: false };
 }
 
-/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. */
+/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD (two files, so at once). */
 async function syncIndexes(state: RunState): Promise<void> {
-  await resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir));
-  await resetIndexToHead(state.work_dir);
+  await Promise.all([resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir)), resetIndexToHead(state.work_dir)]);
 }
