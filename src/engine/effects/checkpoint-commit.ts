@@ -50,7 +50,11 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   return { kind: 'checkpoint', ok: true, sha: made.sha, reused: false };
 }
 
-/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD (two files, so at once). */
+/**
+ * After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. One after the other:
+ * run at once, the two resets failed on a git lock under load (each also writes the worktree's ORIG_HEAD).
+ */
 async function syncIndexes(state: RunState): Promise<void> {
-  await Promise.all([resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir)), resetIndexToHead(state.work_dir)]);
+  await resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir));
+  await resetIndexToHead(state.work_dir);
 }
