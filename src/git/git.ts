@@ -70,9 +70,16 @@ export async function gitSucceeds(cwd: string, args: string[]): Promise<boolean>
   return (await gitExec(cwd, args, { reject: false })).exitCode === 0;
 }
 
+/** What git said, in one line: its `fatal:` and `error:` lines (they name the file or ref), else its last two lines. */
+function gist(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => l.trim());
+  const said = lines.filter((l) => /^(fatal|error): /.test(l));
+  return (said.length ? said : lines.slice(-2)).join(' ');
+}
+
 export class GitCommandError extends Error {
   constructor(readonly args: string[], readonly stderr: string, readonly exitCode: number | undefined) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+    super(`git ${args.join(' ')} failed (exit ${exitCode ?? 'none'}): ${gist(stderr)}`);
   }
 }
 

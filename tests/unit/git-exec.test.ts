@@ -37,4 +37,13 @@ describe('gitExec', () => {
     const sha = (await gitExec(dir, ['hash-object', '-w', '--stdin'], { input: big })).stdout.trim();
     expect((await gitExec(dir, ['cat-file', 'blob', sha])).stdout).toBe(big);
   });
+
+  it("a failure's message names what git names (a lock file left behind), not only git's closing advice", async () => {
+    fs.writeFileSync(path.join(dir, '.git', 'index.lock'), '');
+    try {
+      await expect(gitExec(dir, ['reset', '-q'])).rejects.toThrow(/index\.lock/);
+    } finally {
+      fs.rmSync(path.join(dir, '.git', 'index.lock'));
+    }
+  });
 });
