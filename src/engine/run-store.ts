@@ -14,6 +14,13 @@ import { upgradeJournal } from '../store/journal-format.js';
 
 export class RunNotStartedError extends Error {}
 
+/**
+ * state.json is written without an fsync: the journal is fsynced before it, and a state.json that a power
+ * loss left behind, empty or torn no longer matches the journal's size (`journal_bytes`), so readers
+ * rebuild from the journal and executors always open from it.
+ */
+const STATE_CACHE = { durable: false } as const;
+
 export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number; validText: string } {
   const { events, validBytes, validText } = readJournal(runDir);
   const state = replay(upgradeJournal(events));
@@ -117,13 +124,13 @@ export class RunStore {
    */
   refreshCache(): void {
     const { state, validBytes } = rebuildState(this.runDir);
-    if (state) writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: validBytes });
+    if (state) writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: validBytes }, STATE_CACHE);
   }
 
   private persist(journalBytes: number, before: RunState | null = null): void {
     const state = this.current;
     if (!state) return;
-    writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes });
+    writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes }, STATE_CACHE);
     if (state.milestones.length > 0 && planOf(state) !== (before ? planOf(before) : null)) writePlanFiles(this.runDir, state);
   }
 }

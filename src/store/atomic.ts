@@ -5,14 +5,16 @@ import fs from 'node:fs';
  * Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one.
  * Not write-file-atomic: its sync path takes a short write (a disk filling up) for a whole one and
  * renames a truncated file into place. fs.writeFileSync writes everything or throws.
+ * `durable: false` leaves out the fsync, for a cache that is rebuilt from a durable file when it is
+ * missing or behind after a power loss (a killed process loses nothing it wrote either way).
  */
-export function writeTextAtomic(file: string, text: string): void {
+export function writeTextAtomic(file: string, text: string, { durable = true }: { durable?: boolean } = {}): void {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'w');
     fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
     fs.renameSync(tmp, file);
@@ -23,6 +25,6 @@ export function writeTextAtomic(file: string, text: string): void {
   }
 }
 
-export function writeJsonAtomic(file: string, value: unknown): void {
-  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+export function writeJsonAtomic(file: string, value: unknown, opts: { durable?: boolean } = {}): void {
+  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`, opts);
 }
