@@ -6,9 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunState } from '../../src/contracts/state.js';
 import { CARRY_OVER_MS, integrityWatcher } from '../../src/engine/integrity/watch.js';
 import { runIndexEnv } from '../../src/git/run-index.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+import { git } from '../helpers/harness.js';
 
 describe('the integrity watch carries the snapshot that closes one call over to the next', () => {
   let root: string;

@@ -4,9 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refusedOnDisk, treeFromDisk } from '../../src/git/verified-tree.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+import { git } from '../helpers/harness.js';
 
 describe('treeFromDisk: the tree of the bytes on disk', () => {
   let repo: string;
@@ -21,7 +19,7 @@ describe('treeFromDisk: the tree of the bytes on disk', () => {
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
-  const fileIn = (tree: string, p: string) => git(repo, 'cat-file', 'blob', `${tree}:${p}`);
+  const fileIn = (tree: string, p: string) => execFileSync('git', ['cat-file', 'blob', `${tree}:${p}`], { cwd: repo, encoding: 'utf8' });
 
   it('built twice from the same bytes: the same tree; from changed bytes, a new one holding them', async () => {
     fs.writeFileSync(path.join(repo, 'b.txt'), 'one\n');
