@@ -1,7 +1,7 @@
 import { allOrchestrationStatuses, followOrchestration, orchestrationReport, orchestrationStatus, waitForOrchestration } from '../api/orchestrations.js';
 import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import type { HtmlReportOutput } from '../contracts/outputs.js';
+import { htmlReportFlag } from './html-flag.js';
 import { orchCommand } from '../orchestrate/orch-status.js';
 import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
@@ -44,14 +44,8 @@ export async function wait(idArg: string, flags: ReadFlags): Promise<number> {
 
 export async function report(idArg: string, flags: ReadFlags): Promise<number> {
   const out = createOutput(Boolean(flags.json));
-  if (flags.out && !flags.html) throw usageError('out_without_html', '--out names where --html writes the report: add --html');
-  if (flags.html) {
-    const { writeOrchestrationReportHtml } = await import('../api/html-report.js');
-    const file = await writeOrchestrationReportHtml(flags.repo, idArg, flags.out);
-    if (out.json) out.data({ html: file } satisfies HtmlReportOutput);
-    else out.say(file);
-    return EXIT.ok;
-  }
+  const html = await htmlReportFlag(out, flags, async (file) => (await import('../api/html-report.js')).writeOrchestrationReportHtml(flags.repo, idArg, file));
+  if (html !== null) return html;
   const r = await orchestrationReport(flags.repo, idArg);
   if (out.json) out.data(r);
   else renderOrchReport(out, r);

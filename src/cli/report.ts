@@ -1,7 +1,6 @@
 import { runReport, runSummary } from '../api/report.js';
-import { usageError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
-import type { HtmlReportOutput } from '../contracts/outputs.js';
+import { htmlReportFlag } from './html-flag.js';
 import { createOutput } from './render/output.js';
 
 interface ReportFlags { repo: string; kpiOnly?: boolean; json?: boolean; md?: boolean; html?: boolean; out?: string }
@@ -12,14 +11,8 @@ export default async function report(runIdArg: string, flags: ReportFlags): Prom
     return EXIT.ok;
   }
   const out = createOutput(Boolean(flags.json));
-  if (flags.out && !flags.html) throw usageError('out_without_html', '--out names where --html writes the report: add --html');
-  if (flags.html) {
-    const { writeRunReportHtml } = await import('../api/html-report.js');
-    const file = await writeRunReportHtml(flags.repo, runIdArg, flags.out);
-    if (out.json) out.data({ html: file } satisfies HtmlReportOutput);
-    else out.say(file);
-    return EXIT.ok;
-  }
+  const html = await htmlReportFlag(out, flags, async (file) => (await import('../api/html-report.js')).writeRunReportHtml(flags.repo, runIdArg, file));
+  if (html !== null) return html;
   const r = await runReport(flags.repo, runIdArg);
   if (out.json) out.data(r);
   else {
