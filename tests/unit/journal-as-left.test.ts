@@ -3,18 +3,13 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
-import { RunStore } from '../../src/engine/run-store.js';
 import { journalPath } from '../../src/store/paths.js';
-import { iso, runInit, T0 } from './machine-fixtures.js';
+import { iso, T0 } from './machine-fixtures.js';
+import { startedStore } from './store-fixtures.js';
 
 const freshDir = tempDirsRemovedAfterEach('runr-journal-left-');
 
-function newRun(): RunStore {
-  const runDir = freshDir();
-  const store = RunStore.open(runDir);
-  store.append({ type: 'run_started', ts: iso(T0), run: { ...runInit(), run_dir: runDir } });
-  return store;
-}
+const newRun = () => startedStore(freshDir());
 
 describe('RunStore.journalAsLeft', () => {
   it('holds after runr\'s own appends, activity included', () => {

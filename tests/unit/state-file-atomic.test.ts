@@ -1,18 +1,13 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
-import { RunStore } from '../../src/engine/run-store.js';
 import { readFreshState, statePath } from '../../src/store/state-file.js';
-import { iso, runInit, T0 } from './machine-fixtures.js';
+import { iso, T0 } from './machine-fixtures.js';
+import { startedStore } from './store-fixtures.js';
 
 const freshDir = tempDirsRemovedAfterEach('runr-state-');
 
-function newRun(): RunStore {
-  const runDir = freshDir();
-  const store = RunStore.open(runDir);
-  store.append({ type: 'run_started', ts: iso(T0), run: { ...runInit(), run_dir: runDir } });
-  return store;
-}
+const newRun = () => startedStore(freshDir());
 
 describe('state.json is replaced whole, never rewritten in place', () => {
   it('a reader that opened state.json before a write still reads the whole state it opened; new readers see the new one', () => {
