@@ -4,6 +4,7 @@ import { PHASES, type Phase } from '../contracts/phases.js';
 import type { ReplayStep } from '../contracts/replay.js';
 import type { RunState } from '../contracts/state.js';
 import { step } from './machine.js';
+import { effectHead, effectOutcome } from './effect-labels.js';
 
 /** One step of a replay and the whole state it produced. */
 export interface ReplayedStep {
@@ -70,7 +71,7 @@ function describeEvent(event: RunEvent, before: RunState | null, after: RunState
     case 'effect_result': {
       const known = before?.queue.pending.find((e) => e.id === event.effect_id) ?? effects.get(event.effect_id);
       const effect = known ? effectView(known, before ?? after) : { id: event.effect_id, kind: event.result.kind };
-      const outcome = outcomeOf(event.result);
+      const outcome = effectOutcome(event.result);
       // The machine applies a result only to the effect at the head of the queue (machine.ts onResult).
       const head = before?.queue.pending[0];
       const ignored = head?.id === event.effect_id && head.kind === event.result.kind ? '' : ' (already applied: ignored)';
@@ -100,24 +101,11 @@ function effectView(effect: Effect, state: RunState): NonNullable<StepEvent['eff
   return view;
 }
 
-const KIND_LABELS: Record<Effect['kind'], string> = {
-  prepare_workspace: 'PREPARE', worker: 'WORKER', guard: 'GUARD', verify: 'VERIFY', checkpoint: 'CHECKPOINT', wait_until: 'WAIT', finalize: 'FINALIZE',
-};
-
 /** `IMPLEMENT m1 a2`, `GUARD after VERIFY m1`, `CHECKPOINT m2`, `PREPARE`. */
 function effectLabel(effect: NonNullable<StepEvent['effect']>): string {
-  const head = effect.kind === 'worker' && effect.phase ? effect.phase : KIND_LABELS[effect.kind as Effect['kind']] ?? effect.kind;
+  const head = effectHead(effect);
   const phase = effect.kind === 'guard' && effect.phase ? ` ${effect.phase}` : '';
   return `${head}${phase}${effect.milestone ? ` ${effect.milestone}` : ''}${effect.attempt !== undefined ? ` a${effect.attempt}` : ''}`;
-}
-
-function outcomeOf(result: EffectResult): string {
-  switch (result.kind) {
-    case 'worker': return result.outcome;
-    case 'wait_until':
-    case 'finalize': return 'done';
-    default: return result.ok ? 'ok' : 'failed';
-  }
 }
 
 function outcomeText(result: EffectResult, outcome: string): string {

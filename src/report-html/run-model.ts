@@ -1,9 +1,10 @@
 import type { WorkerRole } from '../contracts/config.js';
-import type { Effect, EffectResult } from '../contracts/effects.js';
+import type { Effect } from '../contracts/effects.js';
 import type { RunEvent } from '../contracts/events.js';
 import type { ReplayStep } from '../contracts/replay.js';
 import type { ReportOutput } from '../contracts/outputs.js';
 import type { ApprovalEvidence } from './approvals.js';
+import { effectHead, effectOutcome } from '../engine/effect-labels.js';
 
 /** One effect performed: from its effect_started to its effect_result (or to the next event when none came). */
 export interface EffectSpan {
@@ -60,21 +61,9 @@ export interface RunHtmlData {
   workers: Record<WorkerRole, string>;
 }
 
-const PHASE_OF: Record<string, string> = { guard: 'GUARD', verify: 'VERIFY', checkpoint: 'CHECKPOINT', prepare_workspace: 'PREPARE', finalize: 'FINALIZE', wait_until: 'WAIT' };
-
-function phaseOf(effect: Effect): string {
-  return effect.kind === 'worker' ? effect.phase : PHASE_OF[effect.kind] ?? effect.kind;
-}
-
 function milestoneOf(effect: Effect, ids: readonly string[]): string | null {
   if (!('milestone_index' in effect) || (effect.kind === 'worker' && effect.phase === 'PLAN')) return null;
   return ids[effect.milestone_index] ?? `m${effect.milestone_index + 1}`;
-}
-
-function outcomeOf(result: EffectResult): string {
-  if (result.kind === 'worker') return result.outcome;
-  if ('ok' in result) return result.ok ? 'ok' : 'failed';
-  return 'done';
 }
 
 /** The spans, evidence, waits and worker calls of a run's journal (events in the current format). */
@@ -84,7 +73,7 @@ export function modelOfEvents(events: readonly RunEvent[], milestoneIds: readonl
   const reviewRounds = new Map<string, number>();
   const close = (effect: Effect, start: string, end: string, outcome: string) => {
     out.spans.push({
-      kind: effect.kind, phase: phaseOf(effect), milestone: milestoneOf(effect, milestoneIds),
+      kind: effect.kind, phase: effectHead(effect), milestone: milestoneOf(effect, milestoneIds),
       attempt: 'attempt' in effect ? effect.attempt : null, start, end, outcome,
     });
   };
@@ -107,7 +96,7 @@ export function modelOfEvents(events: readonly RunEvent[], milestoneIds: readonl
     open.delete(event.effect_id);
     const { effect } = started;
     const result = event.result;
-    close(effect, started.ts, event.ts, outcomeOf(result));
+    close(effect, started.ts, event.ts, effectOutcome(result));
     const milestone = milestoneOf(effect, milestoneIds) ?? '';
     if (effect.kind === 'verify' && result.kind === 'verify') {
       const f = result.failure;
