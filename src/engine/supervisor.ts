@@ -1,6 +1,6 @@
 import type { RunEventInput } from '../contracts/events.js';
 import type { RunState } from '../contracts/state.js';
-import { heartbeat, leaseTimingOf, readLease, releaseLease, type LeaseTiming } from '../store/lease.js';
+import { heartbeat, leaseTimingOf, readLease, releaseLease, stillHeld, type LeaseTiming } from '../store/lease.js';
 import { RunrError } from '../contracts/errors.js';
 import { EXIT } from '../contracts/exit-codes.js';
 import type { RunStore } from './run-store.js';
@@ -105,7 +105,7 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       fail(err);
     }
   }, timing.heartbeatMs);
-  const ours = () => !lost && heartbeat(runDir, opts.leaseToken);
+  const ours = () => !lost && stillHeld(runDir, opts.leaseToken, timing);
 
   const journal = (event: RunEventInput) => {
     const state = store.append(event);

@@ -134,6 +134,18 @@ export function heartbeat(runDir: string, token: string, pid = process.pid, timi
 }
 
 /**
+ * Whether this executor still holds the lease, read before it acts (starts an effect, journals). The
+ * lease is written again only when its heartbeat is older than one beat: the timer keeps it fresh, and
+ * a write per check cost a temp file and a rename several times per effect.
+ */
+export function stillHeld(runDir: string, token: string, timing: LeaseTiming, nowMs = Date.now()): boolean {
+  const current = readLease(runDir);
+  if (!current || current.token !== token) return false;
+  if (nowMs - Date.parse(current.heartbeat_at) < timing.heartbeatMs) return true;
+  return heartbeat(runDir, token, process.pid, timing);
+}
+
+/**
  * A live lease whose heartbeat is overdue (more than two beats late): its executor may be frozen,
  * and another process may take the run over once the lease expires.
  */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 import type { Lease } from '../../src/contracts/lease.js';
 import {
-  acquireLease, heartbeat, leaseAlive, leaseTimingOf, LEASE_TIMING, liveness, overdueLease, readLease, releaseLease,
+  acquireLease, heartbeat, leaseAlive, leaseTimingOf, LEASE_TIMING, liveness, overdueLease, readLease, releaseLease, stillHeld,
 } from '../../src/store/lease.js';
 
 const runDir = tempDirsRemovedAfterEach('runr-lease-');
@@ -117,5 +117,28 @@ describe('lease timing', () => {
     expect(leaseTimingOf({ lease_heartbeat_s: 0.2, lease_expiry_s: 1.5 })).toEqual({ heartbeatMs: 200, expiryMs: 1500 });
     expect(leaseTimingOf({})).toEqual({ heartbeatMs: LEASE_TIMING.heartbeatMs, expiryMs: LEASE_TIMING.expiryMs });
     expect(leaseTimingOf({ lease_expiry_s: 2 })).toEqual({ heartbeatMs: LEASE_TIMING.heartbeatMs, expiryMs: 2000 });
+  });
+});
+
+describe('stillHeld: the check before an executor acts', () => {
+  const timing = { heartbeatMs: 5_000, expiryMs: 30_000 };
+  it('is false once another token holds the lease, true while this one does', () => {
+    const dir = runDir();
+    plant(dir, lease({ token: 'mine' }));
+    expect(stillHeld(dir, 'mine', timing)).toBe(true);
+    plant(dir, lease({ token: 'theirs' }));
+    expect(stillHeld(dir, 'mine', timing)).toBe(false);
+  });
+
+  it('writes the lease again only when its heartbeat is older than one beat', () => {
+    const dir = runDir();
+    const fresh = lease({ token: 'mine' }, 1_000);
+    plant(dir, fresh);
+    expect(stillHeld(dir, 'mine', timing)).toBe(true);
+    expect(readLease(dir)?.heartbeat_at).toBe(fresh.heartbeat_at);
+    const stale = lease({ token: 'mine' }, 6_000);
+    plant(dir, stale);
+    expect(stillHeld(dir, 'mine', timing)).toBe(true);
+    expect(Date.parse(readLease(dir)!.heartbeat_at)).toBeGreaterThan(Date.parse(stale.heartbeat_at));
   });
 });
