@@ -1,7 +1,8 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import { checkpointTrailer } from '../../git/checkpoint.js';
-import { headState } from '../../git/refs.js';
+import { headStateIn } from '../../git/refs.js';
+import { knownGitDirs } from '../../git/ref-files.js';
 import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
 import { commitOnBranch, pathsDiffering, treeFromDisk, treeOf } from '../../git/verified-tree.js';
 import { runChanges } from './context.js';
@@ -21,7 +22,7 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   if (check.crashMade !== null) {
     return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: `branch ${state.branch} ends in a checkpoint of milestone ${check.crashMade}, not ${index + 1}` };
   }
-  const head = await headState(state.work_dir);
+  const head = await headStateIn(state.work_dir, (await knownGitDirs(state.work_dir)).gitDir);
   if (head !== `refs/heads/${state.branch}`) {
     return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `HEAD of ${state.work_dir} is ${head}, not ${state.branch}: nothing was committed` };
   }

@@ -7,6 +7,7 @@ import { raw } from '../../git/git.js';
 import { branchSha, checkout, createBranch, createWorktree, currentBranch, excludeRunrDir, headSha } from '../../git/repo.js';
 import { discardPaths, findCheckpointAt, findWip, restoreWip, saveWip } from '../../git/checkpoint.js';
 import { isAncestor } from '../../git/refs.js';
+import { filesSay } from '../../git/ref-files.js';
 import { ensureRunIndex, resetIndexToHead } from '../../git/run-index.js';
 import { killLeftoverChildren } from './children.js';
 import { expectedHead, runChanges } from './context.js';
@@ -17,8 +18,9 @@ export type BranchCheck =
 
 /** Checks the run branch still ends at the last checkpoint, or at a checkpoint made on it just before a crash. */
 export async function branchCheck(state: RunState): Promise<BranchCheck> {
-  const head = await branchSha(state.repo_root, state.branch);
   const expected = expectedHead(state);
+  if (await filesSay(state.repo_root, { branch: state.branch }, expected)) return { ok: true, head: expected, crashMade: null };
+  const head = await branchSha(state.repo_root, state.branch);
   if (!head) return { ok: false, detail: `branch ${state.branch} no longer exists` };
   if (head === expected) return { ok: true, head, crashMade: null };
   const made = await findCheckpointAt(state.repo_root, head, state.run_id);
@@ -31,8 +33,9 @@ export async function branchCheck(state: RunState): Promise<BranchCheck> {
  * (soft reset: their changes stay in the tree), so the scope guard, verification and review see them.
  */
 export async function uncommitWorkerCommits(state: RunState): Promise<void> {
-  const head = await headSha(state.work_dir);
   const expected = expectedHead(state);
+  if (await filesSay(state.work_dir, 'HEAD', expected)) return;
+  const head = await headSha(state.work_dir);
   if (!head || head === expected) return;
   if (!(await isAncestor(state.work_dir, expected, head))) return;
   await raw(state.work_dir, ['reset', '--soft', expected]);

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gitDirs } from './refs.js';
+
+type Dirs = { gitDir: string; commonDir: string };
+
+const dirsOf = new Map<string, Promise<Dirs>>();
+
+/** A working tree's git directories, asked once per process (a worker that repoints `.git` is caught by engine/integrity). */
+export function knownGitDirs(cwd: string): Promise<Dirs> {
+  let dirs = dirsOf.get(cwd);
+  if (!dirs) {
+    dirs = gitDirs(cwd);
+    dirsOf.set(cwd, dirs);
+    dirs.catch(() => dirsOf.delete(cwd));
+  }
+  return dirs;
+}
+
+const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/;
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The commit a shared ref (`refs/heads/…`) names, read from git's files: its loose file, else its line
+ * in packed-refs. Null whenever the files do not say plainly (a reftable repository, a symbolic ref):
+ * callers then ask git.
+ */
+export function refFromFiles(commonDir: string, name: string): string | null {
+  if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
+  const loose = readText(path.join(commonDir, name));
+  if (loose !== null) return SHA.exec(loose)?.[1] ?? null;
+  const packed = readText(path.join(commonDir, 'packed-refs')) ?? '';
+  for (const line of packed.split('\n')) {
+    const [sha, ref] = line.split(' ');
+    if (ref === name && sha && SHA.test(sha)) return sha;
+  }
+  return null;
+}
+
+/**
+ * Whether `refs/heads/<branch>` (given HEAD: what HEAD resolves to) is `sha`, read from the files
+ * without a git process. False means "not shown": the caller asks git, which also answers the rarer
+ * cases (a moved branch, a worker's commit) in full.
+ */
+export async function filesSay(cwd: string, ref: { branch: string } | 'HEAD', sha: string): Promise<boolean> {
+  const { gitDir, commonDir } = await knownGitDirs(cwd);
+  if (ref !== 'HEAD') return refFromFiles(commonDir, `refs/heads/${ref.branch}`) === sha;
+  const head = readText(path.join(gitDir, 'HEAD'));
+  if (head === null) return false;
+  const name = /^ref: (refs\/heads\/[^\s]+)\n?$/.exec(head)?.[1];
+  return (name ? refFromFiles(commonDir, name) : SHA.exec(head)?.[1] ?? null) === sha;
+}
