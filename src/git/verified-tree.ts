@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { blobSha1 } from './blob-hash.js';
 import { commitEnv, gitExec } from './git.js';
 
 /** A path runr will not put into a tree, and why. */
@@ -70,34 +71,69 @@ export async function treeFromDisk(workDir: string, base: string, paths: string[
   const found = await diskEntries(workDir, base, paths, true);
   if (!found.ok) return found;
   const { entries, files } = found;
+  // The checkpoint builds again the tree the check after VERIFY built: when the disk still holds the same
+  // bytes (hashed here, without git), the same entries on the same base are the same tree, in the same
+  // repository, which holds it and its blobs.
+  const hashedHere = sameBytesShas(workDir, base, files);
+  if (hashedHere) {
+    const known = treesBuilt.get(treeKey(workDir, base, withShas(entries, hashedHere)));
+    if (known) return { ok: true, tree: known };
+  }
   if (files.length) {
     const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${files.join('\n')}\n` });
     const shas = stdout.trim().split('\n');
-    const byPath = new Map(files.map((f, i) => [f, shas[i] ?? '']));
-    for (const e of entries) if (e.mode === '100644' || e.mode === '100755') e.sha = byPath.get(e.path) ?? null;
+    withShas(entries, new Map(files.map((f, i) => [f, shas[i] ?? ''])));
   }
-  const zero = '0'.repeat(base.length);
-  const input = entries.map((e) => `${e.mode} ${e.sha ?? zero}\t${e.path}\0`).join('');
-  // The checkpoint builds again the tree the check after VERIFY built: when the disk still holds the same
-  // bytes, the same entries on the same base are the same tree (in the same repository, which holds it).
-  const key = `${workDir}\0${base}\0${input}`;
+  const key = treeKey(workDir, base, entries);
   const known = treesBuilt.get(key);
   if (known) return { ok: true, tree: known };
+  const baseIndex = indexOfBase(workDir, base);
   return withTempIndex(async (env) => {
-    await gitExec(workDir, ['read-tree', base], { env });
-    const update = await gitExec(workDir, ['update-index', '-z', '--index-info'], { env, input, reject: false });
+    if (baseIndex) fs.writeFileSync(env.GIT_INDEX_FILE, baseIndex);
+    else await gitExec(workDir, ['read-tree', base], { env });
+    const update = await gitExec(workDir, ['update-index', '-z', '--index-info'], { env, input: indexInfo(entries, base), reject: false });
     if (update.exitCode !== 0) return { ok: false, refused: refusedBy(update.stderr, entries) };
     const tree = (await gitExec(workDir, ['write-tree'], { env })).stdout.trim();
     remember(treesBuilt, key, tree);
+    remember(indexesOfTrees, `${workDir}\0${tree}`, fs.readFileSync(env.GIT_INDEX_FILE));
     return { ok: true, tree };
   });
 }
 
+const indexInfo = (entries: Entry[], base: string) => entries.map((e) => `${e.mode} ${e.sha ?? '0'.repeat(base.length)}\t${e.path}\0`).join('');
+const treeKey = (workDir: string, base: string, entries: Entry[]) => `${workDir}\0${base}\0${indexInfo(entries, base)}`;
+
+function withShas(entries: Entry[], byPath: Map<string, string>): Entry[] {
+  for (const e of entries) if (e.mode === '100644' || e.mode === '100755') e.sha = byPath.get(e.path) ?? null;
+  return entries;
+}
+
+/** The files' blob ids computed in this process, in a SHA-1 repository; null when that cannot be done. */
+function sameBytesShas(workDir: string, base: string, files: string[]): Map<string, string> | null {
+  if (base.length !== 40) return null;
+  try {
+    return new Map(files.map((f) => [f, blobSha1(path.join(workDir, f))]));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The index of a tree this process built, when `base` is a commit of that tree: the next tree starts
+ * from it instead of a `read-tree` (the index lives in memory, where no worker can change it).
+ */
+function indexOfBase(workDir: string, base: string): Buffer | null {
+  const tree = treesOfCommits.get(base);
+  return tree ? indexesOfTrees.get(`${workDir}\0${tree}`) ?? null : null;
+}
+
 /** Trees treeFromDisk built, by their base and entries (the last few: a run needs the last one). */
 const treesBuilt = new Map<string, string>();
+/** The temporary indexes those trees were written from (no stat data: a pure function of the tree). */
+const indexesOfTrees = new Map<string, Buffer>();
 const TREES_KEPT = 8;
 
-function remember(map: Map<string, string>, key: string, value: string): void {
+function remember<T>(map: Map<string, T>, key: string, value: T): void {
   map.delete(key);
   map.set(key, value);
   if (map.size > TREES_KEPT) map.delete(map.keys().next().value!);
@@ -115,7 +151,7 @@ function refusedBy(stderr: string, entries: Entry[]): RefusedPath[] {
   return (named.length ? named : entries).map((e) => ({ path: e.path, reason }));
 }
 
-async function withTempIndex<T>(fn: (env: Record<string, string>) => Promise<T>): Promise<T> {
+async function withTempIndex<T>(fn: (env: { GIT_INDEX_FILE: string }) => Promise<T>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-idx-'));
   try {
     return await fn({ GIT_INDEX_FILE: path.join(dir, 'index') });

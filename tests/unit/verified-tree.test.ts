@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusedOnDisk, treeFromDisk } from '../../src/git/verified-tree.js';
+import { commitOnBranch, refusedOnDisk, treeFromDisk } from '../../src/git/verified-tree.js';
 import { git } from '../helpers/harness.js';
 
 describe('treeFromDisk: the tree of the bytes on disk', () => {
@@ -34,6 +34,22 @@ describe('treeFromDisk: the tree of the bytes on disk', () => {
     fs.chmodSync(path.join(repo, 'b.txt'), 0o755);
     const executable = await treeFromDisk(repo, base, ['b.txt']);
     expect(executable.ok && executable.tree !== changed.tree).toBe(true);
+  });
+
+  it('on a checkpoint it committed, the next tree starts from the one before (kept in memory) and holds both milestones', async () => {
+    fs.writeFileSync(path.join(repo, 'm1.txt'), 'one\n');
+    const t1 = await treeFromDisk(repo, base, ['m1.txt']);
+    if (!t1.ok) throw new Error('no tree');
+    git(repo, 'branch', 'chain', base);
+    const made = await commitOnBranch(repo, { tree: t1.tree, parent: base, branch: 'chain', message: 'm1' });
+    if (!made.ok) throw new Error(made.detail);
+    fs.writeFileSync(path.join(repo, 'm2.txt'), 'two\n');
+    const t2 = await treeFromDisk(repo, made.sha, ['m2.txt']);
+    if (!t2.ok) throw new Error('no tree');
+    expect(git(repo, 'ls-tree', '-r', '--name-only', t2.tree).trim().split('\n')).toEqual(['a.txt', 'm1.txt', 'm2.txt']);
+    expect(fileIn(t2.tree, 'm1.txt')).toBe('one\n');
+    fs.rmSync(path.join(repo, 'm1.txt'));
+    fs.rmSync(path.join(repo, 'm2.txt'));
   });
 
   it('a deleted file leaves the tree; a nested repository is refused, on disk and as a tree', async () => {

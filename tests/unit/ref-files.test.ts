@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobSha1 } from '../../src/git/blob-hash.js';
+import { filesSay, refFromFiles } from '../../src/git/ref-files.js';
+import { git } from '../helpers/harness.js';
+
+describe('refs and blob ids read without a git process say what git says', () => {
+  let repo: string;
+  let first: string;
+  let second: string;
+  beforeAll(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-reffiles-'));
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'one');
+    first = git(repo, 'rev-parse', 'HEAD').trim();
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'two');
+    second = git(repo, 'rev-parse', 'HEAD').trim();
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('a loose ref, a packed one, and HEAD through the branch it is on', async () => {
+    const common = path.join(repo, '.git');
+    expect(refFromFiles(common, 'refs/heads/main')).toBe(second);
+    git(repo, 'branch', 'old', first);
+    git(repo, 'pack-refs', '--all');
+    expect(fs.existsSync(path.join(common, 'refs/heads/old'))).toBe(false);
+    expect(refFromFiles(common, 'refs/heads/old')).toBe(first);
+    expect(await filesSay(repo, { branch: 'old' }, first)).toBe(true);
+    expect(await filesSay(repo, { branch: 'old' }, second)).toBe(false);
+    expect(await filesSay(repo, 'HEAD', second)).toBe(true);
+    git(repo, 'checkout', '-q', '--detach', first);
+    expect(await filesSay(repo, 'HEAD', first)).toBe(true);
+    git(repo, 'checkout', '-q', 'main');
+  });
+
+  it('says nothing (null) where the files are not plain: a symbolic ref, a missing ref, a reftable repository', () => {
+    const common = path.join(repo, '.git');
+    git(repo, 'symbolic-ref', 'refs/heads/alias', 'refs/heads/main');
+    expect(refFromFiles(common, 'refs/heads/alias')).toBeNull();
+    expect(refFromFiles(common, 'refs/heads/none')).toBeNull();
+    fs.mkdirSync(path.join(common, 'reftable'));
+    try {
+      expect(refFromFiles(common, 'refs/heads/main')).toBeNull();
+    } finally {
+      fs.rmdirSync(path.join(common, 'reftable'));
+    }
+  });
+
+  it('blobSha1 is git hash-object --no-filters of the raw bytes, empty and binary files included', () => {
+    const cases: Array<[string, Buffer]> = [['empty', Buffer.alloc(0)], ['text', Buffer.from('a\r\nb\n')], ['binary', Buffer.from([0, 255, 10, 13, 0])]];
+    for (const [name, bytes] of cases) {
+      const file = path.join(repo, name);
+      fs.writeFileSync(file, bytes);
+      expect(blobSha1(file)).toBe(git(repo, 'hash-object', '--no-filters', name).trim());
+    }
+  });
+});
