@@ -1,6 +1,9 @@
-import type { WorkerConfig, WorkerRole } from '../../contracts/config.js';
+import os from 'node:os';
+import path from 'node:path';
+import { ROLE_OF_PHASE, workerFor, type WorkerConfig, type WorkerRole } from '../../contracts/config.js';
+import type { WorkerPhase } from '../../contracts/phases.js';
 import type { RunState } from '../../contracts/state.js';
-import type { SandboxSpec } from '../../workers/sandbox/confine.js';
+import { expandHome, type SandboxSpec } from '../../workers/sandbox/confine.js';
 
 /** How a process of this run is confined in this session: a spec to confine it with, or why it is not. */
 type Confinement = { sandbox: SandboxSpec } | { unconfined: string };
@@ -30,4 +33,32 @@ export function workerConfinement(state: RunState, role: WorkerRole, worker: Wor
 export function verifyConfinement(state: RunState): Confinement {
   const bwrap = state.sandbox?.bwrap;
   return bwrap && state.sandbox?.active ? { sandbox: spec(state, bwrap) } : { unconfined: why(state) };
+}
+
+/**
+ * Whether a call can write nothing in your checkout (worktree mode): it runs confined, where the checkout
+ * is read-only, and no extra writable path of the run or its worker lies in the checkout (runr's own
+ * `.runr/`, where the worktree is, aside).
+ */
+export function checkoutReadOnly(state: RunState, call: { role: WorkerRole; worker: WorkerConfig } | 'verify'): boolean {
+  const confined = call === 'verify' ? 'sandbox' in verifyConfinement(state) : 'sandbox' in workerConfinement(state, call.role, call.worker);
+  if (!confined) return false;
+  const extra = [...(state.config.sandbox_writable ?? []), ...(call === 'verify' ? [] : call.worker.sandbox_writable ?? [])];
+  const runrDir = path.join(state.repo_root, '.runr');
+  const inCheckout = (p: string) => {
+    const full = path.resolve(state.repo_root, expandHome(p, os.homedir(), state.repo_root));
+    const under = (dir: string) => !path.relative(dir, full).startsWith('..');
+    return under(state.repo_root) && !under(runrDir);
+  };
+  return !extra.some(inCheckout);
+}
+
+/**
+ * Whether the integrity watch looks at your checkout again when a call of `phase` ends: after every call
+ * that could write it, and after the review, the call before every checkpoint, whatever it could write.
+ */
+export function lookAtCheckoutAfter(state: RunState, phase: WorkerPhase | 'VERIFY'): boolean {
+  if (phase === 'REVIEW') return true;
+  if (phase === 'VERIFY') return !checkoutReadOnly(state, 'verify');
+  return !checkoutReadOnly(state, { role: ROLE_OF_PHASE[phase], worker: workerFor(state.config, phase) });
 }

@@ -4,7 +4,10 @@ import { runIndexEnv } from '../../git/run-index.js';
 import { checkoutStatus, effectiveConfig, filtersOff, gitDirs, headStateIn, listRefs } from '../../git/refs.js';
 import { journalPath, RUN_FILES } from '../../store/paths.js';
 import { configRefOf } from '../../git/run-branch.js';
+import { refFromFiles } from '../../git/ref-files.js';
+import { branchSha } from '../../git/repo.js';
 import { fingerprint, fingerprintTree } from './fingerprint.js';
+import { configFilesOf, refsStamp, stampOf } from './stamps.js';
 
 /**
  * What a worker (or the verification commands, which run its code) must leave as it was: every
@@ -26,6 +29,8 @@ export interface IntegritySnapshot {
   dirs: { gitDir: string; commonDir: string; checkoutGitDir: string | null };
   /** The files runr itself writes between two calls (its journal and its index), fingerprinted again when a snapshot is carried over. */
   runrWrites: string[];
+  /** What `config` and `refs` were read from (integrity/stamps.ts): while the same, the next snapshot takes them over. */
+  stamps: { configFiles: string[]; config: string; refs: string | null };
 }
 
 /**
@@ -39,23 +44,43 @@ const SERVER_INFO = ['refs'];
  * Refs left out: runr's own namespaces (each run checks its own branch itself, and other runs move
  * theirs) and remote-tracking refs (a fetch moves them).
  */
+const UNWATCHED_NAMESPACES = ['refs/heads/runr', 'refs/runr', 'refs/remotes'];
+
 function unwatched(ref: string, state: RunState): boolean {
   if (ref === configRefOf(state.run_id)) return false;
-  return ref.startsWith('refs/heads/runr/') || ref.startsWith('refs/runr/') || ref.startsWith('refs/remotes/');
+  return UNWATCHED_NAMESPACES.some((ns) => ref.startsWith(`${ns}/`));
 }
 
 /**
  * `journalAsLeft`: whether the journal is as runr last wrote it. Given, the journal counts as unchanged
  * while that holds, though runr appended to it during the call (worker_activity); else its fingerprint must stay.
  */
-export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolean, knownDirs?: IntegritySnapshot['dirs']): Promise<IntegritySnapshot> {
+export async function takeSnapshot(
+  state: RunState,
+  journalAsLeft?: () => boolean,
+  knownDirs?: IntegritySnapshot['dirs'],
+  /**
+   * The snapshot this one follows: its config and refs are taken over while their stamps hold, and with
+   * `keepCheckout`, its look at your checkout (for a call that cannot write it).
+   */
+  previous?: { snapshot: IntegritySnapshot; keepCheckout: boolean },
+): Promise<IntegritySnapshot> {
   const work = state.work_dir;
   const dirs = knownDirs ?? (await runGitDirs(state));
-  const configAndCheckout = effectiveConfig(work).then(async (config) => ({
+  const unwatchedDirs = UNWATCHED_NAMESPACES.map((ns) => path.join(dirs.commonDir, ns));
+  const configRefFile = path.join(dirs.commonDir, configRefOf(state.run_id));
+  const refsNow = refsStamp(dirs, unwatchedDirs, [configRefFile]);
+  const last = previous?.snapshot;
+  const configStamp = last ? stampOf(last.stamps.configFiles) : null;
+  const configAndCheckout = (last && configStamp === last.stamps.config ? Promise.resolve(last.config) : effectiveConfig(work)).then(async (config) => ({
     config,
-    checkout: dirs.checkoutGitDir ? await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)) : null,
+    checkout: previous?.keepCheckout ? previous.snapshot.checkout
+      : dirs.checkoutGitDir ? await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)) : null,
   }));
-  const [refs, workHead, { config, checkout }] = await Promise.all([listRefs(work), headStateIn(work, dirs.gitDir), configAndCheckout]);
+  const refsKept = last && refsNow !== null && refsNow === last.stamps.refs;
+  const [refs, workHead, { config, checkout }] = await Promise.all([
+    refsKept ? null : listRefs(work), headStateIn(work, dirs.gitDir), configAndCheckout,
+  ]);
   const files: Record<string, string> = {};
   fingerprintTree(path.join(dirs.commonDir, 'hooks'), files);
   fingerprintTree(path.join(dirs.commonDir, 'info'), files, SERVER_INFO);
@@ -67,9 +92,14 @@ export async function takeSnapshot(state: RunState, journalAsLeft?: () => boolea
   }
   for (const f of own) files[f] = fingerprint(f);
   const kept: Record<string, string> = {};
-  for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;
+  if (refs) for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;
+  const ownBranch = refs ? refs.get(`refs/heads/${state.branch}`) ?? null : refFromFiles(dirs.commonDir, `refs/heads/${state.branch}`) ?? await branchSha(work, state.branch);
+  const configFiles = last && configStamp === last.stamps.config ? last.stamps.configFiles : configFilesOf(config, work, dirs);
+  const stamps = { configFiles, config: configFiles === last?.stamps.configFiles ? configStamp! : stampOf(configFiles), refs: refsNow };
   const runrWrites = [journalPath(state.run_dir), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
-  return withJournal(state, { refs: kept, ownBranch: refs.get(`refs/heads/${state.branch}`) ?? null, workHead, config, files, checkout, dirs, runrWrites }, journalAsLeft);
+  return withJournal(state, {
+    refs: refs ? kept : { ...last!.refs }, ownBranch, workHead, config, files, checkout, dirs, runrWrites, stamps,
+  }, journalAsLeft);
 }
 
 /**

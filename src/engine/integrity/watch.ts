@@ -10,6 +10,14 @@ import { carriedOver, takeSnapshot, type IntegritySnapshot } from './snapshot.js
  */
 export const CARRY_OVER_MS = 5_000;
 
+export interface WatchOptions {
+  /**
+   * Look at your checkout again when the call ends (worktree mode). Without, it is taken as the call
+   * found it: for a call that cannot write it (confined), when another look comes before the checkpoint.
+   */
+  checkout: boolean;
+}
+
 /**
  * The integrity watch around worker calls and verification (engine/effects/perform.ts): a snapshot
  * before, one after, what differs. One watcher serves every run of a process (an orchestration runs several).
@@ -17,13 +25,13 @@ export const CARRY_OVER_MS = 5_000;
 export function integrityWatcher(now: () => number = () => performance.now()) {
   const closing = new Map<string, { at: number; snapshot: IntegritySnapshot }>();
   const dirs = new Map<string, IntegritySnapshot['dirs']>();
-  return async (state: RunState, journalAsLeft?: () => boolean): Promise<() => Promise<string[]>> => {
+  return async (state: RunState, journalAsLeft?: () => boolean, opts: WatchOptions = { checkout: true }): Promise<() => Promise<string[]>> => {
     const last = closing.get(state.run_id);
     closing.delete(state.run_id);
     const before = last && now() - last.at <= CARRY_OVER_MS ? carriedOver(state, last.snapshot, journalAsLeft) : await takeSnapshot(state, journalAsLeft, dirs.get(state.run_id));
     dirs.set(state.run_id, before.dirs);
     return async () => {
-      const after = await takeSnapshot(state, journalAsLeft, before.dirs);
+      const after = await takeSnapshot(state, journalAsLeft, before.dirs, { snapshot: before, keepCheckout: !opts.checkout });
       const found = await tamperings(state, before, after);
       if (!found.length) closing.set(state.run_id, { at: now(), snapshot: after });
       return found;

@@ -1,6 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
 import type { Clock } from './clock.js';
+import type { WatchOptions } from '../integrity/watch.js';
 import type { ActivityItem } from '../../workers/activity/item.js';
 
 /**
@@ -43,7 +44,7 @@ export interface GitPort {
    * Notes what only runr may change, as it is now; the function returned says, one line each, what of it
    * has changed since (empty: nothing).
    */
-  watchIntegrity(state: RunState, journalAsLeft?: () => boolean): Promise<() => Promise<string[]>>;
+  watchIntegrity(state: RunState, journalAsLeft?: () => boolean, opts?: WatchOptions): Promise<() => Promise<string[]>>;
 }
 
 /** What a performer needs besides the state: where to log, when time runs out, how to track children. */
