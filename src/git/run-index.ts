@@ -43,3 +43,12 @@ async function clearIndexFlags(workDir: string, env: Record<string, string>): Pr
 export async function resetIndexToHead(workDir: string, env: Record<string, string> = {}): Promise<void> {
   await gitExec(workDir, ['reset', '-q'], { env });
 }
+
+/**
+ * Brings an index to HEAD without touching anything else: `read-tree --reset` keeps the stat data of
+ * entries whose content HEAD still has and drops unmerged ones. Unlike `git reset` it writes no
+ * ORIG_HEAD, so the worktree's index and runr's can be brought there at once.
+ */
+export async function indexToHead(workDir: string, env: Record<string, string> = {}): Promise<void> {
+  await gitExec(workDir, ['read-tree', '--reset', 'HEAD'], { env });
+}

@@ -3,7 +3,7 @@ import type { RunState } from '../../contracts/state.js';
 import { checkpointTrailer } from '../../git/checkpoint.js';
 import { headStateIn } from '../../git/refs.js';
 import { knownGitDirs } from '../../git/ref-files.js';
-import { resetIndexToHead, runIndexEnv } from '../../git/run-index.js';
+import { indexToHead, runIndexEnv } from '../../git/run-index.js';
 import { commitOnBranch, pathsDiffering, treeFromDisk, treeOf } from '../../git/verified-tree.js';
 import { runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
@@ -51,11 +51,7 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   return { kind: 'checkpoint', ok: true, sha: made.sha, reused: false };
 }
 
-/**
- * After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. One after the other:
- * run at once, the two resets failed on a git lock under load (each also writes the worktree's ORIG_HEAD).
- */
+/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. */
 async function syncIndexes(state: RunState): Promise<void> {
-  await resetIndexToHead(state.work_dir, runIndexEnv(state.run_dir));
-  await resetIndexToHead(state.work_dir);
+  await Promise.all([indexToHead(state.work_dir, runIndexEnv(state.run_dir)), indexToHead(state.work_dir)]);
 }
