@@ -55,6 +55,7 @@ for (const f of readPath) {
   for (const i of importsOf(f)) {
     if (i.kind !== 'dynamic-import' || readPath.has(i.path) || i.external) continue;
     const name = i.path.startsWith('dist/') ? i.path.slice(5).replace(/\.js$/, '').replaceAll('/', '-') : `npm-${i.original.replaceAll('/', '-')}`;
+    if (name === 'main' || name === 'core') throw new Error(`${i.path} would be bundled as ${name}.js, the name of a part`);
     lazyEntries.set(i.path, name);
   }
 }
@@ -99,7 +100,7 @@ fs.rmSync(outdir, { recursive: true, force: true }); // chunks are named by hash
 const builds = await Promise.all([
   esbuild.build({ ...common, entryPoints: [ENTRY], outfile: path.join(outdir, 'main.js'), plugins: [redirect({ toCore: true, lazyExternal: true })] }),
   esbuild.build({ ...common, stdin: { contents: coreSource, resolveDir: root, sourcefile: 'core-entry.js' }, outfile: path.join(outdir, 'core.js'), plugins: [redirect({ toCore: false, lazyExternal: true })] }),
-  esbuild.build({ ...common, entryPoints: Object.fromEntries([...lazyEntries].map(([f, name]) => [name, f])), splitting: true, outdir, chunkNames: 'chunk-[hash]', plugins: [redirect({ toCore: true, lazyExternal: false })] }),
+  esbuild.build({ ...common, entryPoints: Object.fromEntries([...lazyEntries].map(([f, name]) => [name, f])), splitting: true, outdir, chunkNames: '[name]-[hash]', plugins: [redirect({ toCore: true, lazyExternal: false })] }),
 ]);
 
 // Each of runr's modules is in exactly one part: a second copy would have its own state and its own classes.
