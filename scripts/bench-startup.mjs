@@ -1,9 +1,12 @@
 // `npm run bench`, start-up figures: read-only commands against a bare `node -e 0` (floor: within 1.3× of it),
 // and how soon a run reaches its first journal event (floor: 300 ms). With `--compare <other runr's bin/runr.js>`
 // (or BENCH_COMPARE), every figure is measured for both builds, interleaved, side by side. Asserts nothing.
+// Alone (after `npm run build`): `node scripts/bench-startup.mjs [--compare <other runr's bin/runr.js>]`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeRepo } from './bench-repo.mjs';
 
 const N = 10;
 const READ_FLOOR = 1.3;
@@ -48,4 +51,17 @@ export function benchStartup(runr, dir, other) {
   for (let i = 0; i < 5; i++) builds.forEach((b, k) => first[k].push(firstEventMs(b, dir)));
   const firstMs = first.map(median);
   console.log(`  run → first journal event      ${firstMs.map((m, k) => `${names[k]} ${m.toFixed(0).padStart(4)} ms`).join(' | ')}  (floor ${FIRST_EVENT_FLOOR_MS} ms: ${verdict(firstMs[0], FIRST_EVENT_FLOOR_MS)})`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const runr = fileURLToPath(new URL('../bin/runr.js', import.meta.url));
+  const compareAt = process.argv.indexOf('--compare');
+  const other = compareAt > 0 ? process.argv[compareAt + 1] : process.env.BENCH_COMPARE;
+  const dir = makeRepo(10);
+  spawnSync(process.execPath, [runr, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--fast'], { cwd: dir });
+  try {
+    benchStartup(runr, dir, other ? path.resolve(other) : undefined);
+  } finally {
+    fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  }
 }

@@ -3,18 +3,10 @@
  * (kept as Markdown under `templates/tasks/` in the package).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { packageRoot } from '../util/package-root.js';
 import { DEFAULT_WORKERS, LimitsSchema, type Config } from '../contracts/config.js';
 import type { Detection } from './detect.js';
-
-/**
- * The package root: two levels above this file, both as compiled (`dist/config/init-files.js`)
- * and as source under tsx/vitest (`src/config/init-files.ts`).
- */
-export function packageRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url));
-}
 
 /** `templates/` in the package. */
 export function templatesDir(): string {

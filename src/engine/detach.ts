@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../util/package-root.js';
 import { heartbeat } from '../store/lease.js';
 import { RUN_FILES } from '../store/paths.js';
 
-const RUNR_BIN = fileURLToPath(new URL('../../bin/runr.js', import.meta.url));
 export const LEASE_TOKEN_ENV = 'RUNR_LEASE_TOKEN';
 
 /**
@@ -16,7 +15,7 @@ export const LEASE_TOKEN_ENV = 'RUNR_LEASE_TOKEN';
 export function detachWithLease(command: string, id: string, repoRoot: string, leaseDir: string, leaseToken: string, logFile: string): number {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [RUNR_BIN, command, id, '--repo', repoRoot], {
+  const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'runr.js'), command, id, '--repo', repoRoot], {
     detached: true,
     stdio: ['ignore', log, log],
     env: { ...process.env, [LEASE_TOKEN_ENV]: leaseToken },

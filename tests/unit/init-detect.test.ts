@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectProject, type Detection } from '../../src/config/detect.js';
-import { buildInitConfig, demoTemplatePaths, exampleTasks, packageRoot } from '../../src/config/init-files.js';
+import { buildInitConfig, demoTemplatePaths, exampleTasks } from '../../src/config/init-files.js';
+import { packageRoot } from '../../src/util/package-root.js';
 import { ConfigSchema } from '../../src/contracts/config.js';
 
 const dirs: string[] = [];

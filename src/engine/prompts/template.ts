@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../util/package-root.js';
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const cache = new Map<string, string>();
 
 export function packagePath(...parts: string[]): string {
-  return [PACKAGE_ROOT.replace(/\/$/, ''), ...parts].join('/');
+  return [packageRoot(), ...parts].join('/');
 }
 
 export function loadTemplate(name: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../util/package-root.js';
 import { bwrapArgs } from './bwrap-args.js';
 
 /** What the engine hands a worker adapter or the verification runner when the process is to run confined. */
@@ -87,10 +87,13 @@ function hiddenPaths(env: Record<string, string | undefined>): string[] {
 }
 
 /**
- * runr's own install (dist/workers/sandbox/ → the package root). Where it lies under /tmp (a checkout
- * in a temp dir), the private /tmp would hide it, and with it the workers and CLIs it ships or runs.
+ * runr's own install (its package root) when it lies under /tmp (a checkout in a temp dir): the private
+ * /tmp would hide it, and with it the workers and CLIs it ships or runs.
  */
-const RUNR_ROOT = real(fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, ''));
+function runrRootUnderTmp(): string[] {
+  const root = real(packageRoot());
+  return root && (root === '/tmp' || root.startsWith('/tmp/')) ? [root] : [];
+}
 
 /** The bubblewrap command line that confines one process with this environment. */
 export function confine(spec: SandboxSpec, env: Record<string, string | undefined>, own: OwnPaths = {}): Confinement {
@@ -109,7 +112,7 @@ export function confine(spec: SandboxSpec, env: Record<string, string | undefine
   const { common, admin } = gitDirs(repoRoot, workDir);
   const args = bwrapArgs({
     repoRoot, workDir, runDir: real(spec.runDir) ?? spec.runDir, gitCommonDir: common, worktreeGitDir: admin, writable, hidden: hiddenPaths(env),
-    readable: RUNR_ROOT && (RUNR_ROOT === '/tmp' || RUNR_ROOT.startsWith('/tmp/')) ? [RUNR_ROOT] : [],
+    readable: runrRootUnderTmp(),
   });
   return { bwrap: spec.bwrap, args, writable };
 }
