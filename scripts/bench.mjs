@@ -42,8 +42,8 @@ const other = otherArg ? path.resolve(otherArg) : undefined;
 const builds = other ? [['this', runr], ['other', other]] : [['this', runr]];
 
 /** One 5-milestone run of `bin` in a fresh repository of `size` files: its figures in ms. */
-function overheadRun(bin, size) {
-  const dir = makeRepo(size);
+function overheadRun(bin, size, milestones = MILESTONES) {
+  const dir = makeRepo(size, milestones);
   const r = spawnSync(process.execPath, [bin, 'run', '--task', '.runr/tasks/t.md', '--worktree', '--json'], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) {
     console.error(r.stdout, r.stderr);
@@ -51,7 +51,8 @@ function overheadRun(bin, size) {
   }
   const report = JSON.parse(execFileSync(process.execPath, [bin, 'report', 'latest', '--json'], { cwd: dir, encoding: 'utf8' }));
   const { worker, verify, setup } = journalTimes(path.join(report.run_dir, 'events.ndjson'));
-  return { total: report.total_duration_ms, worker, verify, setup, overhead: (report.total_duration_ms - worker - verify - setup) / MILESTONES, dir };
+  const overheadMs = report.total_duration_ms - worker - verify - setup;
+  return { total: report.total_duration_ms, worker, verify, setup, overheadMs, overhead: overheadMs / milestones, dir };
 }
 
 /** What git itself costs for one walk of the tree: `git status` of the repository (median of 5). */
@@ -60,7 +61,7 @@ function statusMs(dir) {
   return xs.sort((a, b) => a - b)[2];
 }
 
-console.log(`runr overhead per milestone (${MILESTONES} milestones, instant worker, verification \`true\`; the worker processes' and verification commands' own time left out)`);
+console.log(`runr overhead per milestone, on average (${MILESTONES} milestones, the run's start and finish included; instant worker, verification \`true\`; the worker processes' and verification commands' own time left out)`);
 console.log('floor per milestone: 50 ms, plus two walks of the tree (two `git status` of the same repository) where the tree is large');
 console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | one git status ms | runr overhead per milestone ms | floor ms`);
 for (const size of SIZES) {
@@ -69,6 +70,21 @@ for (const size of SIZES) {
     const status = statusMs(f.dir);
     const floor = 50 + 2 * status;
     console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${status.toFixed(1).padStart(17)} | ${f.overhead.toFixed(1).padStart(29)} | ${floor.toFixed(0).padStart(8)}${f.overhead <= floor ? '' : ' (over)'}`);
+  }
+}
+
+// What one more milestone costs: the overhead of a 7-milestone run minus that of a 2-milestone run, over
+// the 5 milestones between them (the start and finish of a run cancel out). Median of 3 pairs, run in turns.
+{
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const extra = new Map(builds.map(([name]) => [name, []]));
+  for (let k = 0; k < 3; k++) {
+    for (const [name, bin] of builds) extra.get(name).push((overheadRun(bin, 10, 7).overheadMs - overheadRun(bin, 10, 2).overheadMs) / 5);
+  }
+  console.log('\nrunr overhead per extra milestone (10 files: a 7-milestone run minus a 2-milestone run, over 5; median of 3 pairs); floor 50 ms');
+  for (const [name] of builds) {
+    const ms = median(extra.get(name));
+    console.log(`  ${other ? `${name.padEnd(5)} ` : ''}${ms.toFixed(1)} ms${ms <= 50 ? '' : ' (over)'}   [${extra.get(name).map((x) => x.toFixed(0)).join(', ')}]`);
   }
 }
 
