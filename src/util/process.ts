@@ -184,7 +184,9 @@ export async function runProcess(opts: RunProcessOptions): Promise<ProcessOutcom
   const result = await child;
   opts.signal?.removeEventListener('abort', killNow);
   for (const t of [...timers, stallTimer, graceTimer, doneTimer, drainTimer]) if (t) clearTimeout(t);
-  killTree(pid, tag); // descendants that outlived their parent go too
+  // Descendants that outlived their parent go too. In the sandbox there are none left: the child is bwrap,
+  // whose pid namespace the kernel empties when it ends, so /proc need not be searched for them.
+  killTree(pid, opts.sandbox ? undefined : tag);
   if (outputError) throw outputError.error;
   const spawnError = !pid || (result.failed && result.exitCode === undefined && !result.signal && end === 'exit')
     ? (result as { originalMessage?: string }).originalMessage ?? result.message
