@@ -68,11 +68,19 @@ export class RunStore {
     return this.located;
   }
 
-  append(input: RunEventInput): RunState {
+  /**
+   * `synced: false`: an event nothing outside this process acts on before the next append (an effect's
+   * result, followed at once by the next effect's start or by sync()). Its line is written and cached in
+   * state.json but not fsynced on its own: the next append's fsync covers it, and after a power loss in
+   * between, the effect is performed again. A killed process loses nothing (the kill -9 suite).
+   */
+  append(input: RunEventInput, opts: { synced?: boolean } = {}): RunState {
     // Validated before it is written: the journal never holds an event it could not replay, nor a secret.
     const portable = portableEvent(redactEvent(input, this.secrets), repoRootOfRunDir(this.runDir));
     const event = RunEventSchema.parse({ ...portable, seq: this._seq + 1 });
-    const bytes = appendEvent(this.runDir, event, this.bytes);
+    const synced = opts.synced !== false;
+    const bytes = appendEvent(this.runDir, event, this.bytes, synced);
+    this.unsynced = !synced;
     this.bytes = bytes;
     this.text += journalLine(event);
     this._seq = event.seq;
@@ -81,6 +89,21 @@ export class RunStore {
     this.located = locateState(this.current, this.runDir);
     this.persist(bytes, before);
     return this.located;
+  }
+
+  /** Whether the last append left its fsync to the next one. */
+  private unsynced = false;
+
+  /** fsyncs the journal when the last append left that to later. */
+  sync(): void {
+    if (!this.unsynced) return;
+    const fd = fs.openSync(journalPath(this.runDir), 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.unsynced = false;
   }
 
   /**

@@ -107,8 +107,8 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
   }, timing.heartbeatMs);
   const ours = () => !lost && stillHeld(runDir, opts.leaseToken, timing);
 
-  const journal = (event: RunEventInput) => {
-    const state = store.append(event);
+  const journal = (event: RunEventInput, durability?: { synced: false }) => {
+    const state = store.append(event, durability);
     opts.onEvent?.(state, event);
     opts.hooks?.afterEvent?.(store.seq);
     return state;
@@ -172,8 +172,10 @@ export async function supervise(store: RunStore, opts: SuperviseOptions): Promis
       }
       // Still ours, so a journal changed during the call was changed by what the call ran: put it back.
       if ('tampered' in result && result.tampered?.length) store.restoreJournal();
-      journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result });
+      // fsynced with the next effect's start, or by the sync below: nothing acts on a result before either.
+      journal({ type: 'effect_result', ts: now(), effect_id: effect.id, result }, { synced: false });
     }
+    store.sync();
     await writeReport(store.state);
     return store.state;
   } catch (err) {

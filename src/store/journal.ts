@@ -10,12 +10,15 @@ export function journalLine(event: RunEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
-export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number): number {
-  return appendJournalLine(journalPath(runDir), journalLine(event), expectedBytes);
+export function appendEvent(runDir: string, event: RunEvent, expectedBytes?: number, sync = true): number {
+  return appendJournalLine(journalPath(runDir), journalLine(event), expectedBytes, sync);
 }
 
-/** Appends one line to a journal file (a run's or an orchestration's) and fsyncs it; returns the new size. */
-export function appendJournalLine(file: string, line: string, expectedBytes?: number): number {
+/**
+ * Appends one line to a journal file (a run's or an orchestration's) and fsyncs it (`sync`: the file, so
+ * lines appended before without it too); returns the new size.
+ */
+export function appendJournalLine(file: string, line: string, expectedBytes?: number, sync = true): number {
   const fd = fs.openSync(file, 'a');
   try {
     const before = fs.fstatSync(fd).size;
@@ -24,7 +27,7 @@ export function appendJournalLine(file: string, line: string, expectedBytes?: nu
     if (expectedBytes !== undefined && before !== expectedBytes) throw new JournalTakenOverError(file);
     try {
       writeAll(fd, Buffer.from(line));
-      fs.fsyncSync(fd);
+      if (sync) fs.fsyncSync(fd);
     } catch (err) {
       // A refused write (disk full) may have taken part of the line: cut it back, so that the journal
       // ends on a whole event and the next append starts on a fresh line. Truncating needs no space;
