@@ -71,14 +71,35 @@ export async function treeFromDisk(workDir: string, base: string, paths: string[
   const found = await diskEntries(workDir, base, paths, true);
   if (!found.ok) return found;
   const { entries, files } = found;
-  // The checkpoint builds again the tree the check after VERIFY built: when the disk still holds the same
-  // bytes (hashed here, without git), the same entries on the same base are the same tree, in the same
-  // repository, which holds it and its blobs.
+  // The checkpoint builds again the tree the check after VERIFY built, and that check the tree built while
+  // verification ran (prebuildTree): when the disk holds the same bytes (hashed here, without git), the
+  // same entries on the same base are the same tree, in the same repository, which holds it and its blobs.
   const hashedHere = sameBytesShas(workDir, base, files);
-  if (hashedHere) {
-    const known = treesBuilt.get(treeKey(workDir, base, withShas(entries, hashedHere)));
-    if (known) return { ok: true, tree: known };
-  }
+  if (!hashedHere) return buildTree(workDir, base, entries, files);
+  const key = treeKey(workDir, base, withShas(entries, hashedHere));
+  const known = treesBuilt.get(key) ?? (await treesBuilding.get(key));
+  if (known) return { ok: true, tree: known };
+  const building = buildTree(workDir, base, entries, files);
+  // Another caller may take this tree only if git hashed the bytes hashed here: a file rewritten in between
+  // (verification still running) makes it the tree of other bytes.
+  const sameAsHere = () => entries.every((e) => !hashedHere.has(e.path) || e.sha === hashedHere.get(e.path));
+  const forOthers = building.then((r) => (r.ok && sameAsHere() ? r.tree : null), () => null);
+  treesBuilding.set(key, forOthers);
+  void forOthers.finally(() => treesBuilding.delete(key));
+  return building;
+}
+
+/**
+ * Starts building the tree of `paths` as they are now, while verification runs: if verification leaves
+ * them as they are, the check after it finds the tree built (treeFromDisk). Nothing waits for it and a
+ * failure is forgotten; the check builds its own tree whenever the bytes differ.
+ */
+export function prebuildTree(workDir: string, base: string, paths: string[]): void {
+  void treeFromDisk(workDir, base, paths).catch(() => {});
+}
+
+/** hash-object, then the entries on `base` in a temporary index, then write-tree. */
+async function buildTree(workDir: string, base: string, entries: Entry[], files: string[]): Promise<DiskTree> {
   if (files.length) {
     const { stdout } = await gitExec(workDir, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${files.join('\n')}\n` });
     const shas = stdout.trim().split('\n');
@@ -129,6 +150,8 @@ function indexOfBase(workDir: string, base: string): Buffer | null {
 
 /** Trees treeFromDisk built, by their base and entries (the last few: a run needs the last one). */
 const treesBuilt = new Map<string, string>();
+/** Trees being built, by the same key: what they resolve to when another caller may take them (else null). */
+const treesBuilding = new Map<string, Promise<string | null>>();
 /** The temporary indexes those trees were written from (no stat data: a pure function of the tree). */
 const indexesOfTrees = new Map<string, Buffer>();
 const TREES_KEPT = 8;
@@ -165,19 +188,26 @@ const treesOfCommits = new Map<string, string>();
 
 /**
  * Commits `tree` on top of `parent` and moves `refs/heads/<branch>` to it only if the branch still
- * points at `parent` (compare-and-swap): a checkpoint lands on the run branch or nowhere.
+ * points at `parent` (compare-and-swap): a checkpoint lands on the run branch or nowhere. The commit
+ * object may be made beforehand (`made`, from commitObject): until the branch moves, it is on no branch.
  */
 export async function commitOnBranch(
   workDir: string,
-  opts: { tree: string; parent: string; branch: string; message: string },
+  opts: { tree: string; parent: string; branch: string; message: string; made?: Promise<string> },
 ): Promise<{ ok: true; sha: string } | { ok: false; detail: string }> {
-  const env = await commitEnv(workDir);
-  const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
+  const sha = await (opts.made ?? commitObject(workDir, opts));
   const ref = `refs/heads/${opts.branch}`;
   const moved = await gitExec(workDir, ['update-ref', '-m', 'runr: checkpoint', ref, sha, opts.parent], { reject: false });
   if (moved.exitCode !== 0) return { ok: false, detail: `${ref} no longer points at ${opts.parent.slice(0, 12)}: ${moved.stderr.trim()}` };
-  treesOfCommits.set(sha, opts.tree);
   return { ok: true, sha };
+}
+
+/** The commit object of `tree` on `parent` (commit-tree): written, on no branch. */
+export async function commitObject(workDir: string, opts: { tree: string; parent: string; message: string }): Promise<string> {
+  const env = await commitEnv(workDir);
+  const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
+  treesOfCommits.set(sha, opts.tree);
+  return sha;
 }
 
 /** The tree a commit holds. */
@@ -195,8 +225,17 @@ export async function pathsDiffering(cwd: string, a: string, b: string): Promise
   return stdout.split('\0').filter(Boolean);
 }
 
+/** Patches asked for lately, by their two ends (the reviewer's is asked for when its tree is built). */
+const patches = new Map<string, Promise<string>>();
+
 /** The patch from one tree or commit to another, as the reviewer reads it: no external diff, no textconv. */
-export async function treePatch(cwd: string, from: string, to: string, maxBytes = 60_000): Promise<string> {
-  const { stdout } = await gitExec(cwd, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--stat', '--patch', from, to]);
-  return stdout.length > maxBytes ? `${stdout.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : stdout;
+export function treePatch(cwd: string, from: string, to: string, maxBytes = 60_000): Promise<string> {
+  const key = `${cwd}\0${from}\0${to}\0${maxBytes}`;
+  const known = patches.get(key);
+  if (known) return known;
+  const patch = gitExec(cwd, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--stat', '--patch', from, to])
+    .then(({ stdout }) => (stdout.length > maxBytes ? `${stdout.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : stdout));
+  remember(patches, key, patch);
+  patch.catch(() => patches.delete(key));
+  return patch;
 }

@@ -1,7 +1,7 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.js';
 import { blobBytes } from '../../git/blob-stream.js';
-import { refusedOnDisk, treeFromDisk, type RefusedPath } from '../../git/verified-tree.js';
+import { prebuildTree, refusedOnDisk, treeFromDisk, treePatch, type RefusedPath } from '../../git/verified-tree.js';
 import { scopeRules } from '../phases/plan.js';
 import { expectedHead, runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
@@ -25,9 +25,14 @@ export async function checkScope(effect: EffectOf<'guard'>, ctx: PerformContext)
   const paths = changes.map((c) => c.path);
   if (effect.after === 'IMPLEMENT') {
     const refused = await refusedOnDisk(state.work_dir, expectedHead(state), paths);
-    return refused.length ? refusedAs(refused) : { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: null, empty: changes.length === 0 };
+    if (refused.length) return refusedAs(refused);
+    // Verification usually leaves these bytes as they are: their tree is built meanwhile, not after it.
+    if (paths.length) prebuildTree(state.work_dir, expectedHead(state), paths);
+    return { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: null, empty: changes.length === 0 };
   }
   // The bytes on disk as a tree: what verification ran on, and what the reviewer reads and the checkpoint commits.
   const built = await treeFromDisk(state.work_dir, expectedHead(state), paths);
+  // The reviewer reads the patch to this tree next: it is made while this result is journaled.
+  if (built.ok) void treePatch(state.work_dir, expectedHead(state), built.tree).catch(() => {});
   return built.ok ? { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: built.tree } : refusedAs(built.refused);
 }
