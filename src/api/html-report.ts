@@ -3,12 +3,13 @@ import path from 'node:path';
 import { STOP_REASONS } from '../contracts/stop-reasons.js';
 import { requireRunState } from '../engine/run-state.js';
 import { orchReportPage } from '../report-html/orch-page.js';
+import { orchRunsUsage } from '../report-html/orch-usage.js';
 import { gatherRunHtml } from '../report-html/run-gather.js';
 import { runReportPage } from '../report-html/run-page.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { liveness } from '../store/lease.js';
 import { redact } from '../util/secrets.js';
-import { resolveRunArg } from './locate.js';
+import { resolveRepo, resolveRunArg } from './locate.js';
 import { orchestrationReport } from './orchestrations.js';
 
 /** A run's HTML report (`runr report <id> --html`): one self-contained page, redacted. */
@@ -26,7 +27,8 @@ export async function orchestrationReportHtml(repo: string, orchId: string): Pro
 async function orchestrationHtml(repo: string, orchId: string): Promise<{ html: string; orchDir: string }> {
   const report = await orchestrationReport(repo, orchId);
   const explanation = report.stop_reason ? STOP_REASONS[report.stop_reason].explanation : null;
-  return { html: redact(orchReportPage({ report, explanation, now: Date.now() })), orchDir: report.orch_dir };
+  const runsUsage = await orchRunsUsage(await resolveRepo(repo), report);
+  return { html: redact(orchReportPage({ report, explanation, now: Date.now(), runsUsage })), orchDir: report.orch_dir };
 }
 
 /** Writes a run's HTML report to `out` (default `<run_dir>/report.html`); returns the path written. */

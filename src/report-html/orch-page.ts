@@ -2,6 +2,7 @@ import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
 import type { UsageTotals } from '../contracts/state.js';
 import { esc, seconds, table, usd } from './escape.js';
 import { legend, page } from './page.js';
+import type { OrchUsage } from './orch-usage.js';
 import { timelineSvg, type TimelineRow } from './timeline.js';
 
 /** Everything the orchestration page shows: its report and the stop reason's explanation in words. */
@@ -10,6 +11,8 @@ export interface OrchHtmlData {
   explanation: string | null;
   /** For a task not yet ended, where its bar stops (epoch ms). */
   now: number;
+  /** Usage per phase and per worker over all the orchestration's runs. */
+  runsUsage: OrchUsage;
 }
 
 const STATUS_COLORS: Record<string, string> = {
@@ -74,9 +77,15 @@ function integration(d: OrchHtmlData): string {
 
 const usageRow = (name: string, u: UsageTotals) => [name, u.calls, u.input_tokens, u.output_tokens, usd(u.cost_usd) + (u.unpriced_calls ? ` (+${u.unpriced_calls} unpriced)` : '')];
 
+const USAGE_HEAD = ['', 'calls', 'input tokens', 'output tokens', 'cost'];
+
 function usage(d: OrchHtmlData): string {
-  const rows = [...d.report.tasks.filter((t) => t.usage).map((t) => usageRow(t.key, t.usage!)), usageRow('total (with fix runs)', d.report.usage)];
-  return `<section aria-labelledby="usage-h"><h2 id="usage-h">Usage and cost</h2>${table('Usage per task', ['', 'calls', 'input tokens', 'output tokens', 'cost'], rows)}</section>`;
+  const total = usageRow('total (with fix runs)', d.report.usage);
+  const perTask = table('Usage per task', USAGE_HEAD, [...d.report.tasks.filter((t) => t.usage).map((t) => usageRow(t.key, t.usage!)), total]);
+  const phases = Object.entries(d.runsUsage.byPhase);
+  const perPhase = phases.length ? table('Usage per phase', USAGE_HEAD, [...phases.map(([p, u]) => usageRow(p, u)), total]) : '';
+  const perWorker = d.runsUsage.byWorker.length ? table('Usage per worker', USAGE_HEAD, d.runsUsage.byWorker.map((w) => usageRow(w.name, w.usage))) : '';
+  return `<section aria-labelledby="usage-h"><h2 id="usage-h">Usage and cost</h2>${perTask}${perPhase}${perWorker}</section>`;
 }
 
 /** The orchestration's HTML report: one self-contained page (everything escaped; the caller redacts). */

@@ -35,9 +35,13 @@ export async function gatherRunHtml(state: RunState, live: Liveness): Promise<Ru
   const ids = state.milestones.map((m) => m.id);
   const model = modelOfEvents(events, ids);
   const waits = [...model.waits, ...approvalWaits(replayed)].sort((a, b) => a.since.localeCompare(b.since));
-  const workers = Object.fromEntries(WORKER_ROLES.map((role) => [role, (state.config.workers[role] ?? DEFAULT_WORKERS[role]).type])) as Record<WorkerRole, string>;
   return {
     report, ...model, waits, diffs: await checkpointDiffs(state.repo_root, state.milestones), replay: replayed,
-    approvalGates: [...state.config.approvals], approvals: approvalDecisions(events, replayed, ids), workers,
+    approvalGates: [...state.config.approvals], approvals: approvalDecisions(events, replayed, ids), workers: workerTypes(state),
   };
+}
+
+/** The worker type of each role in a run (its config's, else the default). */
+export function workerTypes(state: RunState): Record<WorkerRole, string> {
+  return Object.fromEntries(WORKER_ROLES.map((role) => [role, (state.config.workers[role] ?? DEFAULT_WORKERS[role]).type])) as Record<WorkerRole, string>;
 }

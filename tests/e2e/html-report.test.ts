@@ -210,6 +210,12 @@ describe('HTML report of an orchestration', { timeout: 180_000 }, () => {
     expect(await page.textContent('#stop-reason')).toBe('Complete');
     expect(await page.textContent('#next-command')).toBe((await repo.status(id)).suggested_command);
     expect(await page.textContent('#integration-h + p')).toContain(`runr/orch/${id}`);
+    // Usage over both tasks' runs (--fast: IMPLEMENT only, one call each), per phase and per worker.
+    const cells = (caption: string, col: number) => page.locator(`table:has(caption:text-is("${caption}")) tbody tr td:nth-child(${col})`).allTextContents();
+    expect(await cells('Usage per phase', 1)).toEqual(['IMPLEMENT', 'total (with fix runs)']);
+    expect(await cells('Usage per phase', 2)).toEqual(['2', '2']);
+    expect(await cells('Usage per worker', 1)).toEqual(['implementer (command)']);
+    expect(await cells('Usage per worker', 2)).toEqual(['2']);
     await expectReadableContrast(page);
     await screenshots(page, 'orchestration-report');
 

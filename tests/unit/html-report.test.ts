@@ -137,7 +137,12 @@ describe('orchestration HTML report', () => {
     next_action: 'resume', suggested_command: 'runr orchestrate resume o1',
     tasks: [task('a/one', 'a', 'complete', 0, 4), task('b/two', 'b', 'stopped', 1, null)],
   } as unknown as OrchReportOutput;
-  const html = orchReportPage({ report: orch, explanation: 'Verification kept failing.', now: Date.parse(ts(9)) });
+  const calls = (n: number) => ({ ...ZERO, calls: n, input_tokens: n * 10, cost_usd: n / 10 });
+  const runsUsage = {
+    byPhase: { PLAN: calls(2), IMPLEMENT: calls(3), REVIEW: calls(3) },
+    byWorker: [{ name: 'planner (claude)', usage: calls(2) }, { name: 'implementer (codex)', usage: calls(3) }, { name: 'reviewer (claude)', usage: calls(3) }],
+  };
+  const html = orchReportPage({ report: orch, explanation: 'Verification kept failing.', now: Date.parse(ts(9)), runsUsage });
 
   it('is escaped and self-contained, with a bar per task, one row per track, the integration and the next command', () => {
     expectSelfContainedAndEscaped(html);
@@ -146,6 +151,14 @@ describe('orchestration HTML report', () => {
     expect(html).toContain('<code class="failed-command">npm test</code>');
     expect(html).toContain('<code id="next-command">runr orchestrate resume o1</code>');
     expect(html).toContain('waits for a');
+  });
+
+  it('gives usage per task, per phase and per worker over all its runs', () => {
+    for (const c of ['Usage per task', 'Usage per phase', 'Usage per worker']) expect(html).toContain(`<caption>${c}</caption>`);
+    expect(html).toContain('<tr><td>IMPLEMENT</td><td>3</td><td>30</td>');
+    expect(html).toContain('<tr><td>implementer (codex)</td><td>3</td><td>30</td>');
+    const empty = orchReportPage({ report: orch, explanation: null, now: Date.parse(ts(9)), runsUsage: { byPhase: {}, byWorker: [] } });
+    expect(empty).not.toContain('Usage per phase');
   });
 });
 
