@@ -5,6 +5,7 @@ import { htmlReportFlag } from './html-flag.js';
 import { orchCommand } from '../orchestrate/orch-status.js';
 import { positiveNumber, SECONDS_FLAG_MAX } from './context.js';
 import { createOutput } from './render/output.js';
+import { mark, marked, meaningOfOrch } from './render/symbols.js';
 import { orchEventLine } from './render/orch-lines.js';
 import { renderOrchReport, renderOrchStatus } from './render/orch-view.js';
 import { withCancellation } from './signals.js';
@@ -19,7 +20,7 @@ export async function status(idArg: string | undefined, flags: ReadFlags): Promi
     const all = await allOrchestrationStatuses(flags.repo);
     if (!human) out.data({ orchestrations: all });
     else if (!all.length) out.say('No orchestrations yet. Start one with: runr orchestrate run --config tracks.yaml --worktree');
-    else for (const s of all) out.say(`${s.orchestration_id}  ${(s.stop_reason ?? (s.stale ? 'stale' : s.status)).padEnd(28)} ${s.counts.complete}/${s.tasks.length}  ${s.tracks_file}`);
+    else for (const s of all) out.say(`${mark(out.colors, meaningOfOrch(s))} ${s.orchestration_id}  ${(s.stop_reason ?? (s.stale ? 'stale' : s.status)).padEnd(28)} ${s.counts.complete}/${s.tasks.length}  ${s.tracks_file}`);
     return EXIT.ok;
   }
   if (!idArg) throw usageError('missing_orchestration_id', 'orchestrate status needs an orchestration id, "latest", or --all');
@@ -35,10 +36,11 @@ export async function wait(idArg: string, flags: ReadFlags): Promise<number> {
   const timeout = positiveNumber('--timeout', flags.timeout, false, SECONDS_FLAG_MAX);
   const { output, exitCode } = await waitForOrchestration(flags.repo, idArg, { timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
   const id = output.orchestration_id;
+  const c = out.colors;
   if (out.json) out.data(output);
-  else if (output.timed_out) out.say(`Still running after ${timeout} s: orchestration ${id} (${output.tasks.complete}/${output.tasks.total} tasks complete).`);
-  else if (output.stale) out.say(`Orchestration ${id} is not being executed by anyone. Continue it with: ${orchCommand('resume', id)}`);
-  else out.say(`Orchestration ${id} ${output.status === 'complete' ? 'is complete' : `stopped: ${output.stop_reason}`} (${output.tasks.complete}/${output.tasks.total} tasks complete). Details: ${orchCommand('report', id)}`);
+  else if (output.timed_out) out.say(marked(c, 'running', `Still running after ${timeout} s: orchestration ${id} (${output.tasks.complete}/${output.tasks.total} tasks complete).`));
+  else if (output.stale) out.say(marked(c, 'warning', `Orchestration ${id} is not being executed by anyone. Continue it with: ${orchCommand('resume', id)}`));
+  else out.say(marked(c, meaningOfOrch(output), `Orchestration ${id} ${output.status === 'complete' ? 'is complete' : `stopped: ${output.stop_reason}`} (${output.tasks.complete}/${output.tasks.total} tasks complete). Details: ${orchCommand('report', id)}`));
   return exitCode;
 }
 

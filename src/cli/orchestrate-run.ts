@@ -7,6 +7,7 @@ import { positiveNumber, resolveRepo } from './context.js';
 import { createOutput } from './render/output.js';
 import { orchEventLine } from './render/orch-lines.js';
 import { executeInForeground } from './orchestrate-execute.js';
+import { marked, meaningOfOrch } from './render/symbols.js';
 
 interface OrchestrateRunFlags {
   repo: string; config: string; worktree?: boolean; fast?: boolean; maxParallel?: string; collisionPolicy?: CollisionPolicy;
@@ -31,7 +32,7 @@ export default async function orchestrateRun(flags: OrchestrateRunFlags): Promis
     if (flags.detach) return EXIT.ok;
     const { output, exitCode } = await waitForOrchestration(repoRoot, started.orchId);
     if (out.json) out.data(output);
-    else out.say(`Orchestration ${output.orchestration_id}: ${output.status}${output.stop_reason ? ` (${output.stop_reason})` : ''}. Details: ${orchCommand('report', output.orchestration_id)}`);
+    else out.say(marked(out.colors, meaningOfOrch(output), `Orchestration ${output.orchestration_id}: ${output.status}${output.stop_reason ? ` (${output.stop_reason})` : ''}. Details: ${orchCommand('report', output.orchestration_id)}`));
     return exitCode;
   }
   const { store } = started.prepared;

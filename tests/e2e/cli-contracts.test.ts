@@ -134,8 +134,8 @@ describe('status', () => {
     expect(allJson.runs.map((s) => s.run_id)).toEqual([second.runId, first.runId]);
     const human = await repo.runr(['status', '--all', '--human']);
     const lines = human.stdout.trim().split('\n');
-    expect(lines[0]).toContain(second.runId);
-    expect(lines[1]).toContain(first.runId);
+    expect(lines[0]).toMatch(new RegExp(`^✓ ${second.runId} +complete`));
+    expect(lines[1]).toMatch(new RegExp(`^✓ ${first.runId} +complete`));
 
     expect((await repo.runr(['status', 'latest'])).json(StatusOutputSchema).run_id).toBe(second.runId);
     expect((await repo.runr(['report', 'latest', '--json'])).json(ReportOutputSchema).run_id).toBe(second.runId);

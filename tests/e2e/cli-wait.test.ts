@@ -22,7 +22,7 @@ describe('wait --for terminal', () => {
     const human = await repo.runr(['wait', done.runId, '--for', 'terminal']);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toContain(done.runId);
-    expect(human.stdout).toMatch(/complete/);
+    expect(human.stdout).toMatch(new RegExp(`^✓ Run ${done.runId} is complete`));
 
     // A stopped run: wait exits 1 and says why.
     repo.write('check.js', 'process.exit(1)\n');

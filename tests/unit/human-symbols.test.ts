@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { colorsFor, mark, marked, MEANINGS, meaningOfStatus, meaningOfStop } from '../../src/cli/render/symbols.js';
+import { colorsFor, mark, marked, MEANINGS, meaningOfOrch, meaningOfState, meaningOfStatus, meaningOfStop } from '../../src/cli/render/symbols.js';
 
 const SRC = path.resolve(__dirname, '../../src');
 const REGISTRY = path.join(SRC, 'cli/render/symbols.ts');
@@ -48,5 +48,15 @@ describe('human output: one set of symbols, colours by meaning', () => {
       .toEqual(['ok', 'failed', 'running', 'running', 'waiting', 'skipped', 'pending']);
     expect(meaningOfStop('awaiting_approval')).toBe('waiting');
     expect(meaningOfStop('verification_failed_max_retries')).toBe('failed');
+  });
+
+  it('a run or orchestration as a whole: complete ok, a stop failed (or waiting for approval), stale a warning, else running', () => {
+    expect(meaningOfState({ stop_reason: 'complete' })).toBe('ok');
+    expect(meaningOfState({ stop_reason: 'scope_violation' })).toBe('failed');
+    expect(meaningOfState({ stop_reason: 'awaiting_approval' })).toBe('waiting');
+    expect(meaningOfState({ stop_reason: null, stale: true })).toBe('warning');
+    expect(meaningOfState({ stop_reason: null })).toBe('running');
+    expect(meaningOfOrch({ status: 'complete', stop_reason: null })).toBe('ok');
+    expect(meaningOfOrch({ status: 'stopped', stop_reason: 'verification_failed_max_retries' })).toBe('failed');
   });
 });

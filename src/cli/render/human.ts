@@ -3,7 +3,7 @@ import type { ReportOutput, StatusOutput } from '../../contracts/outputs.js';
 import type { SandboxDecision } from '../../contracts/sandbox.js';
 import type { Output } from './output.js';
 import { plural } from './plural.js';
-import { mark, marked, meaningOfStatus, meaningOfStop, paint } from './symbols.js';
+import { mark, marked, meaningOfState, meaningOfStatus, meaningOfStop, paint } from './symbols.js';
 
 const secs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -28,7 +28,7 @@ export function stopSummary(out: Output, r: ReportOutput): void {
 export function renderStatus(out: Output, s: StatusOutput): void {
   const c = out.colors;
   const state = s.stop_reason ? `${s.phase} (${s.stop_reason})` : s.stale ? `${s.phase} (stale: nobody is executing it)` : s.phase;
-  out.say(`${c.bold(`Run ${s.run_id}`)}  ${state}`);
+  out.say(`${mark(c, meaningOfState(s))} ${c.bold(`Run ${s.run_id}`)}  ${state}`);
   out.say(`  task: ${s.task}`);
   out.say(`  branch: ${s.branch}   worktree: ${s.worktree_path}`);
   for (const m of s.milestones) {

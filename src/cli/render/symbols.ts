@@ -62,3 +62,14 @@ export function meaningOfStatus(status: string): Meaning {
 
 /** A stop needs you either way; one that waits for your approval is shown as waiting, every other as failed. */
 export const meaningOfStop = (reason: string | null | undefined): Meaning => (reason === 'awaiting_approval' ? 'waiting' : 'failed');
+
+/** A run's or an orchestration's state as one meaning: complete, stopped (or waiting for your approval), not executing (stale), or going on. */
+export function meaningOfState(s: { stop_reason?: string | null; stale?: boolean }): Meaning {
+  if (s.stop_reason === 'complete') return 'ok';
+  if (s.stop_reason) return meaningOfStop(s.stop_reason);
+  return s.stale ? 'warning' : 'running';
+}
+
+/** The same for an orchestration, whose `status` says when it is complete. */
+export const meaningOfOrch = (s: { status: string; stop_reason?: string | null; stale?: boolean }): Meaning =>
+  meaningOfState({ stop_reason: s.status === 'complete' ? 'complete' : s.stop_reason, stale: s.stale });
