@@ -74,14 +74,14 @@ for (const size of SIZES) {
 }
 
 // What one more milestone costs: the overhead of a 7-milestone run minus that of a 2-milestone run, over
-// the 5 milestones between them (the start and finish of a run cancel out). Median of 3 pairs, run in turns.
+// the 5 milestones between them (the start and finish of a run cancel out). Median of 5 pairs, run in turns.
 {
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const extra = new Map(builds.map(([name]) => [name, []]));
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < 5; k++) {
     for (const [name, bin] of builds) extra.get(name).push((overheadRun(bin, 10, 7).overheadMs - overheadRun(bin, 10, 2).overheadMs) / 5);
   }
-  console.log('\nrunr overhead per extra milestone (10 files: a 7-milestone run minus a 2-milestone run, over 5; median of 3 pairs); floor 50 ms');
+  console.log('\nrunr overhead per extra milestone (10 files: a 7-milestone run minus a 2-milestone run, over 5; median of 5 pairs); floor 50 ms');
   for (const [name] of builds) {
     const ms = median(extra.get(name));
     console.log(`  ${other ? `${name.padEnd(5)} ` : ''}${ms.toFixed(1)} ms${ms <= 50 ? '' : ' (over)'}   [${extra.get(name).map((x) => x.toFixed(0)).join(', ')}]`);
