@@ -38,8 +38,11 @@ describe('quota pressure', () => {
     const [limited] = workerResults(repo, run.runId);
     expect(limited).toMatchObject({ outcome: 'rate_limited' });
     expect(limited.retry_after_s).toBeGreaterThanOrEqual(2);
-    const wait = repo.events(run.runId).find((e) => e.type === 'effect_started' && e.effect.kind === 'wait_until');
-    expect(Date.parse(wait.effect.until) - Date.parse(wait.ts)).toBeGreaterThanOrEqual(2000);
+    // Parked for retry-after from when the limit was seen (the rate-limited result), whatever runr did in between.
+    const events = repo.events(run.runId);
+    const seen = events.find((e) => e.type === 'effect_result' && e.result.kind === 'worker' && e.result.outcome === 'rate_limited');
+    const wait = events.find((e) => e.type === 'effect_started' && e.effect.kind === 'wait_until');
+    expect(Date.parse(wait.effect.until) - Date.parse(seen.ts)).toBeGreaterThanOrEqual(2000);
     expect(model.requests.filter((r) => r.phase === 'PLAN')).toHaveLength(3);
   });
 

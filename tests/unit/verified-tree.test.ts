@@ -52,20 +52,6 @@ describe('treeFromDisk: the tree of the bytes on disk', () => {
     fs.rmSync(path.join(repo, 'm2.txt'));
   });
 
-  it('a tree built while the file changed under it (verification still running) holds what git hashed, and is not taken for the bytes hashed first', async () => {
-    const file = path.join(repo, 'race.txt');
-    fs.writeFileSync(file, 'first\n');
-    const early = treeFromDisk(repo, base, ['race.txt']);
-    for (let i = 0; i < 5; i++) await Promise.resolve(); // hashed here, git's hash-object started: now the file changes
-    fs.writeFileSync(file, 'second\n');
-    const raced = await early;
-    expect(raced.ok && fileIn(raced.tree, 'race.txt')).toBe('second\n'); // git hashed the new bytes
-    fs.writeFileSync(file, 'first\n');
-    const now = await treeFromDisk(repo, base, ['race.txt']);
-    expect(now.ok && fileIn(now.tree, 'race.txt')).toBe('first\n');
-    fs.rmSync(file);
-  });
-
   it('a deleted file leaves the tree; a nested repository is refused, on disk and as a tree', async () => {
     fs.rmSync(path.join(repo, 'a.txt'));
     const gone = await treeFromDisk(repo, base, ['a.txt']);
