@@ -6,13 +6,17 @@ type Dirs = { gitDir: string; commonDir: string };
 
 const dirsOf = new Map<string, Promise<Dirs>>();
 
-/** A working tree's git directories, asked once per process (a worker that repoints `.git` is caught by engine/integrity). */
+/**
+ * A working tree's git directories, asked once per process for each content of its `.git` (a linked
+ * worktree's `.git` file names its admin directory, which a re-added worktree may not get back).
+ */
 export function knownGitDirs(cwd: string): Promise<Dirs> {
-  let dirs = dirsOf.get(cwd);
+  const key = `${cwd}\0${readText(path.join(cwd, '.git')) ?? 'a directory or nothing'}`;
+  let dirs = dirsOf.get(key);
   if (!dirs) {
     dirs = gitDirs(cwd);
-    dirsOf.set(cwd, dirs);
-    dirs.catch(() => dirsOf.delete(cwd));
+    dirsOf.set(key, dirs);
+    dirs.catch(() => dirsOf.delete(key));
   }
   return dirs;
 }

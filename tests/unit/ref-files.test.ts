@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobSha1 } from '../../src/git/blob-hash.js';
-import { filesSay, refFromFiles } from '../../src/git/ref-files.js';
+import { filesSay, knownGitDirs, refFromFiles } from '../../src/git/ref-files.js';
 import { git } from '../helpers/harness.js';
 
 describe('refs and blob ids read without a git process say what git says', () => {
@@ -45,6 +45,26 @@ describe('refs and blob ids read without a git process say what git says', () =>
       expect(refFromFiles(common, 'refs/heads/main')).toBeNull();
     } finally {
       fs.rmdirSync(path.join(common, 'reftable'));
+    }
+  });
+
+  it('knownGitDirs follows a changed .git file (a worktree re-added under another admin directory)', async () => {
+    const wt = (name: string) => {
+      const dir = path.join(repo, '..', `${path.basename(repo)}-${name}`);
+      git(repo, 'worktree', 'add', '-q', '-b', name, dir);
+      return { dir, admin: fs.readFileSync(path.join(dir, '.git'), 'utf8') };
+    };
+    const [one, two] = [wt('one'), wt('two')];
+    const probe = path.join(repo, '..', `${path.basename(repo)}-probe`);
+    fs.mkdirSync(probe);
+    try {
+      fs.writeFileSync(path.join(probe, '.git'), one.admin);
+      expect((await knownGitDirs(probe)).gitDir).toBe(path.join(repo, '.git', 'worktrees', path.basename(one.dir)));
+      fs.writeFileSync(path.join(probe, '.git'), two.admin);
+      expect((await knownGitDirs(probe)).gitDir).toBe(path.join(repo, '.git', 'worktrees', path.basename(two.dir)));
+    } finally {
+      for (const d of [one.dir, two.dir, probe]) fs.rmSync(d, { recursive: true, force: true });
+      git(repo, 'worktree', 'prune');
     }
   });
 
