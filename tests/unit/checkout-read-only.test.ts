@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunState } from '../../src/contracts/state.js';
 import { checkoutReadOnly, lookAtCheckoutAfter } from '../../src/engine/effects/sandbox.js';
@@ -28,6 +31,25 @@ describe('checkoutReadOnly', () => {
     expect(checkoutReadOnly(stateWith({}, ['/home/u/project/dist']), { role: 'implementer', worker })).toBe(false);
     expect(checkoutReadOnly(stateWith({}), { role: 'implementer', worker: { ...(worker as object), sandbox_writable: ['out'] } as never })).toBe(false);
     expect(checkoutReadOnly(stateWith({}, ['.runr/cache', '~/.cache', '/opt/x']), 'verify')).toBe(true);
+  });
+});
+
+describe('checkoutReadOnly with a symlinked writable path', () => {
+  it('a writable path that links into the checkout is the checkout', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-ro-'));
+    try {
+      const checkout = path.join(root, 'project');
+      fs.mkdirSync(path.join(checkout, 'out'), { recursive: true });
+      fs.symlinkSync(path.join(checkout, 'out'), path.join(root, 'link'));
+      const state = {
+        repo_root: checkout, work_dir: path.join(checkout, '.runr/worktrees/r1'), run_dir: path.join(checkout, '.runr/runs/r1'),
+        config: { sandbox_writable: [path.join(root, 'link')] },
+        sandbox: { mode: 'auto', active: true, reason: '', bwrap: '/usr/bin/bwrap', workers: {} },
+      } as unknown as RunState;
+      expect(checkoutReadOnly(state, 'verify')).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROLE_OF_PHASE, workerFor, type WorkerConfig, type WorkerRole } from '../../contracts/config.js';
@@ -44,11 +45,20 @@ export function checkoutReadOnly(state: RunState, call: { role: WorkerRole; work
   const confined = call === 'verify' ? 'sandbox' in verifyConfinement(state) : 'sandbox' in workerConfinement(state, call.role, call.worker);
   if (!confined) return false;
   const extra = [...(state.config.sandbox_writable ?? []), ...(call === 'verify' ? [] : call.worker.sandbox_writable ?? [])];
-  const runrDir = path.join(state.repo_root, '.runr');
+  // As the sandbox binds them: symlinks resolved (a writable ~/link into the checkout is the checkout).
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const root = real(state.repo_root);
+  const runrDir = path.join(root, '.runr');
   const inCheckout = (p: string) => {
-    const full = path.resolve(state.repo_root, expandHome(p, os.homedir(), state.repo_root));
+    const full = real(path.resolve(state.repo_root, expandHome(p, os.homedir(), state.repo_root)));
     const under = (dir: string) => !path.relative(dir, full).startsWith('..');
-    return under(state.repo_root) && !under(runrDir);
+    return under(root) && !under(runrDir);
   };
   return !extra.some(inCheckout);
 }
