@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { gitDirs } from './refs.js';
+import { gitDirs, headFile, OBJECT_ID_LINE } from './refs.js';
 
 type Dirs = { gitDir: string; commonDir: string };
 
@@ -21,8 +21,6 @@ export function knownGitDirs(cwd: string): Promise<Dirs> {
   return dirs;
 }
 
-const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/;
-
 function readText(file: string): string | null {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -39,11 +37,11 @@ function readText(file: string): string | null {
 export function refFromFiles(commonDir: string, name: string): string | null {
   if (fs.existsSync(path.join(commonDir, 'reftable'))) return null;
   const loose = readText(path.join(commonDir, name));
-  if (loose !== null) return SHA.exec(loose)?.[1] ?? null;
+  if (loose !== null) return OBJECT_ID_LINE.exec(loose)?.[1] ?? null;
   const packed = readText(path.join(commonDir, 'packed-refs')) ?? '';
   for (const line of packed.split('\n')) {
     const [sha, ref] = line.split(' ');
-    if (ref === name && sha && SHA.test(sha)) return sha;
+    if (ref === name && sha && OBJECT_ID_LINE.test(sha)) return sha;
   }
   return null;
 }
@@ -56,8 +54,8 @@ export function refFromFiles(commonDir: string, name: string): string | null {
 export async function filesSay(cwd: string, ref: { branch: string } | 'HEAD', sha: string): Promise<boolean> {
   const { gitDir, commonDir } = await knownGitDirs(cwd);
   if (ref !== 'HEAD') return refFromFiles(commonDir, `refs/heads/${ref.branch}`) === sha;
-  const head = readText(path.join(gitDir, 'HEAD'));
-  if (head === null) return false;
-  const name = /^ref: (refs\/heads\/[^\s]+)\n?$/.exec(head)?.[1];
-  return (name ? refFromFiles(commonDir, name) : SHA.exec(head)?.[1] ?? null) === sha;
+  const head = headFile(gitDir);
+  if (!head) return false;
+  if ('sha' in head) return head.sha === sha;
+  return head.ref.startsWith('refs/heads/') && refFromFiles(commonDir, head.ref) === sha;
 }

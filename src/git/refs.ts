@@ -23,22 +23,32 @@ export async function headState(cwd: string): Promise<string> {
   return sha.exitCode === 0 ? `detached at ${sha.stdout.trim().slice(0, 12)}` : 'unborn or unreadable';
 }
 
+/** A full object id as git writes it into a ref file (SHA-1 or SHA-256), with its newline. */
+export const OBJECT_ID_LINE = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/;
+
 /**
- * headState() from the HEAD file of `gitDir` when it holds what git writes there (`ref: <name>` or a
- * commit id): no git process. git is asked for anything else (a reftable repository, whose HEAD file
- * names `refs/heads/.invalid`; a missing or odd file).
+ * What the HEAD file of `gitDir` says when it holds what git writes there (`ref: <name>` or a commit id):
+ * the ref HEAD is attached to, or the commit it is detached at. Null for anything else (a missing or odd
+ * file, a reftable repository, whose HEAD file names `refs/heads/.invalid`): git is to be asked.
  */
-export async function headStateIn(cwd: string, gitDir: string): Promise<string> {
-  let text = '';
+export function headFile(gitDir: string): { ref: string } | { sha: string } | null {
+  let text: string;
   try {
     text = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
   } catch {
-    return headState(cwd);
+    return null;
   }
   const ref = /^ref: (refs\/[^\s]+)\n?$/.exec(text)?.[1];
-  if (ref && ref !== 'refs/heads/.invalid') return ref;
-  const sha = /^([0-9a-f]{40}|[0-9a-f]{64})\n?$/.exec(text)?.[1];
-  return sha ? `detached at ${sha.slice(0, 12)}` : headState(cwd);
+  if (ref) return ref === 'refs/heads/.invalid' ? null : { ref };
+  const sha = OBJECT_ID_LINE.exec(text)?.[1];
+  return sha ? { sha } : null;
+}
+
+/** headState() read from the HEAD file of `gitDir` (headFile), with no git process unless the file says nothing plainly. */
+export async function headStateIn(cwd: string, gitDir: string): Promise<string> {
+  const head = headFile(gitDir);
+  if (!head) return headState(cwd);
+  return 'ref' in head ? head.ref : `detached at ${head.sha.slice(0, 12)}`;
 }
 
 /** The git directories of a working tree: its own (`.git`, or `.git/worktrees/<name>`) and the shared one. */
