@@ -4,11 +4,11 @@ import path from 'node:path';
 /**
  * A file's identity without reading it: inode, size, modification and change time. ctime cannot be
  * set by a process (utimes sets mtime, and changes ctime), so a rewrite that keeps size and mtime
- * still shows.
+ * still shows. A symlink is itself, unless `follow`: then the file it points at.
  */
-export function fingerprint(file: string): string {
+export function fingerprint(file: string, { follow = false }: { follow?: boolean } = {}): string {
   try {
-    const st = fs.lstatSync(file, { bigint: true });
+    const st = follow ? fs.statSync(file, { bigint: true }) : fs.lstatSync(file, { bigint: true });
     return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.mode}`;
   } catch {
     return 'missing';

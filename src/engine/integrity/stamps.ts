@@ -9,28 +9,9 @@ import { fingerprint } from './fingerprint.js';
  * a different stamp only means "ask git", which says what, if anything, changed.
  */
 
-/** A file's fingerprint and, for a symlink (a dotfiles manager's ~/.gitconfig), its target's. */
-function followed(file: string): string {
-  const own = fingerprint(file);
-  if (!isLink(file)) return own;
-  try {
-    const st = fs.statSync(file, { bigint: true });
-    return `${own}>${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  } catch {
-    return `${own}>missing`;
-  }
-}
-
-function isLink(file: string): boolean {
-  try {
-    return fs.lstatSync(file).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
+/** Each file's fingerprint, and the file's it points at (a dotfiles manager's symlinked ~/.gitconfig). */
 export function stampOf(files: readonly string[]): string {
-  return files.map((f) => `${f}=${followed(f)}`).join('\n');
+  return files.map((f) => `${f}=${fingerprint(f)}>${fingerprint(f, { follow: true })}`).join('\n');
 }
 
 /** The config files git reads whether they exist or not (documented in git-config(1), FILES). */
