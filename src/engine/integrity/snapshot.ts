@@ -72,7 +72,8 @@ export async function takeSnapshot(
   const refsNow = refsStamp(dirs, unwatchedDirs, [configRefFile]);
   const last = previous?.snapshot;
   const configStamp = last ? stampOf(last.stamps.configFiles) : null;
-  const configAndCheckout = (last && configStamp === last.stamps.config ? Promise.resolve(last.config) : effectiveConfig(work)).then(async (config) => ({
+  const configKept = last !== undefined && configStamp === last.stamps.config;
+  const configAndCheckout = (configKept ? Promise.resolve(last.config) : effectiveConfig(work)).then(async (config) => ({
     config,
     checkout: previous?.keepCheckout ? previous.snapshot.checkout
       : dirs.checkoutGitDir ? await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)) : null,
@@ -94,8 +95,8 @@ export async function takeSnapshot(
   const kept: Record<string, string> = {};
   if (refs) for (const [ref, sha] of refs) if (!unwatched(ref, state)) kept[ref] = sha;
   const ownBranch = refs ? refs.get(`refs/heads/${state.branch}`) ?? null : refFromFiles(dirs.commonDir, `refs/heads/${state.branch}`) ?? await branchSha(work, state.branch);
-  const configFiles = last && configStamp === last.stamps.config ? last.stamps.configFiles : configFilesOf(config, work, dirs);
-  const stamps = { configFiles, config: configFiles === last?.stamps.configFiles ? configStamp! : stampOf(configFiles), refs: refsNow };
+  const configFiles = configKept ? last.stamps.configFiles : configFilesOf(config, work, dirs);
+  const stamps = { configFiles, config: configKept ? configStamp! : stampOf(configFiles), refs: refsNow };
   const runrWrites = [journalPath(state.run_dir), runIndexEnv(state.run_dir).GIT_INDEX_FILE];
   return withJournal(state, {
     refs: refs ? kept : { ...last!.refs }, ownBranch, workHead, config, files, checkout, dirs, runrWrites, stamps,
