@@ -1,20 +1,17 @@
 import type { OrchState } from '../contracts/orchestration.js';
 import type { OrchReportOutput } from '../contracts/orchestration-outputs.js';
-import type { UsageTotals } from '../contracts/state.js';
 import type { Liveness } from '../engine/describe.js';
 import { loadState } from '../engine/load-state.js';
-import { sumUsage } from '../engine/state-ops.js';
+import { emptyUsage, sumUsage } from '../engine/state-ops.js';
 import { runDirOf } from '../store/paths.js';
 import { buildOrchStatus } from './orch-status.js';
-
-const ZERO: UsageTotals = { input_tokens: 0, output_tokens: 0, cost_usd: 0, calls: 0, unpriced_calls: 0 };
 
 const span = (from: string | null, to: string | null) => (from && to ? Math.max(0, Date.parse(to) - Date.parse(from)) : null);
 
 /** `runr orchestrate report --json`: the status plus, per task, its checkpoints, durations, waits and usage (read from its run). */
 export async function buildOrchReport(state: OrchState, orchDir: string, live: Liveness): Promise<OrchReportOutput> {
   const { tasks: _tasks, ...status } = buildOrchStatus(state, orchDir, live);
-  let usage = ZERO;
+  let usage = emptyUsage();
   const tasks = await Promise.all(state.tasks.map(async (task) => {
     const run = task.run_id ? await loadState(runDirOf(state.repo_root, task.run_id)) : null;
     const taskUsage = run ? run.stats.usage.total : null;
