@@ -1,17 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headState, headStateIn } from '../../src/git/refs.js';
 import { git } from '../helpers/harness.js';
+import { committedRepo } from './git-fixtures.js';
 
 describe('headStateIn: HEAD read from its file says what git says', () => {
   let repo: string;
   let gitDir: string;
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-head-'));
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'commit', '-q', '--allow-empty', '-m', 'one');
+    ({ repo } = committedRepo('runr-head-'));
     gitDir = path.join(repo, '.git');
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));

@@ -1,20 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobSha1 } from '../../src/git/blob-hash.js';
 import { filesSay, knownGitDirs, refFromFiles } from '../../src/git/ref-files.js';
 import { git } from '../helpers/harness.js';
+import { committedRepo } from './git-fixtures.js';
 
 describe('refs and blob ids read without a git process say what git says', () => {
   let repo: string;
   let first: string;
   let second: string;
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-reffiles-'));
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'commit', '-q', '--allow-empty', '-m', 'one');
-    first = git(repo, 'rev-parse', 'HEAD').trim();
+    ({ repo, head: first } = committedRepo('runr-reffiles-'));
     git(repo, 'commit', '-q', '--allow-empty', '-m', 'two');
     second = git(repo, 'rev-parse', 'HEAD').trim();
   });

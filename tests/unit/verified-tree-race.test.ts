@@ -2,10 +2,10 @@
 // ahead): the tree holds what git hashed, and a caller that hashed the first bytes never takes it. The
 // rewrite is made deterministic by doing it just before git's hash-object starts.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { git } from '../helpers/harness.js';
+import { committedRepo } from './git-fixtures.js';
 
 const rewrites = vi.hoisted(() => ({ before: null as null | (() => void), after: null as null | (() => void) }));
 vi.mock('../../src/git/git.js', async (importOriginal) => {
@@ -30,12 +30,7 @@ describe('treeFromDisk while the file changes under it', () => {
   let repo: string;
   let base: string;
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-tree-race-'));
-    git(repo, 'init', '-q');
-    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
-    git(repo, 'add', 'a.txt');
-    git(repo, 'commit', '-qm', 'init');
-    base = git(repo, 'rev-parse', 'HEAD').trim();
+    ({ repo, head: base } = committedRepo('runr-tree-race-', { 'a.txt': 'a\n' }));
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 

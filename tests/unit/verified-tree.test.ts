@@ -1,21 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitOnBranch, refusedOnDisk, treeFromDisk } from '../../src/git/verified-tree.js';
 import { git } from '../helpers/harness.js';
+import { committedRepo } from './git-fixtures.js';
 
 describe('treeFromDisk: the tree of the bytes on disk', () => {
   let repo: string;
   let base: string;
   beforeAll(() => {
-    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-tree-'));
-    git(repo, 'init', '-q');
-    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
-    git(repo, 'add', 'a.txt');
-    git(repo, 'commit', '-qm', 'init');
-    base = git(repo, 'rev-parse', 'HEAD').trim();
+    ({ repo, head: base } = committedRepo('runr-tree-', { 'a.txt': 'a\n' }));
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
 
