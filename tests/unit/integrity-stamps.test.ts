@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunState } from '../../src/contracts/state.js';
 import { integrityWatcher, type WatchOptions } from '../../src/engine/integrity/watch.js';
-import { runIndexEnv } from '../../src/git/run-index.js';
 import { git } from '../helpers/harness.js';
+import { watchedRun } from './git-fixtures.js';
 
 /**
  * The watch takes a snapshot's config and refs over from the one before while the files they are read
@@ -19,32 +19,9 @@ describe('config and refs taken over between snapshots: every change still found
   let clock = 0;
   const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME };
 
-  function setUp(worktree: boolean) {
-    const repo = path.join(root, 'repo');
-    fs.mkdirSync(repo, { recursive: true });
-    git(repo, 'init', '-q', '-b', 'main');
-    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
-    git(repo, 'add', 'a.txt');
-    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init');
-    const runDir = path.join(repo, '.runr', 'runs', 'r1');
-    fs.mkdirSync(runDir, { recursive: true });
-    fs.writeFileSync(path.join(repo, '.git', 'info', 'exclude'), '/.runr/\n');
-    let workDir = repo;
-    if (worktree) {
-      workDir = path.join(repo, '.runr', 'worktrees', 'r1');
-      git(repo, 'worktree', 'add', '-q', '-b', 'runr/r1', workDir);
-    } else {
-      git(repo, 'checkout', '-qb', 'runr/r1');
-    }
-    fs.writeFileSync(path.join(runDir, 'events.ndjson'), '{"seq":1}\n');
-    fs.writeFileSync(path.join(runDir, 'task.md'), '# t\n');
-    git(workDir, 'read-tree', 'HEAD');
-    fs.copyFileSync(path.join(git(workDir, 'rev-parse', '--absolute-git-dir').trim(), 'index'), runIndexEnv(runDir).GIT_INDEX_FILE);
-    state = {
-      run_id: 'r1', repo_root: repo, work_dir: workDir, run_dir: runDir, branch: 'runr/r1', base_sha: git(repo, 'rev-parse', 'HEAD').trim(),
-      checkpoint_sha: null, config_path: path.join(repo, '.runr', 'runr.config.json'), options: { worktree },
-    } as unknown as RunState;
-  }
+  const setUp = (worktree: boolean) => {
+    state = watchedRun(root, { worktree });
+  };
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-stamps-'));

@@ -7,6 +7,7 @@ import type { RunState } from '../../src/contracts/state.js';
 import { CARRY_OVER_MS, integrityWatcher } from '../../src/engine/integrity/watch.js';
 import { runIndexEnv } from '../../src/git/run-index.js';
 import { git } from '../helpers/harness.js';
+import { watchedRun } from './git-fixtures.js';
 
 describe('the integrity watch carries the snapshot that closes one call over to the next', () => {
   let root: string;
@@ -16,22 +17,7 @@ describe('the integrity watch carries the snapshot that closes one call over to 
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'runr-watch-'));
-    const repo = path.join(root, 'repo');
-    const runDir = path.join(repo, '.runr', 'runs', 'r1');
-    fs.mkdirSync(runDir, { recursive: true });
-    git(repo, 'init', '-q', '-b', 'main');
-    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
-    git(repo, 'add', 'a.txt');
-    git(repo, 'commit', '-qm', 'init');
-    git(repo, 'checkout', '-qb', 'runr/r1');
-    const head = git(repo, 'rev-parse', 'HEAD').trim();
-    fs.writeFileSync(path.join(runDir, 'events.ndjson'), '{"seq":1}\n');
-    fs.writeFileSync(path.join(runDir, 'task.md'), '# t\n');
-    fs.copyFileSync(path.join(repo, '.git', 'index'), runIndexEnv(runDir).GIT_INDEX_FILE);
-    state = {
-      run_id: 'r1', repo_root: repo, work_dir: repo, run_dir: runDir, branch: 'runr/r1', base_sha: head, checkpoint_sha: null,
-      config_path: path.join(repo, '.runr', 'runr.config.json'), options: { worktree: false },
-    } as unknown as RunState;
+    state = watchedRun(root);
     clock = 0;
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
