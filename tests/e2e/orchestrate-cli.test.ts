@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectJsonError, RUN_ID } from '../helpers/cli.js';
+import { until } from '../helpers/crash.js';
 import { orchRepos, taskOf, withLines, type OrchRepo } from '../helpers/orchestrate.js';
 
 const newRepo = orchRepos();
@@ -81,6 +82,8 @@ describe('orchestrate CLI contract', { timeout: 180_000 }, () => {
     const first = await startDetached(repo);
     const again = await startDetached(repo);
     expect(again).toEqual({ ...first, status: 'active' });
+    // Once the task is at its gate its run exists: the second `run` started no other.
+    await until(() => repo.gateReached('hold'), 'the held task at its gate');
     const running = await repo.status(first.orchestration_id);
     expect(taskOf(running, 'held/held').runs).toHaveLength(1);
 
