@@ -45,10 +45,10 @@ export async function resetIndexToHead(workDir: string, env: Record<string, stri
 }
 
 /**
- * Brings an index to HEAD without touching anything else: `read-tree --reset` keeps the stat data of
+ * Brings an index to HEAD (or `commit`) without touching anything else: `read-tree --reset` keeps the stat data of
  * entries whose content HEAD still has and drops unmerged ones. Unlike `git reset` it writes no
  * ORIG_HEAD, so the worktree's index and runr's can be brought there at once.
  */
-export async function indexToHead(workDir: string, env: Record<string, string> = {}): Promise<void> {
-  await gitExec(workDir, ['read-tree', '--reset', 'HEAD'], { env });
+export async function indexToHead(workDir: string, env: Record<string, string> = {}, commit = 'HEAD'): Promise<void> {
+  await gitExec(workDir, ['read-tree', '--reset', commit], { env });
 }

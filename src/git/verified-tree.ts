@@ -190,24 +190,38 @@ const treesOfCommits = new Map<string, string>();
  * Commits `tree` on top of `parent` and moves `refs/heads/<branch>` to it only if the branch still
  * points at `parent` (compare-and-swap): a checkpoint lands on the run branch or nowhere. The commit
  * object may be made beforehand (`made`, from commitObject): until the branch moves, it is on no branch.
+ * `meanwhile` runs with the commit while the branch moves.
  */
 export async function commitOnBranch(
   workDir: string,
-  opts: { tree: string; parent: string; branch: string; message: string; made?: Promise<string> },
+  opts: { tree: string; parent: string; branch: string; message: string; made?: Promise<string>; meanwhile?: (sha: string) => Promise<void> },
 ): Promise<{ ok: true; sha: string } | { ok: false; detail: string }> {
   const sha = await (opts.made ?? commitObject(workDir, opts));
   const ref = `refs/heads/${opts.branch}`;
-  const moved = await gitExec(workDir, ['update-ref', '-m', 'runr: checkpoint', ref, sha, opts.parent], { reject: false });
+  const [moved] = await Promise.all([
+    gitExec(workDir, ['update-ref', '-m', 'runr: checkpoint', ref, sha, opts.parent], { reject: false }),
+    opts.meanwhile?.(sha),
+  ]);
   if (moved.exitCode !== 0) return { ok: false, detail: `${ref} no longer points at ${opts.parent.slice(0, 12)}: ${moved.stderr.trim()}` };
   return { ok: true, sha };
 }
 
+/** Commit objects asked for lately, by what they hold (a checkpoint's is asked for while the review runs). */
+const commits = new Map<string, Promise<string>>();
+
 /** The commit object of `tree` on `parent` (commit-tree): written, on no branch. */
-export async function commitObject(workDir: string, opts: { tree: string; parent: string; message: string }): Promise<string> {
-  const env = await commitEnv(workDir);
-  const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
-  treesOfCommits.set(sha, opts.tree);
-  return sha;
+export function commitObject(workDir: string, opts: { tree: string; parent: string; message: string }): Promise<string> {
+  const key = `${workDir}\0${opts.tree}\0${opts.parent}\0${opts.message}`;
+  const known = commits.get(key);
+  if (known) return known;
+  const made = commitEnv(workDir).then(async (env) => {
+    const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
+    treesOfCommits.set(sha, opts.tree);
+    return sha;
+  });
+  remember(commits, key, made);
+  made.catch(() => commits.delete(key));
+  return made;
 }
 
 /** The tree a commit holds. */

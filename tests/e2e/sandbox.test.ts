@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DoctorOutputSchema, ErrorOutputSchema } from '../../src/contracts/outputs.js';
 import { approve, ok, plan, TestRepo } from '../helpers/harness.js';
-import { agentFile, reportOf, runToEnd, statusOf, type XScript } from '../helpers/e2e-support.js';
+import { agentFile, reportOf, runToEnd, statusOf, worktreeOf, type XScript } from '../helpers/e2e-support.js';
 import { TEST_HOMES } from '../helpers/real-clis.js';
 
 /** Where bubblewrap is "missing": RUNR_BWRAP names the binary runr looks for. */
@@ -103,6 +103,38 @@ describe('a confined worker (sandbox auto, bubblewrap present)', () => {
     expect(gitRuns[1].stdout).toContain('README.md');
     expect(repo.git('show', `runr/${runId}:src/a.js`)).toBe('a');
     expect(repo.git('symbolic-ref', '--short', 'HEAD')).toBe('main');
+  });
+});
+
+describe.each(['worktree', 'in-place'] as const)('a confined reviewer (%s)', (mode) => {
+  it('cannot write the working tree, so the verified tree is what is committed; git status and diff work for it', async () => {
+    const repo = new TestRepo();
+    repo.setScript({
+      PLAN: [{ result: plan('the change') }],
+      IMPLEMENT: [{ write: { 'src/a.js': 'verified\n' }, result: ok() }],
+      REVIEW: [{
+        try_write: { 'src/a.js': 'unverified\n', 'planted.txt': 'x\n' },
+        exec: [['git', 'status', '--porcelain'], ['git', 'diff', 'HEAD', '--stat'], ['git', 'hash-object', '-w', 'src/a.js']],
+        exec_log: 'git.json',
+        result: approve(),
+      }],
+    } as never);
+    const r = mode === 'worktree'
+      ? await runToEnd(repo)
+      : await (async () => {
+        const x = await repo.runr(['run', '--task', repo.taskPath, '--json']);
+        return { ...x, status: await statusOf(repo, JSON.parse(x.stdout.split('\n')[0]!).run_id as string) };
+      })();
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.status.stop_reason).toBe('complete');
+    expect(tries(repo)).toEqual({ 'src/a.js': 'EROFS', 'planted.txt': 'EROFS' });
+    const gitRuns = JSON.parse(agentFile(repo, 'git.json'));
+    expect(gitRuns.map((x: { status: number }) => x.status)).toEqual([0, 0, 128]); // objects too are read-only for it
+    expect(gitRuns[0].stdout).toContain('?? src/');
+    const runId = r.status.run_id as string;
+    expect(repo.git('show', `runr/${runId}:src/a.js`)).toBe('verified');
+    expect(repo.git('show', '--name-only', '--format=', `runr/${runId}`)).toBe('src/a.js');
+    if (mode === 'worktree') expect(fs.readFileSync(path.join(worktreeOf(repo, runId), 'src/a.js'), 'utf8')).toBe('verified\n');
   });
 });
 

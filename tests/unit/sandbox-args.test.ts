@@ -83,6 +83,22 @@ describe('bwrapArgs: a run in place', () => {
   });
 });
 
+describe('bwrapArgs: a read-only call (the reviewer)', () => {
+  it('in a worktree: the worktree, its git directory and git objects are read-only, even under a declared parent or inside', () => {
+    const args = bwrapArgs({ ...worktreeLayout(['/home/u', `${WT}/build`, '/home/u/.claude']), readOnlyWork: true }, everything);
+    for (const p of [`${WT}/src/a.js`, `${WT}/build/out.js`, `${ADMIN}/index`, `${ADMIN}/HEAD`, `${COMMON}/objects/ab/cdef`, `${REPO}/README.md`]) {
+      expect(access(args, p), p).toBe('ro');
+    }
+    expect(access(args, '/home/u/.claude/state.json')).toBe('rw');
+    expect(access(args, '/tmp/x')).toBe('private');
+  });
+
+  it('in place: the checkout is read-only', () => {
+    const args = bwrapArgs({ ...inPlaceLayout([`${REPO}/build`]), readOnlyWork: true }, everything);
+    for (const p of [`${REPO}/src/a.js`, `${REPO}/build/out.js`, `${COMMON}/objects/ab/cdef`]) expect(access(args, p), p).toBe('ro');
+  });
+});
+
 describe('bwrapArgs: declared writable paths', () => {
   it('never open what runr protects, whatever is declared', () => {
     const args = bwrapArgs(worktreeLayout([`${COMMON}/hooks`, `${REPO}/.runr`, RUN_DIR, '/']), everything);

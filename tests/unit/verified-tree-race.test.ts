@@ -53,3 +53,23 @@ describe('treeFromDisk while the file changes under it', () => {
     expect(other.ok && fileIn(other.tree)).toBe('first');
   });
 });
+
+describe('treeFromDisk: the tree built from runr\'s ids while git writes the blobs', () => {
+  let repo: string;
+  let base: string;
+  beforeAll(() => {
+    ({ repo, head: base } = committedRepo('runr-tree-race2-', { 'a.txt': 'a\n' }));
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+
+  it('is never kept when git wrote other bytes: a later caller hashing the first bytes gets a tree whose blobs exist', async () => {
+    const file = path.join(repo, 'gone.txt');
+    fs.writeFileSync(file, 'never written\n');
+    rewrites.before = () => fs.writeFileSync(file, 'written\n');
+    const first = await treeFromDisk(repo, base, ['gone.txt']);
+    expect(first.ok && git(repo, 'cat-file', 'blob', `${first.tree}:gone.txt`)).toBe('written');
+    fs.writeFileSync(file, 'never written\n');
+    const later = await treeFromDisk(repo, base, ['gone.txt']);
+    expect(later.ok && git(repo, 'cat-file', 'blob', `${later.tree}:gone.txt`)).toBe('never written');
+  });
+});

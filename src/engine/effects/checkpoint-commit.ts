@@ -1,13 +1,14 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
 import type { RunState } from '../../contracts/state.js';
-import { checkpointTrailer } from '../../git/checkpoint.js';
 import { headStateIn } from '../../git/refs.js';
 import { knownGitDirs } from '../../git/ref-files.js';
 import { indexToHead, runIndexEnv } from '../../git/run-index.js';
 import { commitObject, commitOnBranch, pathsDiffering, treeFromDisk, treeOf } from '../../git/verified-tree.js';
 import { runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
+import { reviewLeavesWorkTree } from './sandbox.js';
 import { branchCheck } from './workspace.js';
+import { checkpointMessage } from './checkpoint-message.js';
 
 /** The real checkpoint: commits exactly the verified tree on the run branch, or says why it cannot. */
 export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: PerformContext): Promise<ResultOf<'checkpoint'>> {
@@ -29,38 +30,38 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   const verified = state.verified_tree ?? null;
   const message = checkpointMessage(state, index);
   const baseTree = await treeOf(state.work_dir, check.head);
-  // The commit of the verified tree is made while the disk is compared with it: it lands on the branch
-  // only if the disk still holds that tree, else it is left on no branch.
+  // The commit of the verified tree is made while the disk is compared with it (when a call since could
+  // have written it): it lands on the branch only if the disk still holds that tree, else on no branch.
   const early = verified && verified !== baseTree ? commitObject(state.work_dir, { tree: verified, parent: check.head, message }) : undefined;
   early?.catch(() => {});
-  const { changes } = await runChanges(state);
-  const built = await treeFromDisk(state.work_dir, check.head, changes.map((c) => c.path));
-  if (!built.ok || (verified && built.tree !== verified)) {
-    const differing = built.ok && verified ? await pathsDiffering(state.work_dir, verified, built.tree) : built.ok ? [] : built.refused.map((r) => r.path);
-    return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `files changed after verification and review, nothing was committed: ${differing.join(', ')}` };
-  }
+  const built = verified && reviewLeavesWorkTree(state) ? { tree: verified } : await diskTree(state, check.head, verified);
+  if ('refused' in built) return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: built.refused };
   // Nothing changed (a milestone the implementer said needs no change): no commit pretends there was work.
   if (built.tree === baseTree) return { kind: 'checkpoint', ok: true, sha: check.head, reused: false, empty: true };
-  const made = await commitOnBranch(state.work_dir, { tree: built.tree, parent: check.head, branch: state.branch, message, made: early });
-  if (!made.ok) return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: made.detail };
-  await syncIndexes(state);
+  // Both indexes are brought to the commit while the branch moves to it; back, if it did not.
+  const made = await commitOnBranch(state.work_dir, {
+    tree: built.tree, parent: check.head, branch: state.branch, message, made: early, meanwhile: (sha) => syncIndexes(state, sha),
+  });
+  if (!made.ok) {
+    await syncIndexes(state, check.head);
+    return { kind: 'checkpoint', ok: false, stop: 'branch_mismatch', detail: made.detail };
+  }
   return { kind: 'checkpoint', ok: true, sha: made.sha, reused: false };
 }
 
-function checkpointMessage(state: RunState, index: number): string {
-  const milestone = state.milestones[index];
-  return [
-    `runr: ${milestone?.goal ?? state.task.title}`.slice(0, 200),
-    '',
-    `Milestone ${index + 1}/${state.milestones.length} of run ${state.run_id}: ${state.task.title}`,
-    `Verified by: ${[...state.config.verification.tier0, ...state.config.verification.tier1, ...state.config.verification.tier2].join('; ') || '(no verification commands)'}`,
-    '',
-    checkpointTrailer(state.run_id, index),
-    '',
-  ].join('\n');
+/**
+ * The tree on disk, when it is the verified one (or there is none): a call that could write the working
+ * tree after verification (an unconfined review) may have changed it.
+ */
+async function diskTree(state: RunState, head: string, verified: string | null): Promise<{ tree: string } | { refused: string }> {
+  const { changes } = await runChanges(state);
+  const built = await treeFromDisk(state.work_dir, head, changes.map((c) => c.path));
+  if (built.ok && (!verified || built.tree === verified)) return { tree: built.tree };
+  const differing = built.ok && verified ? await pathsDiffering(state.work_dir, verified, built.tree) : built.ok ? [] : built.refused.map((r) => r.path);
+  return { refused: `files changed after verification and review, nothing was committed: ${differing.join(', ')}` };
 }
 
-/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD. */
-async function syncIndexes(state: RunState): Promise<void> {
-  await Promise.all([indexToHead(state.work_dir, runIndexEnv(state.run_dir)), indexToHead(state.work_dir)]);
+/** After a checkpoint, runr's index and the worktree's own both stand for the new HEAD (or `commit`). */
+async function syncIndexes(state: RunState, commit = 'HEAD'): Promise<void> {
+  await Promise.all([indexToHead(state.work_dir, runIndexEnv(state.run_dir), commit), indexToHead(state.work_dir, {}, commit)]);
 }

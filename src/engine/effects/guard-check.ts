@@ -1,7 +1,10 @@
 import type { EffectOf, ResultOf } from '../../contracts/effects.js';
+import type { RunState } from '../../contracts/state.js';
 import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.js';
 import { blobBytes } from '../../git/blob-stream.js';
-import { prebuildTree, refusedOnDisk, treeFromDisk, treePatch, type RefusedPath } from '../../git/verified-tree.js';
+import { commitObject, prebuildTree, refusedOnDisk, treeFromDisk, treeOf, treePatch, type RefusedPath } from '../../git/verified-tree.js';
+import { checkpointMessage } from './checkpoint-message.js';
+import { reviewLeavesWorkTree } from './sandbox.js';
 import { scopeRules } from '../phases/plan.js';
 import { expectedHead, runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
@@ -32,7 +35,16 @@ export async function checkScope(effect: EffectOf<'guard'>, ctx: PerformContext)
   }
   // The bytes on disk as a tree: what verification ran on, and what the reviewer reads and the checkpoint commits.
   const built = await treeFromDisk(state.work_dir, expectedHead(state), paths);
-  // The reviewer reads the patch to this tree next: it is made while this result is journaled.
-  if (built.ok) void treePatch(state.work_dir, expectedHead(state), built.tree).catch(() => {});
+  // The reviewer reads the patch to this tree next: it is made while this result is journaled. A review
+  // that cannot write the repository (confined) runs while the checkpoint's commit object is made.
+  if (built.ok) {
+    const head = expectedHead(state);
+    void treePatch(state.work_dir, head, built.tree).catch(() => {});
+    if (reviewLeavesWorkTree(state)) void prebuildCommit(state, effect.milestone_index, head, built.tree).catch(() => {});
+  }
   return built.ok ? { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: built.tree } : refusedAs(built.refused);
+}
+
+async function prebuildCommit(state: RunState, index: number, head: string, tree: string): Promise<void> {
+  if ((await treeOf(state.work_dir, head)) !== tree) await commitObject(state.work_dir, { tree, parent: head, message: checkpointMessage(state, index) });
 }

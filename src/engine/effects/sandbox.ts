@@ -9,15 +9,19 @@ import { expandHome, type SandboxSpec } from '../../workers/sandbox/confine.js';
 /** How a process of this run is confined in this session: a spec to confine it with, or why it is not. */
 type Confinement = { sandbox: SandboxSpec } | { unconfined: string };
 
-function spec(state: RunState, bwrap: string, extra: string[] = []): SandboxSpec {
+function spec(state: RunState, bwrap: string, extra: string[] = [], readOnlyWork = false): SandboxSpec {
   return {
     bwrap,
     repoRoot: state.repo_root,
     workDir: state.work_dir,
     runDir: state.run_dir,
     writable: [...(state.config.sandbox_writable ?? []), ...extra],
+    readOnlyWork,
   };
 }
+
+/** Roles that judge the work and change none of it: confined, the working directory is read-only for them too. */
+const READ_ONLY_ROLES: ReadonlySet<WorkerRole> = new Set(['reviewer']);
 
 const why = (state: RunState) => state.sandbox?.reason.replace(/^running unconfined: /, '') ?? 'started by a runr without a sandbox';
 
@@ -27,7 +31,16 @@ export function workerConfinement(state: RunState, role: WorkerRole, worker: Wor
   if (!bwrap || !state.sandbox?.workers[role]) {
     return { unconfined: state.sandbox?.bwrap ? `sandbox is off for the ${role}` : why(state) };
   }
-  return { sandbox: spec(state, bwrap, worker.sandbox_writable) };
+  return { sandbox: spec(state, bwrap, worker.sandbox_writable, READ_ONLY_ROLES.has(role)) };
+}
+
+/**
+ * Whether the review could change no file of the run's working tree: it runs confined, read-only there.
+ * Then the tree checked after VERIFY is still on disk at the checkpoint, which commits it without listing
+ * the disk again.
+ */
+export function reviewLeavesWorkTree(state: RunState): boolean {
+  return 'sandbox' in workerConfinement(state, 'reviewer', workerFor(state.config, 'REVIEW'));
 }
 
 /** Verification runs the worker's code: confined under the run's mode. */
@@ -64,11 +77,11 @@ export function checkoutReadOnly(state: RunState, call: { role: WorkerRole; work
 }
 
 /**
- * Whether the integrity watch looks at your checkout again when a call of `phase` ends: after every call
- * that could write it, and after the review, the call before every checkpoint, whatever it could write.
+ * Whether a call of `phase` could write your checkout, so that the integrity watch looks at it again
+ * when the call ends; after any other call, it looks only when the checkout's file events say
+ * something happened there (engine/integrity/watch.ts).
  */
 export function lookAtCheckoutAfter(state: RunState, phase: WorkerPhase | 'VERIFY'): boolean {
-  if (phase === 'REVIEW') return true;
   if (phase === 'VERIFY') return !checkoutReadOnly(state, 'verify');
   return !checkoutReadOnly(state, { role: ROLE_OF_PHASE[phase], worker: workerFor(state.config, phase) });
 }

@@ -32,6 +32,8 @@ export interface SandboxLayout {
   hidden: string[];
   /** Read-only paths under /tmp that must stay visible through its private tmpfs (runr's own install there). */
   readable?: string[];
+  /** The working directory read-only as well (a reviewer's call): nothing in it, or in its git directories, is opened. */
+  readOnlyWork?: boolean;
 }
 
 /** What a path is, for bubblewrap (which binds only what exists). */
@@ -59,6 +61,7 @@ const depth = (p: string) => (p === '/' ? 0 : p.split('/').length - 1);
 export function bwrapArgs(layout: SandboxLayout, kind: (p: string) => PathKind = kindOf): string[] {
   const { repoRoot, workDir, runDir, gitCommonDir: common, worktreeGitDir: admin } = layout;
   const inPlace = workDir === repoRoot;
+  const readOnly = layout.readOnlyWork === true;
   const mounts = new Map<string, { mount: Mount; rank: number }>();
   const bind = (p: string | null, mount: Mount | boolean, rank: number) => {
     if (!p || !kind(p)) return;
@@ -69,14 +72,15 @@ export function bwrapArgs(layout: SandboxLayout, kind: (p: string) => PathKind =
   for (const p of layout.hidden) bind(p, 'hide', 0);
   for (const p of layout.readable ?? []) bind(p, false, 0);
   // The checkout: readable (a worktree sees its node_modules), writable only for a run in place.
-  bind(repoRoot, inPlace, 0);
+  bind(repoRoot, inPlace && !readOnly, 0);
   const protectedDirs = [path.join(repoRoot, '.runr'), runDir, ...(common ? [common] : [])];
-  const opened = [workDir, ...(common ? [path.join(common, 'objects')] : []), ...(admin ? [admin] : [])];
+  const opened = readOnly ? [] : [workDir, ...(common ? [path.join(common, 'objects')] : []), ...(admin ? [admin] : [])];
   for (const p of layout.writable) {
     if (p === '/') continue; // would undo the whole confinement (and hide /dev, /proc and /tmp)
-    const closed = protectedDirs.some((d) => within(p, d)) && !opened.some((d) => within(p, d));
+    const closed = (protectedDirs.some((d) => within(p, d)) && !opened.some((d) => within(p, d))) || (readOnly && within(p, workDir));
     if (!closed) bind(p, true, 1);
   }
+  if (readOnly) bind(workDir, false, 3);
   for (const d of protectedDirs) bind(d, false, 2);
   // In place, the repository's .git may be a file (the repository is itself a linked worktree).
   bind(path.join(repoRoot, '.git'), false, 2);

@@ -12,6 +12,8 @@ export interface SandboxSpec {
   runDir: string;
   /** Writable paths as the config declares them: `~` is the process's HOME, a relative path is in the repository. */
   writable: string[];
+  /** The working directory read-only too (a reviewer), whatever `writable` lists in it. */
+  readOnlyWork?: boolean;
 }
 
 /** A program's own state, writable when it runs confined. Missing directories are created first (it could not). */
@@ -25,6 +27,7 @@ export interface Confinement {
   args: string[];
   /** The paths writable besides the worktree and /tmp (for the transcript). */
   writable: string[];
+  readOnlyWork?: boolean;
 }
 
 const real = (p: string): string | null => {
@@ -112,13 +115,15 @@ export function confine(spec: SandboxSpec, env: Record<string, string | undefine
   const { common, admin } = gitDirs(repoRoot, workDir);
   const args = bwrapArgs({
     repoRoot, workDir, runDir: real(spec.runDir) ?? spec.runDir, gitCommonDir: common, worktreeGitDir: admin, writable, hidden: hiddenPaths(env),
-    readable: runrRootUnderTmp(),
+    readable: runrRootUnderTmp(), readOnlyWork: spec.readOnlyWork,
   });
-  return { bwrap: spec.bwrap, args, writable };
+  const inWork = (p: string) => p === workDir || p.startsWith(`${workDir}/`);
+  return { bwrap: spec.bwrap, args, writable: spec.readOnlyWork ? writable.filter((p) => !inWork(p)) : writable, readOnlyWork: spec.readOnlyWork };
 }
 
 /** One transcript line saying how a process ran. */
 export function describeConfinement(c: Confinement | null, why: string): string {
   if (!c) return `unconfined (${why})`;
-  return `bubblewrap: read-only but the working directory, a private /tmp${c.writable.length ? ` and ${c.writable.join(', ')}` : ''}`;
+  const open = c.writable.length ? ` and ${c.writable.join(', ')}` : '';
+  return c.readOnlyWork ? `bubblewrap: read-only (the working directory too) but a private /tmp${open}` : `bubblewrap: read-only but the working directory, a private /tmp${open}`;
 }
