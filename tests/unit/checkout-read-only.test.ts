@@ -61,12 +61,8 @@ describe('lookAtCheckoutAfter', () => {
     sandbox: { mode: 'auto', active: confined, reason: '', bwrap: confined ? '/usr/bin/bwrap' : null, workers: { planner: confined, implementer: confined, reviewer: confined } },
   }) as unknown as RunState;
 
-  it('looks after the review, the call before every checkpoint, even a confined one', () => {
-    expect(lookAtCheckoutAfter(state(true), 'REVIEW')).toBe(true);
-  });
-
-  it('skips the look after confined calls and looks after unconfined ones', () => {
-    for (const phase of ['PLAN', 'IMPLEMENT', 'VERIFY'] as const) {
+  it('skips the look after confined calls (the review too: the file events decide) and looks after unconfined ones', () => {
+    for (const phase of ['PLAN', 'IMPLEMENT', 'VERIFY', 'REVIEW'] as const) {
       expect(lookAtCheckoutAfter(state(true), phase)).toBe(false);
       expect(lookAtCheckoutAfter(state(false), phase)).toBe(true);
     }

@@ -61,7 +61,7 @@ export async function takeSnapshot(
   knownDirs?: IntegritySnapshot['dirs'],
   /**
    * The snapshot this one follows: its config and refs are taken over while their stamps hold, and with
-   * `keepCheckout`, its look at your checkout (for a call that cannot write it).
+   * `keepCheckout`, its look at the files of your checkout (nothing happened there: its file events say so).
    */
   previous?: { snapshot: IntegritySnapshot; keepCheckout: boolean },
 ): Promise<IntegritySnapshot> {
@@ -75,8 +75,9 @@ export async function takeSnapshot(
   const configKept = last !== undefined && configStamp === last.stamps.config;
   const configAndCheckout = (configKept ? Promise.resolve(last.config) : effectiveConfig(work)).then(async (config) => ({
     config,
-    checkout: previous?.keepCheckout ? previous.snapshot.checkout
-      : dirs.checkoutGitDir ? await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)) : null,
+    checkout: !dirs.checkoutGitDir ? null
+      : previous?.keepCheckout && previous.snapshot.checkout ? { ...previous.snapshot.checkout, head: await headStateIn(state.repo_root, dirs.checkoutGitDir) }
+      : await userCheckout(state.repo_root, dirs.checkoutGitDir, filtersOff(config)),
   }));
   const refsKept = last && refsNow !== null && refsNow === last.stamps.refs;
   const [refs, workHead, { config, checkout }] = await Promise.all([
