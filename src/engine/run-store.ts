@@ -4,7 +4,7 @@ import type { RunState } from '../contracts/state.js';
 import { replay, step } from './machine.js';
 import { appendEvent, journalLine, readJournal, repairJournalTail } from '../store/journal.js';
 import { journalPath } from '../store/paths.js';
-import { writeJsonAtomic, writeTextAtomic } from '../store/atomic.js';
+import { replaceCache, writeTextAtomic } from '../store/atomic.js';
 import { planOf, writePlanFiles } from '../store/plan-files.js';
 import { secretValues } from '../util/secrets.js';
 import { redactEvent } from '../store/redact-event.js';
@@ -15,11 +15,14 @@ import { upgradeJournal } from '../store/journal-format.js';
 export class RunNotStartedError extends Error {}
 
 /**
- * state.json is written without an fsync: the journal is fsynced before it, and a state.json that a power
- * loss left behind, empty or torn no longer matches the journal's size (`journal_bytes`), so readers
- * rebuild from the journal and executors always open from it.
+ * state.json is replaced whole after every event, without an fsync (store/atomic.ts replaceCache): the
+ * journal is fsynced before it, and a state.json that a power loss left behind, empty or torn, or one that is
+ * missing for a moment, no longer matches the journal's size (`journal_bytes`), so readers rebuild from the
+ * journal and executors always open from it.
  */
-const STATE_CACHE = { durable: false } as const;
+function writeStateCache(runDir: string, state: RunState, journalBytes: number): void {
+  replaceCache(statePath(runDir), `${JSON.stringify({ ...state, journal_bytes: journalBytes }, null, 2)}\n`);
+}
 
 export function rebuildState(runDir: string): { state: RunState | null; seq: number; validBytes: number; validText: string } {
   const { events, validBytes, validText } = readJournal(runDir);
@@ -147,13 +150,13 @@ export class RunStore {
    */
   refreshCache(): void {
     const { state, validBytes } = rebuildState(this.runDir);
-    if (state) writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: validBytes }, STATE_CACHE);
+    if (state) writeStateCache(this.runDir, state, validBytes);
   }
 
   private persist(journalBytes: number, before: RunState | null = null): void {
     const state = this.current;
     if (!state) return;
-    writeJsonAtomic(statePath(this.runDir), { ...state, journal_bytes: journalBytes }, STATE_CACHE);
+    writeStateCache(this.runDir, state, journalBytes);
     if (state.milestones.length > 0 && planOf(state) !== (before ? planOf(before) : null)) writePlanFiles(this.runDir, state);
   }
 }

@@ -5,16 +5,14 @@ import fs from 'node:fs';
  * Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one.
  * Not write-file-atomic: its sync path takes a short write (a disk filling up) for a whole one and
  * renames a truncated file into place. fs.writeFileSync writes everything or throws.
- * `durable: false` leaves out the fsync, for a cache that is rebuilt from a durable file when it is
- * missing or behind after a power loss (a killed process loses nothing it wrote either way).
  */
-export function writeTextAtomic(file: string, text: string, { durable = true }: { durable?: boolean } = {}): void {
+export function writeTextAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'w');
     fs.writeFileSync(fd, text);
-    if (durable) fs.fsyncSync(fd);
+    fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;
     fs.renameSync(tmp, file);
@@ -25,6 +23,25 @@ export function writeTextAtomic(file: string, text: string, { durable = true }: 
   }
 }
 
-export function writeJsonAtomic(file: string, value: unknown, opts: { durable?: boolean } = {}): void {
-  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`, opts);
+/**
+ * A cache file (state.json) replaced whole without an fsync: temp file, then the old one removed, then the
+ * rename. A reader sees the old file, the new one or, for the moment in between, none: never half of one,
+ * and its readers take a missing cache as "rebuild from the journal". Renaming onto an existing file makes
+ * ext4 write the new file's data out first (auto_da_alloc), about half a millisecond per event in a run;
+ * onto no file it does not.
+ */
+export function replaceCache(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.rmSync(file, { force: true });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+export function writeJsonAtomic(file: string, value: unknown): void {
+  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
