@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunState } from '../contracts/state.js';
-import { checkpointFiles } from '../git/checkpoint-files.js';
+import { checkpointFilesOfMany } from '../git/checkpoint-files.js';
 import { writeTextAtomic } from '../store/atomic.js';
 import { RUN_FILES } from '../store/paths.js';
 import { redact } from '../util/secrets.js';
@@ -28,19 +28,17 @@ function successCriteria(state: RunState): string {
   }
 }
 
-/** A run's summary.md text: its report, its journal's evidence and each checkpoint's files (one git command each), redacted. */
+/** A run's summary.md text: its report, its journal's evidence and each checkpoint's files (one git command for all), redacted. */
 export async function runSummaryText(state: RunState, live: Liveness): Promise<string> {
   const report = buildReport(state, live, new Date().toISOString());
   const evidence = readRunEvidence(state.run_dir);
-  const milestones: SummaryMilestone[] = [];
-  for (const [i, m] of report.milestone_list.entries()) {
-    const ownCommit = m.checkpoint_sha !== null && !m.empty;
-    milestones.push({
-      ...m,
-      files: ownCommit ? await checkpointFiles(state.repo_root, m.checkpoint_sha!, `${m.checkpoint_sha}^`) : null,
-      evidence: evidence.get(i) ?? { verify: [], reviews: [] },
-    });
-  }
+  const ownCommit = (m: (typeof report.milestone_list)[number]) => (m.checkpoint_sha !== null && !m.empty ? m.checkpoint_sha : null);
+  const files = await checkpointFilesOfMany(state.repo_root, report.milestone_list.flatMap((m) => ownCommit(m) ?? []));
+  const milestones: SummaryMilestone[] = report.milestone_list.map((m, i) => ({
+    ...m,
+    files: files.get(ownCommit(m) ?? '') ?? null,
+    evidence: evidence.get(i) ?? { verify: [], reviews: [] },
+  }));
   return redact(runSummaryMarkdown({
     report, stop_reason: state.stop_reason, terminal: isTerminal(state), goal: state.task.goal, success_criteria: successCriteria(state), milestones,
   }));
