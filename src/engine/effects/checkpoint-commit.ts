@@ -7,6 +7,7 @@ import { commitObject, commitOnBranch, pathsDiffering, treeFromDisk, treeOf } fr
 import { runChanges } from './context.js';
 import type { PerformContext } from '../ports/ports.js';
 import { reviewLeavesWorkTree } from './sandbox.js';
+import { forgedObjects } from '../../git/object-check.js';
 import { branchCheck } from './workspace.js';
 import { checkpointMessage } from './checkpoint-message.js';
 
@@ -34,13 +35,21 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   // have written it): it lands on the branch only if the disk still holds that tree, else on no branch.
   const early = verified && verified !== baseTree ? commitObject(state.work_dir, { tree: verified, parent: check.head, message }) : undefined;
   early?.catch(() => {});
-  const built = verified && reviewLeavesWorkTree(state) ? { tree: verified } : await diskTree(state, check.head, verified);
+  const reviewedConfined = reviewLeavesWorkTree(state);
+  const built = verified && reviewedConfined ? { tree: verified, paths: null } : await diskTree(state, check.head, verified);
   if ('refused' in built) return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: built.refused };
   // Nothing changed (a milestone the implementer said needs no change): no commit pretends there was work.
   if (built.tree === baseTree) return { kind: 'checkpoint', ok: true, sha: check.head, reused: false, empty: true };
+  const sha = await (early ?? commitObject(state.work_dir, { tree: built.tree, parent: check.head, message }));
+  // Checked while a confined review ran (nothing could write objects then), else now.
+  const forged = await forgedObjects(state.work_dir, { commit: sha, tree: built.tree }, () => built.paths ?? pathsDiffering(state.work_dir, baseTree, built.tree), { fresh: !reviewedConfined });
+  if (forged.length) {
+    const shown = forged.slice(0, 3).join('; ') + (forged.length > 3 ? `; … and ${forged.length - 3} more` : '');
+    return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: `git objects of this checkpoint do not hold what their ids say (planted in .git/objects; git fsck lists them), nothing was committed: ${shown}` };
+  }
   // Both indexes are brought to the commit while the branch moves to it; back, if it did not.
   const made = await commitOnBranch(state.work_dir, {
-    tree: built.tree, parent: check.head, branch: state.branch, message, made: early, meanwhile: (sha) => syncIndexes(state, sha),
+    tree: built.tree, parent: check.head, branch: state.branch, message, made: Promise.resolve(sha), meanwhile: (commit) => syncIndexes(state, commit),
   });
   if (!made.ok) {
     await syncIndexes(state, check.head);
@@ -53,10 +62,11 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
  * The tree on disk, when it is the verified one (or there is none): a call that could write the working
  * tree after verification (an unconfined review) may have changed it.
  */
-async function diskTree(state: RunState, head: string, verified: string | null): Promise<{ tree: string } | { refused: string }> {
+async function diskTree(state: RunState, head: string, verified: string | null): Promise<{ tree: string; paths: string[] } | { refused: string }> {
   const { changes } = await runChanges(state);
-  const built = await treeFromDisk(state.work_dir, head, changes.map((c) => c.path));
-  if (built.ok && (!verified || built.tree === verified)) return { tree: built.tree };
+  const paths = changes.map((c) => c.path);
+  const built = await treeFromDisk(state.work_dir, head, paths);
+  if (built.ok && (!verified || built.tree === verified)) return { tree: built.tree, paths };
   const differing = built.ok && verified ? await pathsDiffering(state.work_dir, verified, built.tree) : built.ok ? [] : built.refused.map((r) => r.path);
   return { refused: `files changed after verification and review, nothing was committed: ${differing.join(', ')}` };
 }

@@ -4,6 +4,7 @@ import { compileScope, findAddedSecrets, guardChanges } from '../../guard/index.
 import { blobBytes } from '../../git/blob-stream.js';
 import { commitObject, prebuildTree, refusedOnDisk, treeFromDisk, treeOf, treePatch, type RefusedPath } from '../../git/verified-tree.js';
 import { checkpointMessage } from './checkpoint-message.js';
+import { forgedObjects } from '../../git/object-check.js';
 import { reviewLeavesWorkTree } from './sandbox.js';
 import { scopeRules } from '../phases/plan.js';
 import { expectedHead, runChanges } from './context.js';
@@ -36,15 +37,18 @@ export async function checkScope(effect: EffectOf<'guard'>, ctx: PerformContext)
   // The bytes on disk as a tree: what verification ran on, and what the reviewer reads and the checkpoint commits.
   const built = await treeFromDisk(state.work_dir, expectedHead(state), paths);
   // The reviewer reads the patch to this tree next: it is made while this result is journaled. A review
-  // that cannot write the repository (confined) runs while the checkpoint's commit object is made.
+  // that cannot write the repository (confined) runs while the checkpoint's commit object is made and its
+  // objects are checked.
   if (built.ok) {
     const head = expectedHead(state);
     void treePatch(state.work_dir, head, built.tree).catch(() => {});
-    if (reviewLeavesWorkTree(state)) void prebuildCommit(state, effect.milestone_index, head, built.tree).catch(() => {});
+    if (reviewLeavesWorkTree(state)) void prebuildCommit(state, effect.milestone_index, head, built.tree, paths).catch(() => {});
   }
   return built.ok ? { kind: 'guard', ok: true, violations: [], changed: changes.length, tree: built.tree } : refusedAs(built.refused);
 }
 
-async function prebuildCommit(state: RunState, index: number, head: string, tree: string): Promise<void> {
-  if ((await treeOf(state.work_dir, head)) !== tree) await commitObject(state.work_dir, { tree, parent: head, message: checkpointMessage(state, index) });
+async function prebuildCommit(state: RunState, index: number, head: string, tree: string, paths: string[]): Promise<void> {
+  if ((await treeOf(state.work_dir, head)) === tree) return;
+  const commit = await commitObject(state.work_dir, { tree, parent: head, message: checkpointMessage(state, index) });
+  await forgedObjects(state.work_dir, { commit, tree }, () => paths);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gitExec } from '../../git/git.js';
+import { dirsOf } from '../../util/dirs-of.js';
 
 /**
  * File events in your checkout (worktree mode): after a call that cannot write it (confined, where it is
@@ -21,15 +22,6 @@ export interface CheckoutEvents {
 
 /** runr's own entries in your checkout, which it writes during a run; git's directory is watched by other means. */
 const OWN_ENTRIES = new Set(['.git', '.runr']);
-
-/** Every directory that holds one of `files` (paths relative to the checkout), and their parents, the checkout itself included. */
-export function dirsOf(files: Iterable<string>): Set<string> {
-  const dirs = new Set<string>(['']);
-  for (const file of files) {
-    for (let d = path.posix.dirname(file); d !== '.' && !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d);
-  }
-  return dirs;
-}
 
 /** A turn of the event loop that includes its poll phase, where events the kernel queued are read. */
 const pollTurn = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));

@@ -1,5 +1,6 @@
 import type { RunState } from '../../contracts/state.js';
-import { watchCheckout, dirsOf, type CheckoutEvents } from './checkout-events.js';
+import { dirsOf } from '../../util/dirs-of.js';
+import { watchCheckout, type CheckoutEvents } from './checkout-events.js';
 import { tamperings } from './compare.js';
 import { carriedOver, takeSnapshot, type IntegritySnapshot } from './snapshot.js';
 
