@@ -91,7 +91,7 @@ for (const size of SIZES) {
 // How many git commands walk the whole working tree per milestone (git's own trace counts them).
 {
   const { benchScans } = await import('./bench-scans.mjs');
-  for (const [name, bin] of builds) benchScans(bin, makeRepo(10), MILESTONES, other ? name : undefined);
+  for (const [name, bin] of builds) benchScans(bin, other ? name : undefined);
 }
 
 // The sandbox's cost per worker call: the same runs confined (bubblewrap) and unconfined (--sandbox off),
