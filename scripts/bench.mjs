@@ -62,14 +62,14 @@ function statusMs(dir) {
 }
 
 console.log(`runr overhead per milestone, on average (${MILESTONES} milestones, the run's start and finish included; instant worker, verification \`true\`; the worker processes' and verification commands' own time left out)`);
-console.log('floor per milestone: 50 ms, plus two walks of the tree (two `git status` of the same repository) where the tree is large');
-console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | one git status ms | runr overhead per milestone ms | floor ms`);
+console.log('reference per milestone: 50 ms, plus two walks of the tree (two `git status` of the same repository); the floors are per extra milestone (below), since this average also carries the run\'s start and finish');
+console.log(`files in repo |${other ? ' build |' : ''} total run ms | worker processes ms | verify commands ms | workspace setup ms | one git status ms | runr overhead per milestone ms | reference ms`);
 for (const size of SIZES) {
   for (const [name, bin] of builds) {
     const f = overheadRun(bin, size);
     const status = statusMs(f.dir);
     const floor = 50 + 2 * status;
-    console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${status.toFixed(1).padStart(17)} | ${f.overhead.toFixed(1).padStart(29)} | ${floor.toFixed(0).padStart(8)}${f.overhead <= floor ? '' : ' (over)'}`);
+    console.log(`${String(size).padStart(13)} |${other ? ` ${name.padEnd(5)} |` : ''} ${String(f.total).padStart(12)} | ${String(f.worker).padStart(19)} | ${String(f.verify).padStart(18)} | ${String(f.setup).padStart(18)} | ${status.toFixed(1).padStart(17)} | ${f.overhead.toFixed(1).padStart(29)} | ${floor.toFixed(0).padStart(12)}${f.overhead <= floor ? '' : ' (above)'}`);
   }
 }
 
