@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { dirsOf } from '../util/dirs-of.js';
+import { recall } from '../util/recall.js';
+import { objectSha1 } from './blob-hash.js';
 import { hardenedEnv } from './git.js';
 
 /**
@@ -22,18 +24,12 @@ export function forgedObjects(
   opts: { fresh?: boolean } = {},
 ): Promise<string[]> {
   const key = `${workDir}\0${top.commit ?? ''}\0${top.tree}`;
-  const known = opts.fresh ? undefined : checks.get(key);
-  if (known) return known;
-  const check = Promise.resolve(paths()).then((p) => readAndHash(workDir, top, p));
-  checks.set(key, check);
-  if (checks.size > CHECKS_KEPT) checks.delete(checks.keys().next().value!);
-  check.catch(() => checks.delete(key));
-  return check;
+  if (opts.fresh) checks.delete(key);
+  return recall(checks, key, async () => readAndHash(workDir, top, await paths()));
 }
 
 /** Checks asked for lately (the checkpoint's is asked for while a confined review runs, when nothing can write objects). */
 const checks = new Map<string, Promise<string[]>>();
-const CHECKS_KEPT = 8;
 
 async function readAndHash(workDir: string, top: { commit?: string; tree: string }, paths: string[]): Promise<string[]> {
   if (top.tree.length !== 40) return [];
@@ -83,7 +79,7 @@ function catBatch(cwd: string, names: string[]): Promise<Read[]> {
         const header = pending.subarray(0, eol).toString('utf8');
         pending = pending.subarray(eol + 1);
         const m = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(header);
-        if (m) body = { id: m[1]!, left: Number(m[3]), hash: createHash('sha1').update(`${m[2]} ${m[3]}\0`) };
+        if (m) body = { id: m[1]!, left: Number(m[3]), hash: objectSha1(m[2]!, m[3]!) };
         else found.push('missing'); // "<name> missing" (or ambiguous): nothing stored to check
       }
     });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { recall } from '../util/recall.js';
 import { gitDirs, headFile, OBJECT_ID_LINE } from './refs.js';
 
 type Dirs = { gitDir: string; commonDir: string };
 
-const dirsOf = new Map<string, Promise<Dirs>>();
+const dirsByDotGit = new Map<string, Promise<Dirs>>();
 
 /**
  * A working tree's git directories, asked once per process for each content of its `.git` (a linked
@@ -12,13 +13,7 @@ const dirsOf = new Map<string, Promise<Dirs>>();
  */
 export function knownGitDirs(cwd: string): Promise<Dirs> {
   const key = `${cwd}\0${readText(path.join(cwd, '.git')) ?? 'a directory or nothing'}`;
-  let dirs = dirsOf.get(key);
-  if (!dirs) {
-    dirs = gitDirs(cwd);
-    dirsOf.set(key, dirs);
-    dirs.catch(() => dirsOf.delete(key));
-  }
-  return dirs;
+  return recall(dirsByDotGit, key, () => gitDirs(cwd), Infinity);
 }
 
 function readText(file: string): string | null {

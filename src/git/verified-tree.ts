@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { blobSha1 } from './blob-hash.js';
+import { recall } from '../util/recall.js';
 import { commitEnv, gitExec } from './git.js';
 
 /** A path runr will not put into a tree, and why. */
@@ -211,17 +212,12 @@ const commits = new Map<string, Promise<string>>();
 
 /** The commit object of `tree` on `parent` (commit-tree): written, on no branch. */
 export function commitObject(workDir: string, opts: { tree: string; parent: string; message: string }): Promise<string> {
-  const key = `${workDir}\0${opts.tree}\0${opts.parent}\0${opts.message}`;
-  const known = commits.get(key);
-  if (known) return known;
-  const made = commitEnv(workDir).then(async (env) => {
+  return recall(commits, `${workDir}\0${opts.tree}\0${opts.parent}\0${opts.message}`, async () => {
+    const env = await commitEnv(workDir);
     const sha = (await gitExec(workDir, ['commit-tree', opts.tree, '-p', opts.parent, '-F', '-'], { env, input: opts.message })).stdout.trim();
     treesOfCommits.set(sha, opts.tree);
     return sha;
   });
-  remember(commits, key, made);
-  made.catch(() => commits.delete(key));
-  return made;
 }
 
 /** The tree a commit holds. */
@@ -244,12 +240,8 @@ const patches = new Map<string, Promise<string>>();
 
 /** The patch from one tree or commit to another, as the reviewer reads it: no external diff, no textconv. */
 export function treePatch(cwd: string, from: string, to: string, maxBytes = 60_000): Promise<string> {
-  const key = `${cwd}\0${from}\0${to}\0${maxBytes}`;
-  const known = patches.get(key);
-  if (known) return known;
-  const patch = gitExec(cwd, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--stat', '--patch', from, to])
-    .then(({ stdout }) => (stdout.length > maxBytes ? `${stdout.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : stdout));
-  remember(patches, key, patch);
-  patch.catch(() => patches.delete(key));
-  return patch;
+  return recall(patches, `${cwd}\0${from}\0${to}\0${maxBytes}`, async () => {
+    const { stdout } = await gitExec(cwd, ['diff', '--no-ext-diff', '--no-textconv', '--no-color', '--stat', '--patch', from, to]);
+    return stdout.length > maxBytes ? `${stdout.slice(0, maxBytes)}\n… (diff truncated at ${maxBytes} bytes)` : stdout;
+  });
 }

@@ -31,16 +31,15 @@ export async function commitCheckpoint(effect: EffectOf<'checkpoint'>, ctx: Perf
   const verified = state.verified_tree ?? null;
   const message = checkpointMessage(state, index);
   const baseTree = await treeOf(state.work_dir, check.head);
-  // The commit of the verified tree is made while the disk is compared with it (when a call since could
-  // have written it): it lands on the branch only if the disk still holds that tree, else on no branch.
-  const early = verified && verified !== baseTree ? commitObject(state.work_dir, { tree: verified, parent: check.head, message }) : undefined;
-  early?.catch(() => {});
+  // The commit of the verified tree is made (or was, while a confined review ran) while the disk is compared
+  // with it: it lands on the branch only if the disk still holds that tree, else on no branch.
+  if (verified && verified !== baseTree) commitObject(state.work_dir, { tree: verified, parent: check.head, message }).catch(() => {});
   const reviewedConfined = reviewLeavesWorkTree(state);
   const built = verified && reviewedConfined ? { tree: verified, paths: null } : await diskTree(state, check.head, verified);
   if ('refused' in built) return { kind: 'checkpoint', ok: false, stop: 'worker_tampered', detail: built.refused };
   // Nothing changed (a milestone the implementer said needs no change): no commit pretends there was work.
   if (built.tree === baseTree) return { kind: 'checkpoint', ok: true, sha: check.head, reused: false, empty: true };
-  const sha = await (early ?? commitObject(state.work_dir, { tree: built.tree, parent: check.head, message }));
+  const sha = await commitObject(state.work_dir, { tree: built.tree, parent: check.head, message });
   // Checked while a confined review ran (nothing could write objects then), else now.
   const forged = await forgedObjects(state.work_dir, { commit: sha, tree: built.tree }, () => built.paths ?? pathsDiffering(state.work_dir, baseTree, built.tree), { fresh: !reviewedConfined });
   if (forged.length) {
