@@ -1,4 +1,5 @@
 import { gitExec, rawOrNull } from './git.js';
+import { OBJECT_ID_LINE } from './refs.js';
 
 export interface FileChange {
   /** git's letter: A added, M modified, D deleted, T type changed. */
@@ -19,8 +20,6 @@ export async function checkpointFiles(repoRoot: string, sha: string, parent: str
   return changes;
 }
 
-const COMMIT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-
 /**
  * The files of several checkpoint commits, each against its parent, from one git process (`diff-tree
  * --stdin`). A commit git does not answer for there (gone) is asked alone, as checkpointFiles does.
@@ -33,7 +32,7 @@ export async function checkpointFilesOfMany(repoRoot: string, shas: string[]): P
     const fields = r.stdout.split('\0').filter((f) => f.length > 0);
     let current: FileChange[] | null = null;
     for (let i = 0; i < fields.length; i++) {
-      if (COMMIT_ID.test(fields[i]!)) found.set(fields[i]!, (current = []));
+      if (OBJECT_ID_LINE.test(fields[i]!)) found.set(fields[i]!, (current = []));
       else if (current && i + 1 < fields.length) current.push({ status: fields[i]!, path: fields[++i]! });
     }
   }

@@ -1,13 +1,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
+/** A temp file beside `file`, named so that no other writer (process or call) picks the same. */
+const tempBeside = (file: string) => `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+
 /**
  * Write temp + fsync + rename, so a reader sees the old file or the new one, never half of one.
  * Not write-file-atomic: its sync path takes a short write (a disk filling up) for a whole one and
  * renames a truncated file into place. fs.writeFileSync writes everything or throws.
  */
 export function writeTextAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempBeside(file);
   let fd: number | null = null;
   try {
     fd = fs.openSync(tmp, 'w');
@@ -31,7 +34,7 @@ export function writeTextAtomic(file: string, text: string): void {
  * onto no file it does not.
  */
 export function replaceCache(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempBeside(file);
   try {
     fs.writeFileSync(tmp, text);
     fs.rmSync(file, { force: true });

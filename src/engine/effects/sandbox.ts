@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROLE_OF_PHASE, workerFor, type WorkerConfig, type WorkerRole } from '../../contracts/config.js';
 import type { WorkerPhase } from '../../contracts/phases.js';
 import type { RunState } from '../../contracts/state.js';
-import { expandHome, type SandboxSpec } from '../../workers/sandbox/confine.js';
+import { expandHome, real, type SandboxSpec } from '../../workers/sandbox/confine.js';
 
 /** How a process of this run is confined in this session: a spec to confine it with, or why it is not. */
 type Confinement = { sandbox: SandboxSpec } | { unconfined: string };
@@ -59,17 +58,11 @@ export function checkoutReadOnly(state: RunState, call: { role: WorkerRole; work
   if (!confined) return false;
   const extra = [...(state.config.sandbox_writable ?? []), ...(call === 'verify' ? [] : call.worker.sandbox_writable ?? [])];
   // As the sandbox binds them: symlinks resolved (a writable ~/link into the checkout is the checkout).
-  const real = (p: string) => {
-    try {
-      return fs.realpathSync(p);
-    } catch {
-      return p;
-    }
-  };
-  const root = real(state.repo_root);
+  const resolved = (p: string) => real(p) ?? p;
+  const root = resolved(state.repo_root);
   const runrDir = path.join(root, '.runr');
   const inCheckout = (p: string) => {
-    const full = real(path.resolve(state.repo_root, expandHome(p, os.homedir(), state.repo_root)));
+    const full = resolved(path.resolve(state.repo_root, expandHome(p, os.homedir(), state.repo_root)));
     const under = (dir: string) => !path.relative(dir, full).startsWith('..');
     return under(root) && !under(runrDir);
   };

@@ -30,7 +30,8 @@ export interface Confinement {
   readOnlyWork?: boolean;
 }
 
-const real = (p: string): string | null => {
+/** A path with its symlinks resolved, as bubblewrap binds it; null when it does not exist. */
+export const real = (p: string): string | null => {
   try {
     return fs.realpathSync.native(p);
   } catch {
