@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointFiles, checkpointFilesOfMany } from '../../src/git/checkpoint-files.js';
 import { git } from '../helpers/harness.js';
-import { committedRepo } from './git-fixtures.js';
+import { committedReposRemovedAfterEach } from './git-fixtures.js';
 
 describe('checkpointFilesOfMany: the files of several checkpoints from one git process', () => {
+  const newRepo = committedReposRemovedAfterEach('runr-cpfiles-');
   let repo = '';
-  afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   const commit = (files: Record<string, string | null>) => {
     for (const [name, text] of Object.entries(files)) {
@@ -20,7 +20,7 @@ describe('checkpointFilesOfMany: the files of several checkpoints from one git p
   };
 
   it('gives each commit its own changes, as checkpointFiles would one by one, whatever the file names look like', async () => {
-    ({ repo } = committedRepo('runr-cpfiles-', { 'a.txt': 'a\n' }));
+    repo = newRepo({ 'a.txt': 'a\n' });
     const shaLike = 'e030e9e57e945d6b1d6e4e71f02b3b48da99c5d4';
     const shas = [commit({ 'a.txt': 'a2\n', [shaLike]: 'x\n' }), commit({}), commit({ 'a.txt': null, 'M': 'm\n' })];
     const many = await checkpointFilesOfMany(repo, shas);
@@ -31,7 +31,7 @@ describe('checkpointFilesOfMany: the files of several checkpoints from one git p
   });
 
   it('a commit that is gone is null, the others still answered', async () => {
-    ({ repo } = committedRepo('runr-cpfiles-', { 'a.txt': 'a\n' }));
+    repo = newRepo({ 'a.txt': 'a\n' });
     const sha = commit({ 'b.txt': 'b\n' });
     const gone = '0123456789abcdef0123456789abcdef01234567';
     const many = await checkpointFilesOfMany(repo, [sha, gone]);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RunState } from '../../src/contracts/state.js';
 import { runIndexEnv } from '../../src/git/run-index.js';
 import { git } from '../helpers/harness.js';
+import { tempDirsRemovedAfterEach } from '../helpers/temp-dirs.js';
 
 /** A new repository on `main` in `repo` with `files` committed (none: an empty commit); that commit. */
 export function initCommitted(repo: string, files: Record<string, string> = {}): string {
@@ -14,6 +15,16 @@ export function initCommitted(repo: string, files: Record<string, string> = {}):
   if (Object.keys(files).length) git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '--allow-empty', '-m', 'init');
   return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** A maker of such repositories, each in a fresh temp dir removed after the test that made it: its path. */
+export function committedReposRemovedAfterEach(prefix: string): (files?: Record<string, string>) => string {
+  const freshDir = tempDirsRemovedAfterEach(prefix);
+  return (files = {}) => {
+    const repo = path.join(freshDir(), 'repo');
+    initCommitted(repo, files);
+    return repo;
+  };
 }
 
 /** The same in a new temp dir: its path and that commit. */

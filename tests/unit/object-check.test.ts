@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forgedObjects } from '../../src/git/object-check.js';
 import { git } from '../helpers/harness.js';
-import { committedRepo } from './git-fixtures.js';
+import { committedReposRemovedAfterEach } from './git-fixtures.js';
 
 describe('forgedObjects: a checkpoint\'s objects read back and hashed', () => {
+  const newRepo = committedReposRemovedAfterEach('runr-objcheck-');
   let repo = '';
-  afterEach(() => fs.rmSync(repo, { recursive: true, force: true }));
 
   /** Commits `files` and returns the commit and its tree. */
   const commitFiles = (files: Record<string, string | Buffer>) => {
@@ -29,7 +29,7 @@ describe('forgedObjects: a checkpoint\'s objects read back and hashed', () => {
   };
 
   it('finds nothing wrong in honest objects: binary, empty and large files, nested directories, a deleted path', async () => {
-    ({ repo } = committedRepo('runr-objcheck-', { 'gone.txt': 'x\n' }));
+    repo = newRepo({ 'gone.txt': 'x\n' });
     fs.rmSync(path.join(repo, 'gone.txt'));
     const big = Buffer.alloc(3 << 20, 7);
     const top = commitFiles({ 'bin.dat': Buffer.from([0, 10, 255, 10, 0]), 'empty': '', 'a/b/c.txt': 'c\n', 'big.bin': big });
@@ -38,7 +38,7 @@ describe('forgedObjects: a checkpoint\'s objects read back and hashed', () => {
   });
 
   it('finds a blob, a tree deep in the path and a commit that hold other content than their ids say', async () => {
-    ({ repo } = committedRepo('runr-objcheck-'));
+    repo = newRepo();
     const top = commitFiles({ 'a/b/c.txt': 'honest\n' });
     const blob = git(repo, 'rev-parse', `${top.tree}:a/b/c.txt`).trim();
     const subtree = git(repo, 'rev-parse', `${top.tree}:a/b`).trim();
@@ -51,7 +51,7 @@ describe('forgedObjects: a checkpoint\'s objects read back and hashed', () => {
   });
 
   it('answers a check asked for before from memory, unless fresh', async () => {
-    ({ repo } = committedRepo('runr-objcheck-'));
+    repo = newRepo();
     const top = commitFiles({ 'f.txt': 'f\n' });
     expect(await forgedObjects(repo, top, () => ['f.txt'])).toEqual([]);
     plant(git(repo, 'rev-parse', `${top.tree}:f.txt`).trim(), 'blob', Buffer.from('planted\n'));
